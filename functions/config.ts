@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/**
+ * Every setting a function reads from its environment, parsed once at cold start.
+ * A missing or malformed value fails fast with its name.
+ */
+export const ConfigSchema = z.object({
+  PAPERS_TABLE_NAME: z.string().min(1).default('paperboy-papers'),
+  SUBSCRIBERS_TABLE_NAME: z.string().min(1).default('paperboy-subscribers'),
+  DELIVERIES_TABLE_NAME: z.string().min(1).default('paperboy-deliveries'),
+  SEND_QUEUE_URL: z.string().url().optional(),
+  /** Verified SES sender, e.g. "paperboy <digest@example.com>". */
+  SES_FROM_ADDRESS: z.string().min(3).default('paperboy <digest@paperboy.local>'),
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  /** Base URL for links in emails and pages. */
+  PUBLIC_URL: z.string().url().default('http://localhost:3000'),
+  /** Token-signing secret: a Secrets Manager ARN in AWS ... */
+  TOKEN_SECRET_ARN: z.string().optional(),
+  /** ... or the secret itself (local stack: generated once into DATA_DIR). */
+  TOKEN_SECRET: z.string().min(32).optional(),
+  /** Where papers come from: an http(s) base URL of the Daily Papers API, or a file or folder of its JSON. */
+  PAPERS_SOURCE: z.string().min(1).default('https://huggingface.co/api/daily_papers'),
+  /** SES account's maximum send rate (emails per second) for one send-digests instance. */
+  MAX_SEND_RATE: z.coerce.number().positive().default(14),
+  /** IANA time zone the schedules and "today" are computed in. */
+  SCHEDULE_TIME_ZONE: z.string().default('UTC'),
+  /** Directory of the MJML and page templates (bundled beside the handler in Lambda). */
+  TEMPLATES_DIR: z.string().optional(),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = ConfigSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  return result.data;
+}
