@@ -24,6 +24,10 @@ export const ConfigSchema = z.object({
   MAX_SEND_RATE: z.coerce.number().positive().default(14),
   /** IANA time zone the schedules and "today" are computed in. */
   SCHEDULE_TIME_ZONE: z.string().default('UTC'),
+  /** Local stand-in endpoints (unset in AWS). */
+  DYNAMODB_ENDPOINT: z.string().url().optional(),
+  SES_ENDPOINT: z.string().url().optional(),
+  SQS_ENDPOINT: z.string().url().optional(),
   /** Directory of the MJML and page templates (bundled beside the handler in Lambda). */
   TEMPLATES_DIR: z.string().optional(),
 });

@@ -1,4 +1,19 @@
-// Placeholder so the CDK app can bundle while the handler is being written.
-export const handler = async (): Promise<never> => {
-  throw new Error('handler not implemented yet');
+import type { Context } from 'aws-lambda';
+import { handle } from 'hono/aws-lambda';
+import { createTopicPreview } from '../core/digests/preview-topic';
+import { createApp } from '../http/app';
+import { getServices } from './runtime';
+
+let lambdaHandler: ReturnType<typeof handle> | undefined;
+
+type LambdaEvent = Parameters<ReturnType<typeof handle>>[0];
+
+export const handler = async (event: LambdaEvent, context: Context) => {
+  if (!lambdaHandler) {
+    const services = await getServices();
+    lambdaHandler = handle(
+      createApp({ subscriptions: services.subscriptions, preview: createTopicPreview(services), logger: services.logger }),
+    );
+  }
+  return lambdaHandler(event, context);
 };

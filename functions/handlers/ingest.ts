@@ -1,4 +1,23 @@
-// Placeholder so the CDK app can bundle while the handler is being written.
-export const handler = async (): Promise<never> => {
-  throw new Error('handler not implemented yet');
+import { addDays, dayInTimeZone, daysBetween } from '../core/dates';
+import { ingestDays, type IngestResult } from '../core/ingest-papers';
+import { IngestEventSchema } from './events';
+import { getServices } from './runtime';
+
+/** Scheduled several times a day: today and yesterday (late submissions, fresh upvotes). */
+export const handler = async (event: unknown): Promise<Omit<IngestResult, 'rejected'> & { rejected: number }> => {
+  const input = IngestEventSchema.parse(event ?? {});
+  const services = await getServices();
+  const today = dayInTimeZone(services.clock.now(), services.config.SCHEDULE_TIME_ZONE);
+  const days =
+    input.days ??
+    (input.since ? daysBetween(input.since, today) : input.date ? [input.date] : [addDays(today, -1), today]);
+  const result = await ingestDays(
+    { source: services.papersSource(), papers: services.papers, logger: services.logger },
+    days,
+  );
+  services.logger.info('ingest finished', { ...result, rejected: result.rejected.length });
+  if (result.failedDays.length === days.length) {
+    throw new Error(`no day could be ingested: ${result.failedDays[0]?.reason}`);
+  }
+  return { ...result, rejected: result.rejected.length };
 };

@@ -1,4 +1,26 @@
-// Placeholder so the CDK app can bundle while the handler is being written.
-export const handler = async (): Promise<never> => {
-  throw new Error('handler not implemented yet');
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { DigestBatchSchema } from '../adapters/sqs/digest-queue';
+import { sendDigestBatch } from '../core/digests/send-digests';
+import { getServices } from './runtime';
+
+/**
+ * SQS consumer. Each record is one digest for a group of subscribers; a record with any failed
+ * send is reported back (partial batch response) so only it is retried, and a record that keeps
+ * failing or cannot be parsed ends in the DLQ.
+ */
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  const services = await getServices();
+  const deps = { ...services, linksFor: services.subscriptions.linksFor };
+  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+  for (const record of event.Records) {
+    try {
+      const batch = DigestBatchSchema.parse(JSON.parse(record.body));
+      const result = await sendDigestBatch(deps, batch);
+      if (result.failedSubscriberIds.length > 0) batchItemFailures.push({ itemIdentifier: record.messageId });
+    } catch (error) {
+      services.logger.error('digest message failed', { messageId: record.messageId, error: (error as Error).message });
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return { batchItemFailures };
 };

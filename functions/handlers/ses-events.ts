@@ -1,4 +1,26 @@
-// Placeholder so the CDK app can bundle while the handler is being written.
-export const handler = async (): Promise<never> => {
-  throw new Error('handler not implemented yet');
+import type { SNSEvent } from 'aws-lambda';
+import { suppressAddress } from '../core/subscribers/suppress';
+import { SesEventMessageSchema } from './events';
+import { getServices } from './runtime';
+
+/** SES bounce and complaint events (configuration set → SNS → here): suppress the address at once. */
+export const handler = async (event: SNSEvent): Promise<{ suppressed: number; ignored: number }> => {
+  const services = await getServices();
+  let suppressed = 0;
+  let ignored = 0;
+  for (const record of event.Records) {
+    const message = SesEventMessageSchema.parse(JSON.parse(record.Sns.Message));
+    const type = message.eventType ?? message.notificationType;
+    const targets =
+      type === 'Bounce' && message.bounce?.bounceType === 'Permanent'
+        ? message.bounce.bouncedRecipients.map((r) => ({ email: r.emailAddress, reason: 'hard-bounce' as const, detail: r.diagnosticCode }))
+        : type === 'Complaint' && message.complaint
+          ? message.complaint.complainedRecipients.map((r) => ({ email: r.emailAddress, reason: 'complaint' as const, detail: message.complaint?.complaintFeedbackType }))
+          : [];
+    if (targets.length === 0) ignored++;
+    for (const target of targets) {
+      if ((await suppressAddress(services, target)) === 'suppressed') suppressed++;
+    }
+  }
+  return { suppressed, ignored };
 };

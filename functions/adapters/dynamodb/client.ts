@@ -1,0 +1,64 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export function createDocumentClient(options: { endpoint?: string; region?: string } = {}): DynamoDBDocumentClient {
+  const client = new DynamoDBClient({
+    endpoint: options.endpoint,
+    region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
+    ...(options.endpoint ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    maxAttempts: 5,
+  });
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+}
+
+export const isConditionFailure = (error: unknown): boolean =>
+  (error as { name?: string })?.name === 'ConditionalCheckFailedException';
+
+/** Runs BatchGet/BatchWrite-sized chunks (<= size) one after another. */
+export function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let index = 0; index < items.length; index += size) out.push(items.slice(index, index + size));
+  return out;
+}
+
+import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+
+type Key = Record<string, string>;
+type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Key } };
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** BatchGetItem over any number of keys, retrying unprocessed keys with backoff. */
+export async function batchGetAll(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  keyList: Key[],
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for (const group of chunks(keyList, 100)) {
+    let pending: Key[] = group;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error(`BatchGet on ${tableName} left ${pending.length} keys unprocessed`);
+      if (attempt > 0) await pause(50 * 2 ** attempt);
+      const response = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }));
+      items.push(...((response.Responses?.[tableName] ?? []) as Record<string, unknown>[]));
+      pending = (response.UnprocessedKeys?.[tableName]?.Keys ?? []) as Key[];
+    }
+  }
+  return items;
+}
+
+/** BatchWriteItem over any number of requests, retrying unprocessed ones with backoff. */
+export async function batchWriteAll(db: DynamoDBDocumentClient, tableName: string, requests: WriteRequest[]) {
+  for (const group of chunks(requests, 25)) {
+    let pending = group;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error(`BatchWrite on ${tableName} left ${pending.length} writes unprocessed`);
+      if (attempt > 0) await pause(50 * 2 ** attempt);
+      const response = await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      pending = (response.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { Mailer, OutgoingEmail } from '../../core/ports';
+
+export function createSesClient(options: { endpoint?: string; region?: string } = {}): SESv2Client {
+  return new SESv2Client({
+    endpoint: options.endpoint,
+    region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
+    ...(options.endpoint ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    // Throttling is retried with backoff by the SDK's standard retry strategy.
+    maxAttempts: 4,
+  });
+}
+
+/**
+ * Sends through SES v2 SendEmail with Simple content: HTML and text parts (multipart/alternative)
+ * and custom headers such as List-Unsubscribe, which the v1 API can set only through raw MIME.
+ */
+export function createSesMailer(
+  client: SESv2Client,
+  options: { from: string; configurationSet?: string },
+): Mailer {
+  return {
+    async send(email: OutgoingEmail) {
+      const response = await client.send(
+        new SendEmailCommand({
+          FromEmailAddress: options.from,
+          Destination: { ToAddresses: [email.to] },
+          ConfigurationSetName: options.configurationSet,
+          Content: {
+            Simple: {
+              Subject: { Data: email.subject, Charset: 'UTF-8' },
+              Body: {
+                Html: { Data: email.html, Charset: 'UTF-8' },
+                Text: { Data: email.text, Charset: 'UTF-8' },
+              },
+              Headers: Object.entries(email.headers ?? {}).map(([Name, Value]) => ({ Name, Value })),
+            },
+          },
+        }),
+      );
+      if (!response.MessageId) throw new Error('SES accepted the message without a MessageId');
+      return { messageId: response.MessageId };
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Config } from './config';
+import { createDocumentClient } from './adapters/dynamodb/client';
+import { createDeliveryRepository } from './adapters/dynamodb/delivery-repository';
+import { createPaperRepository } from './adapters/dynamodb/paper-repository';
+import { createSubscriberRepository } from './adapters/dynamodb/subscriber-repository';
+import { createPapersSource } from './adapters/hf-papers/papers-source';
+import { createRenderer, personalize } from './adapters/render';
+import { createSesClient, createSesMailer } from './adapters/ses/ses-mailer';
+import { rateLimited } from './adapters/ses/rate-limited-mailer';
+import { createDigestQueue, createSqsClient } from './adapters/sqs/digest-queue';
+import { createLinks } from './core/links';
+import type { Clock, DigestQueue, EmailRenderer, Logger, Mailer } from './core/ports';
+import { createSubscriptionService } from './core/subscribers/manage-subscription';
+import { findCatalogTopic } from './core/topics/catalog';
+import { createTokenSigner } from './core/tokens';
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export const consoleLogger: Logger = {
+  info: (message, extra) => console.log(JSON.stringify({ level: 'INFO', message, ...extra })),
+  warn: (message, extra) => console.warn(JSON.stringify({ level: 'WARN', message, ...extra })),
+  error: (message, extra) => console.error(JSON.stringify({ level: 'ERROR', message, ...extra })),
+};
+
+/** Parts a test or the local stack may swap for a wrapped version (fault injection, fixed clock). */
+export interface Overrides {
+  clock?: Clock;
+  logger?: Logger;
+  mailer?: (real: Mailer) => Mailer;
+  queue?: DigestQueue;
+  tokenSecret?: string;
+}
+
+async function loadTokenSecret(config: Config): Promise<string> {
+  if (config.TOKEN_SECRET) return config.TOKEN_SECRET;
+  if (!config.TOKEN_SECRET_ARN) throw new Error('TOKEN_SECRET_ARN or TOKEN_SECRET must be set');
+  const client = new SecretsManagerClient({});
+  const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: config.TOKEN_SECRET_ARN }));
+  if (!SecretString) throw new Error('the token secret is empty');
+  return SecretString;
+}
+
+/**
+ * The composition root: every adapter built once from the parsed config. Lambda handlers call
+ * it once per cold start; the local stack, the CLI and the tests build the same graph.
+ */
+export async function createServices(config: Config, overrides: Overrides = {}) {
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? consoleLogger;
+  const db = createDocumentClient({ endpoint: config.DYNAMODB_ENDPOINT });
+  const papers = createPaperRepository(db, config.PAPERS_TABLE_NAME);
+  const subscribers = createSubscriberRepository(db, config.SUBSCRIBERS_TABLE_NAME);
+  const deliveries = createDeliveryRepository(db, config.DELIVERIES_TABLE_NAME, clock);
+  const sesMailer = createSesMailer(createSesClient({ endpoint: config.SES_ENDPOINT }), {
+    from: config.SES_FROM_ADDRESS,
+    configurationSet: config.SES_CONFIGURATION_SET,
+  });
+  const mailer = rateLimited(overrides.mailer ? overrides.mailer(sesMailer) : sesMailer, config.MAX_SEND_RATE);
+  const sqs = createSqsClient({ endpoint: config.SQS_ENDPOINT });
+  const queue =
+    overrides.queue ??
+    (config.SEND_QUEUE_URL
+      ? createDigestQueue(sqs, config.SEND_QUEUE_URL)
+      : {
+          enqueue: async () => {
+            throw new Error('SEND_QUEUE_URL is not set');
+          },
+        });
+  const renderer: EmailRenderer = { ...createRenderer({ templatesDir: config.TEMPLATES_DIR }), personalize };
+  const tokens = createTokenSigner(overrides.tokenSecret ?? (await loadTokenSecret(config)));
+  const links = createLinks(config.PUBLIC_URL);
+  const subscriptions = createSubscriptionService({
+    subscribers,
+    deliveries,
+    mailer,
+    renderer,
+    tokens,
+    links,
+    clock,
+    logger,
+    isKnownTopic: (id) => Boolean(findCatalogTopic(id)),
+  });
+  return {
+    config,
+    clock,
+    logger,
+    db,
+    sqs,
+    papers,
+    subscribers,
+    deliveries,
+    mailer,
+    queue,
+    renderer,
+    tokens,
+    links,
+    subscriptions,
+    papersSource: () => createPapersSource(config.PAPERS_SOURCE),
+  };
+}
+export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -1,0 +1,84 @@
+import type { Clock, DeliveryRepository, DigestBatch, EmailRenderer, Logger, Mailer, PaperRepository, SubscriberRepository } from '../ports';
+import { isActive, type Subscriber } from '../subscribers/subscriber';
+import { toPaperView } from './paper-view';
+
+export interface SendDeps {
+  papers: PaperRepository;
+  subscribers: SubscriberRepository;
+  deliveries: DeliveryRepository;
+  mailer: Mailer;
+  renderer: EmailRenderer;
+  clock: Clock;
+  logger: Logger;
+  linksFor: (subscriber: Subscriber) => { manageUrl: string; unsubscribeUrl: string };
+}
+
+export interface SendResult {
+  sent: number;
+  /** Not sent on purpose: unsubscribed, paused or suppressed since planning, or already sent. */
+  skipped: number;
+  failedSubscriberIds: string[];
+}
+
+/** Raised when some subscribers of a batch could not be mailed, so the queue retries the batch. */
+export class PartialSendError extends Error {
+  constructor(readonly result: SendResult) {
+    super(`${result.failedSubscriberIds.length} of the batch's emails failed`);
+    this.name = 'PartialSendError';
+  }
+}
+
+/**
+ * Sends one planned digest to its group of subscribers: renders once, personalizes the
+ * links per subscriber, and claims each (subscriber, day) first so a redelivered message never
+ * mails anyone twice.
+ */
+export async function sendDigestBatch(deps: SendDeps, batch: DigestBatch): Promise<SendResult> {
+  const papers = new Map((await deps.papers.getMany(batch.papers.map((paper) => paper.paperId))).map((p) => [p.id, p]));
+  const views = batch.papers.flatMap(({ paperId, why }) => {
+    const paper = papers.get(paperId);
+    return paper ? [toPaperView(paper, why)] : [];
+  });
+  const result: SendResult = { sent: 0, skipped: 0, failedSubscriberIds: [] };
+  if (views.length === 0) {
+    result.skipped = batch.subscriberIds.length;
+    return result;
+  }
+  const rendered = await deps.renderer.renderDigest({ date: batch.digestDate, cadence: batch.cadence, papers: views });
+  const sentPaperIds = views.map((view) => view.id);
+  const subscribers = await deps.subscribers.getMany(batch.subscriberIds);
+  result.skipped += batch.subscriberIds.length - subscribers.length;
+
+  for (const subscriber of subscribers) {
+    if (!isActive(subscriber) || !(await deps.deliveries.claimDigest(subscriber.id, batch.digestDate))) {
+      result.skipped++;
+      continue;
+    }
+    const links = deps.linksFor(subscriber);
+    const email = deps.renderer.personalize(rendered, links);
+    try {
+      const { messageId } = await deps.mailer.send({
+        to: subscriber.email,
+        ...email,
+        headers: {
+          'List-Unsubscribe': `<${links.unsubscribeUrl}>`,
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+        },
+      });
+      await deps.deliveries.recordSent(subscriber.id, batch.digestDate, sentPaperIds, messageId);
+      result.sent++;
+    } catch (error) {
+      await deps.deliveries.releaseDigest(subscriber.id, batch.digestDate);
+      deps.logger.error('digest send failed', { subscriberId: subscriber.id, error: (error as Error).message });
+      result.failedSubscriberIds.push(subscriber.id);
+    }
+  }
+  deps.logger.info('digest batch processed', {
+    digestDate: batch.digestDate,
+    papers: views.length,
+    sent: result.sent,
+    skipped: result.skipped,
+    failed: result.failedSubscriberIds.length,
+  });
+  return result;
+}

@@ -1,0 +1,48 @@
+/** Base of every error the core raises on purpose; `code` is stable and shown to API clients. */
+export class PaperboyError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'PaperboyError';
+  }
+}
+
+/** The caller sent something we cannot accept (HTTP 400). */
+export class ValidationError extends PaperboyError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid_request', message, options);
+    this.name = 'ValidationError';
+  }
+}
+
+export type TokenProblem = 'token_invalid' | 'token_expired' | 'token_wrong_purpose' | 'token_revoked';
+
+/** A link token that is tampered, expired, meant for another purpose or revoked (HTTP 400/410). */
+export class TokenError extends PaperboyError {
+  constructor(
+    readonly problem: TokenProblem,
+    message: string,
+  ) {
+    super(problem, message);
+    this.name = 'TokenError';
+  }
+}
+
+/** The subscriber a valid token names no longer exists (deleted their data). */
+export class NotFoundError extends PaperboyError {
+  constructor(message: string) {
+    super('not_found', message);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** Someone asked too often (HTTP 429). */
+export class RateLimitedError extends PaperboyError {
+  constructor(message: string) {
+    super('rate_limited', message);
+    this.name = 'RateLimitedError';
+  }
+}

@@ -1,0 +1,12 @@
+/** Builds the absolute URLs that go into emails and redirects. */
+export function createLinks(publicUrl: string) {
+  const base = publicUrl.replace(/\/+$/, '');
+  const withToken = (path: string, token: string) => `${base}${path}?token=${encodeURIComponent(token)}`;
+  return {
+    home: () => `${base}/`,
+    confirm: (token: string) => withToken('/confirm', token),
+    manage: (token: string) => withToken('/preferences', token),
+    unsubscribe: (token: string) => withToken('/unsubscribe', token),
+  };
+}
+export type Links = ReturnType<typeof createLinks>;

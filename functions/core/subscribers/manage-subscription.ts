@@ -1,0 +1,283 @@
+import { randomUUID } from 'node:crypto';
+import { NotFoundError, RateLimitedError, TokenError, ValidationError } from '../errors';
+import type { Links } from '../links';
+import type {
+  Clock,
+  DeliveryRecord,
+  DeliveryRepository,
+  EmailRenderer,
+  Logger,
+  Mailer,
+  SubscriberRepository,
+} from '../ports';
+import { ConcurrentUpdateError, EmailTakenError } from '../ports';
+import { CONFIRM_TOKEN_TTL_SECONDS, type TokenPurpose, type TokenSigner } from '../tokens';
+import {
+  defaultPreferences,
+  normalizeEmail,
+  PreferencesSchema,
+  type Preferences,
+  type Subscriber,
+} from './subscriber';
+
+/** Flood control: at most this many confirmation mails per address ... */
+export const MAX_CONFIRMATIONS_PER_DAY = 3;
+/** ... and at least this long between two of them. */
+export const MIN_SECONDS_BETWEEN_CONFIRMATIONS = 60;
+
+export interface SubscriptionDeps {
+  subscribers: SubscriberRepository;
+  deliveries: DeliveryRepository;
+  mailer: Mailer;
+  renderer: EmailRenderer;
+  tokens: TokenSigner;
+  links: Links;
+  clock: Clock;
+  logger: Logger;
+  /** Topic ids of the curated catalog, to reject unknown ones. */
+  isKnownTopic: (id: string) => boolean;
+}
+
+export interface PreferencesView extends Preferences {
+  email: string;
+  subscribed: boolean;
+}
+
+export const SubscribeRequestSchema = PreferencesSchema.pick({ topics: true, keywords: true }).partial();
+
+const nowSeconds = (clock: Clock) => Math.floor(clock.now().getTime() / 1000);
+
+/**
+ * Everything a person does to their own subscription. Each use case validates its input,
+ * reads the subscriber, applies one change and saves it with an optimistic-concurrency check.
+ */
+export function createSubscriptionService(deps: SubscriptionDeps) {
+  const { subscribers, deliveries, tokens, clock, links, logger } = deps;
+
+  const validatePreferences = (input: unknown, base: Preferences): Preferences => {
+    const merged = { ...base, ...(typeof input === 'object' && input ? input : {}) };
+    const result = PreferencesSchema.safeParse(merged);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      throw new ValidationError(`${issue.path.join('.') || 'preferences'}: ${issue.message}`);
+    }
+    const unknown = result.data.topics.filter((id) => !deps.isKnownTopic(id));
+    if (unknown.length > 0) throw new ValidationError(`topics: unknown topic id "${unknown[0]}"`);
+    return result.data;
+  };
+
+  const issueLinks = (subscriber: Subscriber) => ({
+    manageToken: tokens.issue({ purpose: 'manage', subscriberId: subscriber.id, version: subscriber.tokenVersion }),
+    unsubscribeToken: tokens.issue({
+      purpose: 'unsubscribe',
+      subscriberId: subscriber.id,
+      version: subscriber.tokenVersion,
+    }),
+  });
+
+  /** Resolves a link token to its live subscriber, or throws a TokenError/NotFoundError. */
+  const subscriberFromToken = async (token: unknown, purposes: TokenPurpose[]): Promise<Subscriber> => {
+    let lastError: unknown;
+    for (const purpose of purposes) {
+      try {
+        const claims = tokens.verify(token as string, purpose, nowSeconds(clock));
+        const subscriber = await subscribers.get(claims.subscriberId);
+        if (!subscriber) throw new NotFoundError('This subscription no longer exists.');
+        if (claims.version !== subscriber.tokenVersion) {
+          throw new TokenError('token_revoked', 'This link is no longer valid. Use the link in your latest email.');
+        }
+        return subscriber;
+      } catch (error) {
+        lastError = error;
+        if (!(error instanceof TokenError && error.problem === 'token_wrong_purpose')) throw error;
+      }
+    }
+    throw lastError;
+  };
+
+  /** Reads, changes and saves, retrying once if someone else saved in between. */
+  const update = async (subscriber: Subscriber, change: (current: Subscriber) => Subscriber): Promise<Subscriber> => {
+    let current = subscriber;
+    for (let attempt = 0; ; attempt++) {
+      const next = { ...change(current), updatedAt: clock.now().toISOString() };
+      try {
+        await subscribers.save(next, current.updatedAt);
+        return next;
+      } catch (error) {
+        if (!(error instanceof ConcurrentUpdateError) || attempt >= 2) throw error;
+        const fresh = await subscribers.get(current.id);
+        if (!fresh) throw new NotFoundError('This subscription no longer exists.');
+        current = fresh;
+      }
+    }
+  };
+
+  const toView = (subscriber: Subscriber): PreferencesView => ({
+    email: subscriber.email,
+    subscribed: subscriber.status === 'confirmed',
+    ...subscriber.preferences,
+  });
+
+  const recentConfirmations = (subscriber: Subscriber): string[] => {
+    const dayAgo = clock.now().getTime() - 24 * 3600 * 1000;
+    return subscriber.confirmationsSentAt.filter((at) => Date.parse(at) > dayAgo);
+  };
+
+  const sendConfirmation = async (subscriber: Subscriber): Promise<void> => {
+    const token = tokens.issue({
+      purpose: 'confirm',
+      subscriberId: subscriber.id,
+      version: subscriber.tokenVersion,
+      expiresAt: nowSeconds(clock) + CONFIRM_TOKEN_TTL_SECONDS,
+    });
+    const email = await deps.renderer.renderConfirmation({ confirmUrl: links.confirm(token) });
+    await deps.mailer.send({ to: subscriber.email, ...email });
+  };
+
+  return {
+    /**
+     * Starts a double opt-in. The outcome is the same for new, pending and known addresses
+     * (the caller answers identically); what differs is only what is stored and mailed.
+     */
+    async subscribe(input: { email: unknown; topics?: unknown; keywords?: unknown }): Promise<void> {
+      const email = normalizeEmail(input.email);
+      const requested = validatePreferences(
+        { topics: input.topics ?? [], keywords: input.keywords ?? [] },
+        defaultPreferences(),
+      );
+      const now = clock.now().toISOString();
+      let subscriber = await subscribers.findByEmail(email);
+
+      if (!subscriber) {
+        const fresh: Subscriber = {
+          id: randomUUID(),
+          email,
+          status: 'unconfirmed',
+          preferences: requested,
+          tokenVersion: 1,
+          confirmationsSentAt: [now],
+          createdAt: now,
+          updatedAt: now,
+        };
+        try {
+          await subscribers.create(fresh);
+          await sendConfirmation(fresh);
+          logger.info('subscription requested', { subscriberId: fresh.id });
+          return;
+        } catch (error) {
+          if (!(error instanceof EmailTakenError)) throw error;
+          subscriber = await subscribers.findByEmail(email);
+          if (!subscriber) throw error;
+        }
+      }
+
+      if (subscriber.suppressed) {
+        logger.warn('subscribe ignored: address suppressed', { subscriberId: subscriber.id });
+        return;
+      }
+      const recent = recentConfirmations(subscriber);
+      const last = recent.length ? Date.parse(recent[recent.length - 1]) : 0;
+      if (
+        recent.length >= MAX_CONFIRMATIONS_PER_DAY ||
+        clock.now().getTime() - last < MIN_SECONDS_BETWEEN_CONFIRMATIONS * 1000
+      ) {
+        // Answered like any other request so the form cannot be used to probe or flood an address.
+        logger.warn('confirmation not sent: flood limit', { subscriberId: subscriber.id });
+        return;
+      }
+      const updated = await update(subscriber, (current) => ({
+        ...current,
+        // A stranger cannot change a confirmed reader's topics; pending or former subscribers start afresh.
+        preferences: current.status === 'confirmed' ? current.preferences : requested,
+        status: current.status === 'unsubscribed' ? 'unconfirmed' : current.status,
+        confirmationsSentAt: [...recentConfirmations(current), now],
+      }));
+      await sendConfirmation(updated);
+      logger.info('confirmation re-sent', { subscriberId: updated.id });
+    },
+
+    /** Confirms the address behind a confirmation token; returns the manage token to land on. */
+    async confirm(token: unknown): Promise<{ manageToken: string; subscriberId: string }> {
+      const subscriber = await subscriberFromToken(token, ['confirm']);
+      if (subscriber.suppressed) throw new ValidationError('This address cannot receive mail from paperboy.');
+      const confirmed =
+        subscriber.status === 'confirmed'
+          ? subscriber
+          : await update(subscriber, (current) => ({
+              ...current,
+              status: 'confirmed',
+              confirmedAt: clock.now().toISOString(),
+              unsubscribedAt: undefined,
+            }));
+      logger.info('subscription confirmed', { subscriberId: confirmed.id });
+      return { manageToken: issueLinks(confirmed).manageToken, subscriberId: confirmed.id };
+    },
+
+    /** Checks a token without changing anything (the GET of a confirm or unsubscribe page). */
+    async checkToken(token: unknown, purpose: TokenPurpose): Promise<void> {
+      await subscriberFromToken(token, [purpose]);
+    },
+
+    async getPreferences(token: unknown): Promise<PreferencesView> {
+      return toView(await subscriberFromToken(token, ['manage']));
+    },
+
+    async updatePreferences(token: unknown, changes: Record<string, unknown>): Promise<PreferencesView> {
+      const subscriber = await subscriberFromToken(token, ['manage']);
+      const { subscribed, ...preferenceChanges } = changes;
+      if (subscribed !== undefined && typeof subscribed !== 'boolean') {
+        throw new ValidationError('subscribed: must be true or false');
+      }
+      const preferences = validatePreferences(preferenceChanges, subscriber.preferences);
+      const now = clock.now().toISOString();
+      const updated = await update(subscriber, (current) => {
+        let status = current.status;
+        if (subscribed === false) status = 'unsubscribed';
+        // Resubscribing from the preferences page is safe: the manage link proves the address.
+        if (subscribed === true) status = 'confirmed';
+        return {
+          ...current,
+          preferences,
+          status,
+          unsubscribedAt: status === 'unsubscribed' ? (current.unsubscribedAt ?? now) : undefined,
+          confirmedAt: status === 'confirmed' ? (current.confirmedAt ?? now) : current.confirmedAt,
+        };
+      });
+      logger.info('preferences updated', { subscriberId: updated.id });
+      return toView(updated);
+    },
+
+    /** One-click unsubscribe (RFC 8058) and the unsubscribe page's button. Idempotent. */
+    async unsubscribe(token: unknown): Promise<void> {
+      const subscriber = await subscriberFromToken(token, ['unsubscribe', 'manage']);
+      if (subscriber.status === 'unsubscribed') return;
+      await update(subscriber, (current) => ({
+        ...current,
+        status: 'unsubscribed',
+        unsubscribedAt: clock.now().toISOString(),
+      }));
+      logger.info('unsubscribed', { subscriberId: subscriber.id });
+    },
+
+    /** Everything paperboy holds about the person, as JSON. */
+    async exportData(token: unknown): Promise<{ subscriber: Subscriber; deliveries: DeliveryRecord[] }> {
+      const subscriber = await subscriberFromToken(token, ['manage']);
+      return { subscriber, deliveries: await deliveries.listForSubscriber(subscriber.id) };
+    },
+
+    /** Erases the subscriber and their delivery history. */
+    async deleteData(token: unknown): Promise<void> {
+      const subscriber = await subscriberFromToken(token, ['manage']);
+      await deliveries.deleteForSubscriber(subscriber.id);
+      await subscribers.delete(subscriber);
+      logger.info('subscriber deleted', { subscriberId: subscriber.id });
+    },
+
+    /** Links for the emails a subscriber receives. */
+    linksFor(subscriber: Subscriber): { manageUrl: string; unsubscribeUrl: string } {
+      const { manageToken, unsubscribeToken } = issueLinks(subscriber);
+      return { manageUrl: links.manage(manageToken), unsubscribeUrl: links.unsubscribe(unsubscribeToken) };
+    },
+  };
+}
+export type SubscriptionService = ReturnType<typeof createSubscriptionService>;

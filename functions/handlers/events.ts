@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { isValidDay } from '../core/dates';
+
+const Day = z.string().refine(isValidDay, 'must be a real date as YYYY-MM-DD');
+
+/**
+ * Input of the scheduled functions. EventBridge Scheduler passes the target's fixed input as
+ * the event; an empty object (or the Scheduler's default `{}`) means "today".
+ */
+export const IngestEventSchema = z
+  .object({ date: Day.optional(), since: Day.optional(), days: z.array(Day).max(400).optional() })
+  .passthrough();
+
+export const PlanEventSchema = z.object({ date: Day.optional(), dryRun: z.boolean().optional() }).passthrough();
+
+/** The SNS message SES publishes for a configuration-set event (event publishing). */
+export const SesEventMessageSchema = z
+  .object({
+    eventType: z.string().optional(),
+    notificationType: z.string().optional(),
+    mail: z.object({ messageId: z.string().optional(), destination: z.array(z.string()).optional() }).passthrough(),
+    bounce: z
+      .object({
+        bounceType: z.string(),
+        bounceSubType: z.string().optional(),
+        bouncedRecipients: z.array(z.object({ emailAddress: z.string(), diagnosticCode: z.string().optional() }).passthrough()),
+      })
+      .passthrough()
+      .optional(),
+    complaint: z
+      .object({
+        complainedRecipients: z.array(z.object({ emailAddress: z.string() }).passthrough()),
+        complaintFeedbackType: z.string().optional(),
+      })
+      .passthrough()
+      .optional(),
+  })
+  .passthrough();
+export type SesEventMessage = z.infer<typeof SesEventMessageSchema>;

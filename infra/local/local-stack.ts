@@ -1,0 +1,141 @@
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { parseConfig } from '../../functions/config';
+import { createServices, type Overrides, type Services } from '../../functions/composition';
+import { createTopicPreview } from '../../functions/core/digests/preview-topic';
+import { createApp } from '../../functions/http/app';
+import { handler as ingestHandler } from '../../functions/handlers/ingest';
+import { handler as planHandler } from '../../functions/handlers/plan-digests';
+import { handler as sendHandler } from '../../functions/handlers/send-digests';
+import { startQueuePoller } from './queue-poller';
+import { loadSampleIfEmpty } from './sample-data';
+import { startScheduler } from './scheduler';
+import { functionEnvironment, HOST, loadOrCreateTokenSecret, TABLE_PREFIX, type LocalSettings } from './settings';
+import { startStandIns } from './stand-ins';
+
+export interface LocalStack {
+  urls: { app: string; inbox: string; dynamodb: string; sqs: string };
+  services: Services;
+  sendQueueUrl: string;
+  deadLetterQueueUrl: string;
+  sample?: { loaded: number; days: string[]; from?: string };
+  /** Resolves when the send queue has nothing waiting or in flight. */
+  waitForQueueDrained(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * paperboy on one machine: the stand-ins, the tables, the sample papers, the web app, the
+ * send-queue consumer and the schedules, all invoking the same Lambda handlers as AWS does.
+ */
+export async function startLocalStack(
+  settings: LocalSettings,
+  options: { overrides?: Overrides; schedules?: boolean; log?: (line: string) => void; persist?: boolean } = {},
+): Promise<LocalStack> {
+  const log = options.log ?? (() => undefined);
+  const standIns = await startStandIns({
+    dataDir: options.persist === false ? undefined : path.join(settings.DATA_DIR, 'dynamodb'),
+    dynamodbPort: settings.DYNAMODB_PORT,
+    sesPort: settings.SES_PORT,
+    sqsPort: settings.SQS_PORT,
+    tablePrefix: TABLE_PREFIX,
+    visibilityTimeoutSeconds: 10,
+  });
+  const stopping: (() => Promise<void> | void)[] = [() => standIns.stop()];
+  const stop = async () => {
+    for (const step of stopping.reverse()) await step();
+  };
+  try {
+    const tokenSecret = await loadOrCreateTokenSecret(settings.DATA_DIR);
+    // The app's own URL (PUBLIC_URL) is known only once the server listens (port 0 in tests).
+    let fetchApp: (request: Request) => Response | Promise<Response> = () => new Response('starting', { status: 503 });
+    const app = serve({ fetch: (request) => fetchApp(request), port: settings.PORT, hostname: HOST });
+    await new Promise<void>((resolve, reject) => {
+      app.once('listening', () => resolve());
+      app.once('error', reject);
+    });
+    const appPort = (app.address() as AddressInfo).port;
+    const publicUrl = settings.PUBLIC_URL ?? `http://localhost:${appPort}`;
+    Object.assign(
+      process.env,
+      functionEnvironment({
+        settings,
+        endpoints: standIns.endpoints,
+        tables: standIns.tables,
+        sendQueueUrl: standIns.queues.sendQueueUrl,
+        tokenSecret,
+        publicUrl,
+      }),
+    );
+    const services = await createServices(parseConfig(), options.overrides);
+    const honoApp = createApp({ subscriptions: services.subscriptions, preview: createTopicPreview(services), logger: services.logger });
+    fetchApp = honoApp.fetch;
+    stopping.push(
+      () =>
+        new Promise<void>((resolve) => {
+          (app as ServerType & { closeAllConnections?: () => void }).closeAllConnections?.();
+          app.close(() => resolve());
+        }),
+    );
+
+    const sample = await loadSampleIfEmpty({
+      papers: services.papers,
+      sampleDir: path.join(__dirname, 'sample-papers'),
+      mode: settings.SAMPLE_DATA,
+      today: services.clock.now(),
+      timeZone: settings.SCHEDULE_TIME_ZONE,
+    });
+
+    const poller = startQueuePoller({
+      sqs: services.sqs,
+      queueUrl: standIns.queues.sendQueueUrl,
+      handler: sendHandler,
+      onError: (error) => log(`send-digests: ${error.message}`),
+    });
+    stopping.push(() => poller.stop());
+
+    if (options.schedules !== false) {
+      const scheduler = startScheduler({
+        timeZone: settings.SCHEDULE_TIME_ZONE,
+        jobs: [
+          { name: 'ingest', hours: settings.INGEST_HOURS, run: () => ingestHandler({}) },
+          { name: 'plan-digests', hours: [settings.DIGEST_HOUR], run: () => planHandler({}) },
+        ],
+        onRun: (name, outcome) =>
+          log(outcome.ok ? `${name}: ${JSON.stringify(outcome.result)}` : `${name} failed: ${outcome.error?.message}`),
+      });
+      stopping.push(() => scheduler.stop());
+    }
+
+    const waitForQueueDrained = async (timeoutMs = 120_000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const { Attributes = {} } = await services.sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: standIns.queues.sendQueueUrl,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
+        );
+        const waiting = Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+        if (waiting === 0 && !poller.busy) return;
+        if (Date.now() > deadline) throw new Error(`send queue not drained after ${timeoutMs} ms (${waiting} messages left)`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    };
+
+    return {
+      urls: { app: publicUrl, inbox: standIns.endpoints.ses, dynamodb: standIns.endpoints.dynamodb, sqs: standIns.endpoints.sqs },
+      services,
+      sendQueueUrl: standIns.queues.sendQueueUrl,
+      deadLetterQueueUrl: standIns.queues.deadLetterQueueUrl,
+      sample,
+      waitForQueueDrained,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
