@@ -1,0 +1,48 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { APP_CONTEXT, buildApp, type PaperboyApp } from '../../../infra/aws/app';
+import { type DeployConfig, type DeployConfigInput, parseDeployConfig } from '../../../infra/aws/config';
+
+/** A complete, valid deploy config; override single keys in a test. */
+export const aDeployConfigInput = (overrides: Partial<DeployConfigInput> = {}): DeployConfigInput => ({
+  domain: 'example.com',
+  senderAddress: 'digest@example.com',
+  senderName: 'paperboy',
+  ingestHours: [6, 12, 18],
+  digestHour: 7,
+  scheduleTimeZone: 'Europe/Berlin',
+  sesMaxSendRate: 14,
+  alarmEmail: 'ops@example.com',
+  ...overrides,
+});
+
+export const aDeployConfig = (overrides: Partial<DeployConfigInput> = {}): DeployConfig =>
+  parseDeployConfig(aDeployConfigInput(overrides));
+
+export interface SynthOptions {
+  readonly config?: DeployConfig;
+  /** Run the local esbuild bundling (slow); otherwise assets are staged without bundling. */
+  readonly bundle?: boolean;
+  readonly nag?: boolean;
+}
+
+export interface SynthesizedApp extends PaperboyApp {
+  readonly statefulTemplate: Template;
+  readonly statelessTemplate: Template;
+}
+
+/**
+ * Builds the app offline: a fixed account/region (so ARNs are readable) and, unless `bundle` is set,
+ * the CDK's own switch for skipping asset bundling (`aws:cdk:bundling-stacks`, as `cdk ls` does).
+ */
+export function synthApp({ config = aDeployConfig(), bundle = false, nag = false }: SynthOptions = {}): SynthesizedApp {
+  process.env.CDK_DEFAULT_ACCOUNT = '123456789012';
+  process.env.CDK_DEFAULT_REGION = 'eu-west-1';
+  const app = new App({ context: { ...APP_CONTEXT, ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) } });
+  const built = buildApp({ app, config, nag });
+  return {
+    ...built,
+    statefulTemplate: Template.fromStack(built.stateful),
+    statelessTemplate: Template.fromStack(built.stateless),
+  };
+}

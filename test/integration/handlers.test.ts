@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyResultV2, SQSEvent } from 'aws-lambda';
+import { handler as apiHandler } from '../../functions/handlers/api';
+import { handler as ingestHandler } from '../../functions/handlers/ingest';
+import { handler as planHandler } from '../../functions/handlers/plan-digests';
+import { handler as sendHandler } from '../../functions/handlers/send-digests';
+import { handler as sesEventsHandler } from '../../functions/handlers/ses-events';
+import { getServices } from '../../functions/handlers/runtime';
+import { functionEnvironment, parseLocalSettings } from '../../infra/local/settings';
+import { startStandIns, type StandIns } from '../../infra/local/stand-ins';
+import {
+  httpEvent,
+  lambdaContext,
+  scheduledEvent,
+  sesBounceEvent,
+  sesComplaintEvent,
+  sesDeliveryEvent,
+  sqsRecord,
+} from '../fixtures/events';
+import { HF_DAYS_DIR } from '../support/paths';
+import { header, linksTo, readInbox } from '../support/ses-inbox';
+
+type HttpResult = Exclude<APIGatewayProxyResultV2, string>;
+
+let standIns: StandIns;
+const READER = 'handler-reader@example.com';
+
+beforeAll(async () => {
+  standIns = await startStandIns({ dynamodbPort: 0, sesPort: 0, sqsPort: 0, tablePrefix: 'handlers-' });
+  Object.assign(
+    process.env,
+    functionEnvironment({
+      settings: { ...parseLocalSettings({}), PAPERS_SOURCE: HF_DAYS_DIR },
+      endpoints: standIns.endpoints,
+      tables: standIns.tables,
+      sendQueueUrl: standIns.queues.sendQueueUrl,
+      tokenSecret: 'handlers-test-secret-0123456789-abcdefghijklmnop',
+      publicUrl: 'https://paperboy.example',
+    }),
+  );
+});
+afterAll(async () => standIns.stop());
+
+const callApi = async (input: Parameters<typeof httpEvent>[0]) =>
+  (await apiHandler(httpEvent(input) as never, lambdaContext)) as HttpResult;
+
+async function receiveAll(): Promise<SQSEvent> {
+  const sqs = new SQSClient({ endpoint: standIns.endpoints.sqs, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+  const { Messages = [] } = await sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: standIns.queues.sendQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+  );
+  return { Records: Messages.map((message) => sqsRecord(message.Body ?? '', { messageId: message.MessageId })) };
+}
+
+describe('ingest handler (EventBridge Scheduler event)', () => {
+  it('ingests a day from the papers source and is idempotent', async () => {
+    const first = await ingestHandler(scheduledEvent({ date: '2025-11-13' }));
+    const second = await ingestHandler(scheduledEvent({ date: '2025-11-13' }));
+
+    const itemsInFile = JSON.parse(readFileSync(path.join(HF_DAYS_DIR, '2025-11-13.json'), 'utf8')).length;
+    expect(first.created).toBe(itemsInFile);
+    expect(first.rejected).toBe(0);
+    expect(second).toMatchObject({ created: 0, updated: 0, unchanged: first.created });
+  });
+
+  it('rejects a malformed date in the event with the field named', async () => {
+    await expect(ingestHandler(scheduledEvent({ date: '2025-13-01' }))).rejects.toThrow(/date/);
+  });
+});
+
+describe('api handler (API Gateway HTTP API v2 events)', () => {
+  it('subscribes, mails one confirmation link, confirms on POST only, and lands on preferences', async () => {
+    const subscribed = await callApi({
+      method: 'POST',
+      path: '/api/subscribe',
+      body: { email: READER, topics: ['ai-agents'], keywords: ['video generation'] },
+    });
+    const [confirmation] = await readInbox(standIns.endpoints.ses, READER);
+    const [confirmLink] = linksTo(confirmation.body.html ?? '', '/confirm');
+    const token = confirmLink.searchParams.get('token') as string;
+    const page = await callApi({ method: 'GET', path: '/confirm', query: `token=${encodeURIComponent(token)}` });
+    const stillPending = (await (await getServices()).subscribers.findByEmail(READER))?.status;
+    const confirmed = await callApi({
+      method: 'POST',
+      path: '/confirm',
+      body: `token=${encodeURIComponent(token)}`,
+      contentType: 'application/x-www-form-urlencoded',
+    });
+
+    expect(subscribed.statusCode).toBe(202);
+    expect(linksTo(confirmation.body.html ?? '', '/confirm')).toHaveLength(1);
+    expect(page.statusCode).toBe(200);
+    expect(stillPending).toBe('unconfirmed');
+    expect(confirmed.statusCode).toBe(303);
+    expect(String(confirmed.headers?.location)).toMatch(/^\/preferences\?token=/);
+    expect((await (await getServices()).subscribers.findByEmail(READER))?.status).toBe('confirmed');
+  });
+
+  it('answers bad input with a 4xx JSON error and a tampered link with an error page', async () => {
+    const badEmail = await callApi({ method: 'POST', path: '/api/subscribe', body: { email: 'not-an-address' } });
+    const notJson = await callApi({ method: 'POST', path: '/api/subscribe', body: '{oops' });
+    const tampered = await callApi({ method: 'GET', path: '/preferences', query: 'token=abc.def' });
+
+    expect(badEmail.statusCode).toBe(400);
+    expect(JSON.parse(badEmail.body as string)).toEqual({ error: { code: 'invalid_request', message: expect.stringMatching(/email/) } });
+    expect(notJson.statusCode).toBe(400);
+    expect(tampered.statusCode).toBe(400);
+    expect(tampered.body).toContain('This link does not work');
+  });
+});
+
+describe('plan-digests and send-digests handlers (Scheduler and SQS events)', () => {
+  it('plans one digest, sends it with one-click unsubscribe headers, and never twice', async () => {
+    const plan = await planHandler(scheduledEvent({ date: '2025-11-13' }));
+    const event = await receiveAll();
+    const firstSend = await sendHandler(event);
+    const secondSend = await sendHandler(event);
+    const digests = (await readInbox(standIns.endpoints.ses, READER)).filter((email) => !/confirm/i.test(email.subject));
+
+    expect(plan).toMatchObject({ withDigest: 1, messages: 1 });
+    expect(event.Records).toHaveLength(1);
+    expect(firstSend.batchItemFailures).toEqual([]);
+    expect(secondSend.batchItemFailures).toEqual([]);
+    expect(digests).toHaveLength(1);
+    expect(header(digests[0], 'List-Unsubscribe')).toMatch(/^<https:\/\/paperboy\.example\/unsubscribe\?token=.+>$/);
+    expect(header(digests[0], 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    expect(linksTo(digests[0].body.html ?? '', '/preferences').length).toBeGreaterThan(0);
+  });
+
+  it('reports a poison message as a batch item failure without failing the others', async () => {
+    const response = await sendHandler({
+      Records: [sqsRecord('{not json', { messageId: 'poison-1' }), sqsRecord(JSON.stringify({ digestDate: 'x' }), { messageId: 'poison-2' })],
+    });
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(['poison-1', 'poison-2']);
+  });
+});
+
+describe('ses-events handler (SNS notifications of SES events)', () => {
+  it('suppresses on a hard bounce or complaint and ignores deliveries and soft bounces', async () => {
+    const services = await getServices();
+    await callApi({ method: 'POST', path: '/api/subscribe', body: { email: 'bouncy@example.com', topics: ['ai-agents'] } });
+    await callApi({ method: 'POST', path: '/api/subscribe', body: { email: 'angry@example.com', topics: ['ai-agents'] } });
+
+    const soft = await sesEventsHandler(sesBounceEvent('bouncy@example.com', 'Transient'));
+    const delivered = await sesEventsHandler(sesDeliveryEvent('bouncy@example.com'));
+    const hard = await sesEventsHandler(sesBounceEvent('bouncy@example.com'));
+    const complaint = await sesEventsHandler(sesComplaintEvent('angry@example.com'));
+    const unknown = await sesEventsHandler(sesBounceEvent('nobody@example.com'));
+
+    expect(soft).toEqual({ suppressed: 0, ignored: 1 });
+    expect(delivered).toEqual({ suppressed: 0, ignored: 1 });
+    expect(hard).toEqual({ suppressed: 1, ignored: 0 });
+    expect(complaint).toEqual({ suppressed: 1, ignored: 0 });
+    expect(unknown).toEqual({ suppressed: 0, ignored: 0 });
+    expect((await services.subscribers.findByEmail('bouncy@example.com'))?.suppressed?.reason).toBe('hard-bounce');
+    expect((await services.subscribers.findByEmail('angry@example.com'))?.suppressed?.reason).toBe('complaint');
+  });
+});

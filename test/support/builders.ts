@@ -1,0 +1,65 @@
+/** Test data builders: sensible defaults, override only what the test is about. */
+import type { Paper } from '../../functions/core/papers';
+import type { DigestBatch } from '../../functions/core/ports';
+import { defaultPreferences, type Preferences, type Subscriber } from '../../functions/core/subscribers/subscriber';
+
+let paperSequence = 0;
+let subscriberSequence = 0;
+
+const pad = (value: number, width: number) => String(value).padStart(width, '0');
+
+/**
+ * A paper listed on 2025-11-14 about nothing any test topic matches
+ * (give it a `title`/`abstract` that says its topic).
+ */
+export function aPaper(overrides: Partial<Paper> = {}): Paper {
+  paperSequence++;
+  return {
+    id: `2511.${pad(paperSequence, 5)}`,
+    title: `Untitled Study Number ${paperSequence}`,
+    abstract: 'We report results.',
+    aiKeywords: [],
+    authors: ['Ada Lovelace', 'Alan Turing'],
+    upvotes: 5,
+    numComments: 0,
+    publishedAt: '2025-11-13T00:00:00.000Z',
+    dailyDate: '2025-11-14',
+    ...overrides,
+  };
+}
+
+export type SubscriberOverrides = Partial<Omit<Subscriber, 'preferences'>> & { preferences?: Partial<Preferences> };
+
+/** A confirmed, active, daily subscriber with no topics; `preferences` overrides are merged into the defaults. */
+export function aSubscriber(overrides: SubscriberOverrides = {}): Subscriber {
+  subscriberSequence++;
+  const { preferences, ...rest } = overrides;
+  return {
+    id: `subscriber-${pad(subscriberSequence, 4)}`,
+    email: `reader${subscriberSequence}@example.com`,
+    status: 'confirmed',
+    preferences: { ...defaultPreferences(), ...preferences },
+    tokenVersion: 1,
+    confirmationsSentAt: [],
+    createdAt: '2025-11-01T08:00:00.000Z',
+    updatedAt: '2025-11-01T08:00:00.000Z',
+    confirmedAt: '2025-11-01T08:05:00.000Z',
+    ...rest,
+  };
+}
+
+/** One queue message for 2025-11-14 (daily); give it `papers` and `subscriberIds`. */
+export function aDigestBatch(overrides: Partial<DigestBatch> = {}): DigestBatch {
+  return {
+    digestDate: '2025-11-14',
+    cadence: 'daily',
+    papers: [],
+    subscriberIds: [],
+    ...overrides,
+  };
+}
+
+/** A planned paper entry of a batch, as plan-digests produces it. */
+export function aPlannedPaper(paperId: string, topic = 'Speculative decoding'): DigestBatch['papers'][number] {
+  return { paperId, score: 0.5, why: [{ topic, matched: [topic] }] };
+}

@@ -1,0 +1,2 @@
+// Node 20 is supported by the SDK versions pinned here; its notice about future versions is noise in test output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
