@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { TokenError } from '../../../functions/core/errors';
 import { CONFIRM_TOKEN_TTL_SECONDS, createTokenSigner } from '../../../functions/core/tokens';
 
@@ -89,14 +90,11 @@ describe('createTokenSigner', () => {
     expect(tokenProblem(() => signer.verify(token, 'manage', NOW))).toBe('token_invalid');
   });
 
-  it('rejects a correctly signed payload that is not JSON claims', () => {
+  it('rejects correctly signed claims of the wrong shape', () => {
     // Signed with the real secret, so only the claims check can stop it.
-    const token = signer.issue({ purpose: 'manage', subscriberId: 'sub-1', version: 1 });
-    const badPayload = Buffer.from('{"p":"manage","s":42,"v":1}').toString('base64url');
-    const { createHmac } = require('node:crypto') as typeof import('node:crypto');
-    const badSignature = createHmac('sha256', SECRET).update(badPayload).digest().toString('base64url');
+    const payload = Buffer.from('{"p":"manage","s":42,"v":1}').toString('base64url');
+    const signature = createHmac('sha256', SECRET).update(payload).digest().toString('base64url');
 
-    expect(signer.verify(token, 'manage', NOW).subscriberId).toBe('sub-1');
-    expect(tokenProblem(() => signer.verify(`${badPayload}.${badSignature}`, 'manage', NOW))).toBe('token_invalid');
+    expect(tokenProblem(() => signer.verify(`${payload}.${signature}`, 'manage', NOW))).toBe('token_invalid');
   });
 });

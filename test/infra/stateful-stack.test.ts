@@ -1,0 +1,88 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { aDeployConfig, synthApp, type SynthesizedApp } from './support/test-app';
+
+describe('stateful stack', () => {
+  let built: SynthesizedApp;
+  beforeAll(() => {
+    built = synthApp();
+  });
+
+  it('is termination-protected', () => {
+    expect(built.stateful.terminationProtection).toBe(true);
+  });
+
+  it('retains every resource it owns when the stack or a resource is deleted', () => {
+    const resources = Object.entries(built.statefulTemplate.toJSON().Resources as Record<string, any>).filter(
+      ([, resource]) => resource.Type !== 'AWS::CDK::Metadata',
+    );
+
+    expect(resources.length).toBeGreaterThanOrEqual(5);
+    for (const [id, resource] of resources) {
+      expect({ id, DeletionPolicy: resource.DeletionPolicy }).toEqual({ id, DeletionPolicy: 'Retain' });
+      expect({ id, UpdateReplacePolicy: resource.UpdateReplacePolicy }).toEqual({ id, UpdateReplacePolicy: 'Retain' });
+    }
+  });
+
+  it('creates three on-demand tables with pk/sk keys, point-in-time recovery and deletion protection', () => {
+    built.statefulTemplate.resourceCountIs('AWS::DynamoDB::Table', 3);
+    built.statefulTemplate.allResourcesProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
+  });
+
+  it('gives the Papers table the byDay index (dailyDate, pk), projecting all attributes', () => {
+    built.statefulTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byDay',
+          KeySchema: [
+            { AttributeName: 'dailyDate', KeyType: 'HASH' },
+            { AttributeName: 'pk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    });
+  });
+
+  it('expires delivery records on expiresAt, and only delivery records', () => {
+    const withTtl = built.statefulTemplate.findResources('AWS::DynamoDB::Table', {
+      Properties: { TimeToLiveSpecification: Match.anyValue() },
+    });
+
+    expect(Object.keys(withTtl)).toEqual([expect.stringMatching(/^DeliveriesTable/)]);
+    expect(Object.values(withTtl)[0].Properties.TimeToLiveSpecification).toEqual({
+      AttributeName: 'expiresAt',
+      Enabled: true,
+    });
+  });
+
+  it('generates the token-signing secret in Secrets Manager', () => {
+    built.statefulTemplate.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+    });
+  });
+
+  it('verifies the sending domain with Easy DKIM and outputs the three DKIM records', () => {
+    built.statefulTemplate.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'example.com' });
+    const outputs = built.statefulTemplate.findOutputs('*');
+
+    expect(Object.keys(outputs).filter((key) => key.startsWith('DkimRecord'))).toHaveLength(3);
+  });
+
+  it('creates the DKIM records itself when given the Route 53 hosted zone', () => {
+    const withZone = synthApp({ config: aDeployConfig({ hostedZoneId: 'Z0123456789ABC' }) });
+
+    withZone.statefulTemplate.resourcePropertiesCountIs(
+      'AWS::Route53::RecordSet',
+      { Type: 'CNAME', HostedZoneId: 'Z0123456789ABC' },
+      3,
+    );
+  });
+});

@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Logger } from '../../functions/core/ports';
+import { startLocalStack, type LocalStack } from '../../infra/local/local-stack';
+import { parseLocalSettings } from '../../infra/local/settings';
+import { REPO_ROOT } from './paths';
+
+const run = promisify(execFile);
+export const silentLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export interface TestStack extends LocalStack {
+  dataDir: string;
+  env: Record<string, string>;
+  /** Runs `npm run cli -- ...` against this stack in a child process, as an operator would. */
+  cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+}
+
+/** The whole local stack on free ports with a throw-away DATA_DIR; no sample data, no schedules. */
+export async function startTestStack(): Promise<TestStack> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'paperboy-test-'));
+  const settings = parseLocalSettings({ PORT: '0', SES_PORT: '0', DYNAMODB_PORT: '0', SQS_PORT: '0', DATA_DIR: dataDir, SAMPLE_DATA: 'off' });
+  const stack = await startLocalStack(settings, { schedules: false, overrides: { logger: silentLogger } });
+  const port = (url: string) => new URL(url).port;
+  const env = {
+    PORT: port(stack.urls.app),
+    SES_PORT: port(stack.urls.inbox),
+    DYNAMODB_PORT: port(stack.urls.dynamodb),
+    SQS_PORT: port(stack.urls.sqs),
+    DATA_DIR: dataDir,
+    PUBLIC_URL: stack.urls.app,
+  };
+  return {
+    ...stack,
+    dataDir,
+    env,
+    async cli(args) {
+      try {
+        const { stdout, stderr } = await run(process.execPath, [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'infra/local/cli.ts', ...args], {
+          cwd: REPO_ROOT,
+          env: { ...process.env, ...env },
+          timeout: 120_000,
+        });
+        return { code: 0, stdout, stderr };
+      } catch (error) {
+        const failure = error as { code?: number; stdout?: string; stderr?: string };
+        return { code: typeof failure.code === 'number' ? failure.code : 1, stdout: failure.stdout ?? '', stderr: failure.stderr ?? '' };
+      }
+    },
+    async stop() {
+      await stack.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,609 @@
+import { NotFoundError, TokenError, ValidationError } from '../../../../functions/core/errors';
+import { createLinks } from '../../../../functions/core/links';
+import { findCatalogTopic } from '../../../../functions/core/matching';
+import { ConcurrentUpdateError } from '../../../../functions/core/ports';
+import {
+  createSubscriptionService,
+  MAX_CONFIRMATIONS_PER_DAY,
+} from '../../../../functions/core/subscribers/manage-subscription';
+import type { Subscriber } from '../../../../functions/core/subscribers/subscriber';
+import { CONFIRM_TOKEN_TTL_SECONDS, createTokenSigner, type TokenPurpose } from '../../../../functions/core/tokens';
+import { aSubscriber } from '../../../support/builders';
+import {
+  FakeEmailRenderer,
+  InMemoryDeliveryRepository,
+  InMemorySubscriberRepository,
+  RecordingLogger,
+  RecordingMailer,
+  SettableClock,
+  tokenFromLink,
+} from '../../../support/in-memory-ports';
+
+const SECRET = 'unit-test-secret-that-is-long-enough-0123456789';
+const START = '2025-11-14T07:00:00.000Z';
+
+function setup(subscribers = new InMemorySubscriberRepository()) {
+  const clock = new SettableClock(START);
+  const deliveries = new InMemoryDeliveryRepository(clock);
+  const mailer = new RecordingMailer();
+  const renderer = new FakeEmailRenderer();
+  const logger = new RecordingLogger();
+  const tokens = createTokenSigner(SECRET);
+  const service = createSubscriptionService({
+    subscribers,
+    deliveries,
+    mailer,
+    renderer,
+    tokens,
+    links: createLinks('https://paperboy.example/'),
+    clock,
+    logger,
+    isKnownTopic: (id) => Boolean(findCatalogTopic(id)),
+  });
+  const tokenFor = (subscriber: Subscriber, purpose: TokenPurpose, expiresAt?: number) =>
+    tokens.issue({ purpose, subscriberId: subscriber.id, version: subscriber.tokenVersion, expiresAt });
+  const lastConfirmToken = () => tokenFromLink(mailer.sent[mailer.sent.length - 1].text, '/confirm');
+  return { service, subscribers, deliveries, mailer, renderer, logger, clock, tokens, tokenFor, lastConfirmToken };
+}
+
+/** The TokenError problem (or error class name) a promise rejects with. */
+async function rejection(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TokenError) return error.problem;
+    return (error as Error).name;
+  }
+  throw new Error('expected a rejection, but the promise resolved');
+}
+
+describe('subscribe', () => {
+  it('stores a new address as unconfirmed with the requested topics and mails one confirmation link', async () => {
+    const { service, subscribers, mailer, tokens, clock } = setup();
+
+    await service.subscribe({ email: '  Reader@Example.COM ', topics: ['efficient-inference'], keywords: ['speculative decoding'] });
+
+    const stored = await subscribers.findByEmail('reader@example.com');
+    expect(stored).toMatchObject({
+      status: 'unconfirmed',
+      tokenVersion: 1,
+      preferences: { topics: ['efficient-inference'], keywords: ['speculative decoding'], cadence: 'daily' },
+      confirmationsSentAt: [START],
+    });
+    expect(mailer.sent.map((email) => email.to)).toEqual(['reader@example.com']);
+    const token = tokenFromLink(mailer.sent[0].text, '/confirm');
+    const claims = tokens.verify(token, 'confirm', clock.now().getTime() / 1000);
+    expect(claims.subscriberId).toBe(stored?.id);
+    expect(claims.expiresAt).toBe(Date.parse(START) / 1000 + CONFIRM_TOKEN_TTL_SECONDS);
+  });
+
+  it('rejects an invalid address with a ValidationError and stores and mails nothing', async () => {
+    const { service, subscribers, mailer } = setup();
+
+    await expect(service.subscribe({ email: 'not-an-address' })).rejects.toBeInstanceOf(ValidationError);
+
+    expect(subscribers.all()).toHaveLength(0);
+    expect(mailer.attempts).toHaveLength(0);
+  });
+
+  it('rejects an unknown topic id with a ValidationError naming it', async () => {
+    const { service, subscribers, mailer } = setup();
+
+    const attempt = service.subscribe({ email: 'reader@example.com', topics: ['quantum-astrology'] });
+
+    await expect(attempt).rejects.toThrow(ValidationError);
+    await expect(attempt).rejects.toThrow(/topics: unknown topic id "quantum-astrology"/);
+    expect(subscribers.all()).toHaveLength(0);
+    expect(mailer.attempts).toHaveLength(0);
+  });
+
+  it('does not change the topics or status of an already-confirmed address and answers the same', async () => {
+    const reader = aSubscriber({ email: 'reader@example.com', preferences: { keywords: ['speculative decoding'] } });
+    const { service, subscribers } = setup(new InMemorySubscriberRepository().seed(reader));
+
+    const answer = await service.subscribe({ email: 'reader@example.com', keywords: ['cooking recipes'] });
+
+    expect(answer).toBeUndefined();
+    const stored = await subscribers.get(reader.id);
+    expect(stored?.status).toBe('confirmed');
+    expect(stored?.preferences.keywords).toEqual(['speculative decoding']);
+  });
+
+  it('answers a new and a known address identically', async () => {
+    const known = aSubscriber({ email: 'known@example.com' });
+    const { service } = setup(new InMemorySubscriberRepository().seed(known));
+
+    const answers = [
+      await service.subscribe({ email: 'new@example.com' }),
+      await service.subscribe({ email: 'known@example.com' }),
+    ];
+
+    expect(answers).toEqual([undefined, undefined]);
+  });
+
+  it('restarts a pending subscription with the newly requested topics', async () => {
+    const { service, subscribers, mailer, clock } = setup();
+    await service.subscribe({ email: 'reader@example.com', keywords: ['diffusion'] });
+    clock.advance({ minutes: 5 });
+
+    await service.subscribe({ email: 'reader@example.com', keywords: ['speculative decoding'] });
+
+    const stored = await subscribers.findByEmail('reader@example.com');
+    expect(stored?.status).toBe('unconfirmed');
+    expect(stored?.preferences.keywords).toEqual(['speculative decoding']);
+    expect(mailer.sentTo('reader@example.com')).toHaveLength(2);
+  });
+
+  it('returns a former subscriber to unconfirmed and mails a new confirmation', async () => {
+    const former = aSubscriber({ email: 'former@example.com', status: 'unsubscribed', unsubscribedAt: '2025-11-02T00:00:00.000Z' });
+    const { service, subscribers, mailer } = setup(new InMemorySubscriberRepository().seed(former));
+
+    await service.subscribe({ email: 'former@example.com', topics: ['robotics'] });
+
+    const stored = await subscribers.get(former.id);
+    expect(stored?.status).toBe('unconfirmed');
+    expect(stored?.preferences.topics).toEqual(['robotics']);
+    expect(mailer.sentTo('former@example.com')).toHaveLength(1);
+  });
+
+  it(`sends at most ${MAX_CONFIRMATIONS_PER_DAY} confirmations a day: the 4th request sends nothing`, async () => {
+    const { service, mailer, clock, logger } = setup();
+    for (let request = 0; request < 3; request++) {
+      await service.subscribe({ email: 'reader@example.com' });
+      clock.advance({ minutes: 10 });
+    }
+    expect(mailer.sent).toHaveLength(3);
+
+    const answer = await service.subscribe({ email: 'reader@example.com' });
+
+    expect(answer).toBeUndefined();
+    expect(mailer.attempts).toHaveLength(3);
+    expect(logger.messages('warn')).toContain('confirmation not sent: flood limit');
+  });
+
+  it('sends again once the day of earlier confirmations has passed', async () => {
+    const { service, mailer, clock } = setup();
+    for (let request = 0; request < 4; request++) {
+      await service.subscribe({ email: 'reader@example.com' });
+      clock.advance({ minutes: 10 });
+    }
+    expect(mailer.sent).toHaveLength(3);
+    clock.advance({ hours: 24 });
+
+    await service.subscribe({ email: 'reader@example.com' });
+
+    expect(mailer.sent).toHaveLength(4);
+  });
+
+  it('sends nothing for a second request within a minute', async () => {
+    const { service, mailer, clock } = setup();
+    await service.subscribe({ email: 'reader@example.com' });
+    clock.advance({ seconds: 30 });
+
+    await service.subscribe({ email: 'reader@example.com' });
+
+    expect(mailer.sent).toHaveLength(1);
+  });
+
+  it('mails nothing to a suppressed address and keeps its data as it was', async () => {
+    const bounced = aSubscriber({
+      email: 'bounced@example.com',
+      status: 'unconfirmed',
+      preferences: { keywords: ['robots'] },
+      suppressed: { reason: 'hard-bounce', at: '2025-11-10T00:00:00.000Z' },
+    });
+    const { service, subscribers, mailer } = setup(new InMemorySubscriberRepository().seed(bounced));
+
+    await service.subscribe({ email: 'bounced@example.com', keywords: ['anything'] });
+
+    expect(mailer.attempts).toHaveLength(0);
+    expect(await subscribers.get(bounced.id)).toEqual(bounced);
+  });
+
+  it('treats losing a race to create the address like a known address', async () => {
+    // Another request claims the address between our lookup and our create.
+    const competitor = aSubscriber({
+      email: 'racer@example.com',
+      status: 'unconfirmed',
+      confirmationsSentAt: ['2025-11-14T05:00:00.000Z'],
+    });
+    class RacingRepository extends InMemorySubscriberRepository {
+      override async create(subscriber: Subscriber): Promise<void> {
+        if (!this.all().some((stored) => stored.id === competitor.id)) this.seed(competitor);
+        return super.create(subscriber);
+      }
+    }
+    const { service, subscribers, mailer, tokens, clock } = setup(new RacingRepository());
+
+    await service.subscribe({ email: 'racer@example.com' });
+
+    expect(subscribers.all().map((stored) => stored.id)).toEqual([competitor.id]);
+    expect(mailer.sent).toHaveLength(1);
+    const token = tokenFromLink(mailer.sent[0].text, '/confirm');
+    expect(tokens.verify(token, 'confirm', clock.now().getTime() / 1000).subscriberId).toBe(competitor.id);
+  });
+});
+
+describe('confirm', () => {
+  it('confirms the subscriber and returns a manage token for them', async () => {
+    const { service, subscribers, lastConfirmToken, tokens, clock } = setup();
+    await service.subscribe({ email: 'reader@example.com' });
+    clock.advance({ hours: 2 });
+
+    const result = await service.confirm(lastConfirmToken());
+
+    const stored = await subscribers.findByEmail('reader@example.com');
+    expect(stored?.status).toBe('confirmed');
+    expect(stored?.confirmedAt).toBe(clock.now().toISOString());
+    expect(result.subscriberId).toBe(stored?.id);
+    expect(tokens.verify(result.manageToken, 'manage', clock.now().getTime() / 1000).subscriberId).toBe(stored?.id);
+  });
+
+  it('is idempotent: confirming twice keeps the first confirmation time', async () => {
+    const { service, subscribers, lastConfirmToken, clock } = setup();
+    await service.subscribe({ email: 'reader@example.com' });
+    const token = lastConfirmToken();
+    await service.confirm(token);
+    const firstConfirmedAt = (await subscribers.findByEmail('reader@example.com'))?.confirmedAt;
+    clock.advance({ hours: 1 });
+
+    await service.confirm(token);
+
+    expect((await subscribers.findByEmail('reader@example.com'))?.confirmedAt).toBe(firstConfirmedAt);
+  });
+
+  it('rejects a confirmation link 49 hours old as expired and leaves the subscriber unconfirmed', async () => {
+    const { service, subscribers, lastConfirmToken, clock } = setup();
+    await service.subscribe({ email: 'reader@example.com' });
+    clock.advance({ hours: 49 });
+
+    expect(await rejection(service.confirm(lastConfirmToken()))).toBe('token_expired');
+    expect((await subscribers.findByEmail('reader@example.com'))?.status).toBe('unconfirmed');
+  });
+
+  it('rejects a link whose signature was tampered with', async () => {
+    const { service, subscribers, lastConfirmToken } = setup();
+    await service.subscribe({ email: 'reader@example.com' });
+    const [payload, signature] = lastConfirmToken().split('.');
+    const tampered = `${payload}.${signature[0] === 'x' ? 'y' : 'x'}${signature.slice(1)}`;
+
+    expect(await rejection(service.confirm(tampered))).toBe('token_invalid');
+    expect((await subscribers.findByEmail('reader@example.com'))?.status).toBe('unconfirmed');
+  });
+
+  it('rejects a manage token used to confirm', async () => {
+    const pending = aSubscriber({ status: 'unconfirmed' });
+    const { service, subscribers, tokenFor } = setup(new InMemorySubscriberRepository().seed(pending));
+
+    expect(await rejection(service.confirm(tokenFor(pending, 'manage')))).toBe('token_wrong_purpose');
+    expect((await subscribers.get(pending.id))?.status).toBe('unconfirmed');
+  });
+
+  it('rejects a link issued before the token version was bumped', async () => {
+    const pending = aSubscriber({ status: 'unconfirmed' });
+    const repository = new InMemorySubscriberRepository().seed(pending);
+    const { service, tokenFor, clock } = setup(repository);
+    const oldLink = tokenFor(pending, 'confirm', clock.now().getTime() / 1000 + 3600);
+    await repository.save({ ...pending, tokenVersion: 2, updatedAt: '2025-11-14T06:00:00.000Z' }, pending.updatedAt);
+
+    expect(await rejection(service.confirm(oldLink))).toBe('token_revoked');
+    expect((await repository.get(pending.id))?.status).toBe('unconfirmed');
+  });
+
+  it('refuses to confirm a suppressed address', async () => {
+    const bounced = aSubscriber({ status: 'unconfirmed', suppressed: { reason: 'complaint', at: START } });
+    const { service, subscribers, tokenFor, clock } = setup(new InMemorySubscriberRepository().seed(bounced));
+
+    const attempt = service.confirm(tokenFor(bounced, 'confirm', clock.now().getTime() / 1000 + 3600));
+
+    await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+    expect((await subscribers.get(bounced.id))?.status).toBe('unconfirmed');
+  });
+
+  it('answers NotFoundError for a genuine link of a deleted subscriber', async () => {
+    const gone = aSubscriber({ status: 'unconfirmed' });
+    const { service, tokenFor, clock } = setup();
+
+    await expect(service.confirm(tokenFor(gone, 'confirm', clock.now().getTime() / 1000 + 3600))).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+  });
+});
+
+describe('checkToken', () => {
+  it('accepts a live token for its purpose and rejects it for another, changing nothing', async () => {
+    const reader = aSubscriber();
+    const { service, subscribers, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
+
+    await expect(service.checkToken(tokenFor(reader, 'unsubscribe'), 'unsubscribe')).resolves.toBeUndefined();
+    expect(await rejection(service.checkToken(tokenFor(reader, 'unsubscribe'), 'confirm'))).toBe('token_wrong_purpose');
+    expect(await subscribers.get(reader.id)).toEqual(reader);
+  });
+});
+
+describe('preferences', () => {
+  it('shows the address, whether subscribed, and the preferences', async () => {
+    const reader = aSubscriber({ email: 'reader@example.com', preferences: { keywords: ['speculative decoding'] } });
+    const { service, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
+
+    const view = await service.getPreferences(tokenFor(reader, 'manage'));
+
+    expect(view).toEqual({ ...reader.preferences, email: 'reader@example.com', subscribed: true });
+  });
+
+  it('does not show preferences for an unsubscribe token', async () => {
+    const reader = aSubscriber();
+    const { service, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
+
+    expect(await rejection(service.getPreferences(tokenFor(reader, 'unsubscribe')))).toBe('token_wrong_purpose');
+  });
+
+  it('saves valid changes, normalizing and de-duplicating the entries, and keeps the rest', async () => {
+    const reader = aSubscriber({ preferences: { topics: ['robotics'] } });
+    const { service, subscribers, tokenFor, clock } = setup(new InMemorySubscriberRepository().seed(reader));
+
+    const view = await service.updatePreferences(tokenFor(reader, 'manage'), {
+      keywords: ['  speculative   decoding ', 'Speculative Decoding', 'KV cache'],
+      cadence: 'weekly',
+      weekday: 5,
+      papersPerEmail: 5,
+    });
+
+    const stored = await subscribers.get(reader.id);
+    expect(stored?.preferences).toEqual({
+      ...reader.preferences,
+      topics: ['robotics'],
+      keywords: ['speculative decoding', 'KV cache'],
+      cadence: 'weekly',
+      weekday: 5,
+      papersPerEmail: 5,
+    });
+    expect(stored?.updatedAt).toBe(clock.now().toISOString());
+    expect(view).toMatchObject({ keywords: ['speculative decoding', 'KV cache'], cadence: 'weekly', subscribed: true });
+  });
+
+  it.each([0, 51, 2.5])('rejects papersPerEmail %p with a ValidationError naming the field', async (papersPerEmail) => {
+    const reader = aSubscriber();
+    const { service, subscribers, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
+
+    const attempt = service.updatePreferences(tokenFor(reader, 'manage'), { papersPerEmail });
+
+    await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+    await expect(attempt).rejects.toThrow(/^papersPerEmail: /);
+    expect(await subscribers.get(reader.id)).toEqual(reader);
+  });
+
+  it.each([
+    ['an unknown topic id', { topics: ['quantum-astrology'] }, /^topics: unknown topic id "quantum-astrology"/],
+    ['a weekday of 8', { weekday: 8 }, /^weekday: /],
+    ['a monthly cadence', { cadence: 'monthly' }, /^cadence: /],
+    ['a 101-character keyword', { keywords: ['k'.repeat(101)] }, /^keywords\.0: must be at most 100 characters/],
+    ['a blank keyword', { keywords: ['   '] }, /^keywords\.0: must not be empty/],
+    ['31 authors', { authors: Array.from({ length: 31 }, (_, i) => `Author ${i}`) }, /^authors: at most 30 authors/],
+    ['a non-boolean subscribed', { subscribed: 'yes' }, /^subscribed: must be true or false/],
+  ])('rejects %s with a ValidationError', async (_label, changes, message) => {
+    const reader = aSubscriber();
+    const { service, subscribers, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
+
+    const attempt = service.updatePreferences(tokenFor(reader, 'manage'), changes);
+
+    await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+    await expect(attempt).rejects.toThrow(message);
+    expect(await subscribers.get(reader.id)).toEqual(reader);
+  });
+
+  it('ignores fields that are not preferences (the address cannot be changed here)', async () => {
+    const reader = aSubscriber({ email: 'reader@example.com' });
+    const { service, subscribers, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
+
+    await service.updatePreferences(tokenFor(reader, 'manage'), { email: 'attacker@example.com', paused: true });
+
+    const stored = await subscribers.get(reader.id);
+    expect(stored?.email).toBe('reader@example.com');
+    expect(stored?.preferences.paused).toBe(true);
+  });
+
+  it('unsubscribes with subscribed: false and resubscribes with subscribed: true', async () => {
+    const reader = aSubscriber();
+    const { service, subscribers, tokenFor, clock } = setup(new InMemorySubscriberRepository().seed(reader));
+    const token = tokenFor(reader, 'manage');
+
+    const off = await service.updatePreferences(token, { subscribed: false });
+    const offStored = await subscribers.get(reader.id);
+    clock.advance({ hours: 1 });
+    const on = await service.updatePreferences(token, { subscribed: true });
+    const onStored = await subscribers.get(reader.id);
+
+    expect(off.subscribed).toBe(false);
+    expect(offStored).toMatchObject({ status: 'unsubscribed', unsubscribedAt: START });
+    expect(on.subscribed).toBe(true);
+    expect(onStored?.status).toBe('confirmed');
+    expect(onStored?.unsubscribedAt).toBeUndefined();
+    expect(onStored?.confirmedAt).toBe(reader.confirmedAt);
+  });
+
+  it('retries on a concurrent save and keeps the other writer\'s change', async () => {
+    const reader = aSubscriber();
+    // Between our read and our save, a bounce suppresses the address.
+    class ConcurrentRepository extends InMemorySubscriberRepository {
+      conflicts = 0;
+      override async save(subscriber: Subscriber, expectedUpdatedAt: string): Promise<void> {
+        if (this.conflicts === 0) {
+          this.conflicts++;
+          const stored = (await this.get(subscriber.id)) as Subscriber;
+          await super.save(
+            { ...stored, suppressed: { reason: 'hard-bounce', at: START }, updatedAt: '2025-11-14T06:59:59.000Z' },
+            stored.updatedAt,
+          );
+        }
+        return super.save(subscriber, expectedUpdatedAt);
+      }
+    }
+    const repository = new ConcurrentRepository().seed(reader);
+    const { service, tokenFor } = setup(repository);
+
+    await service.updatePreferences(tokenFor(reader, 'manage'), { papersPerEmail: 3 });
+
+    const stored = await repository.get(reader.id);
+    expect(repository.conflicts).toBe(1);
+    expect(stored?.preferences.papersPerEmail).toBe(3);
+    expect(stored?.suppressed?.reason).toBe('hard-bounce');
+  });
+
+  it('gives up with ConcurrentUpdateError when every save conflicts', async () => {
+    const reader = aSubscriber();
+    class AlwaysConflicting extends InMemorySubscriberRepository {
+      saves = 0;
+      override async save(): Promise<void> {
+        this.saves++;
+        throw new ConcurrentUpdateError();
+      }
+    }
+    const repository = new AlwaysConflicting().seed(reader);
+    const { service, tokenFor } = setup(repository);
+
+    await expect(service.updatePreferences(tokenFor(reader, 'manage'), { paused: true })).rejects.toBeInstanceOf(
+      ConcurrentUpdateError,
+    );
+    expect(repository.saves).toBe(3);
+  });
+});
+
+describe('unsubscribe', () => {
+  it('unsubscribes with the one-click unsubscribe token', async () => {
+    const reader = aSubscriber();
+    const { service, subscribers, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
+
+    await service.unsubscribe(tokenFor(reader, 'unsubscribe'));
+
+    expect(await subscribers.get(reader.id)).toMatchObject({ status: 'unsubscribed', unsubscribedAt: START });
+  });
+
+  it('also accepts a manage token', async () => {
+    const reader = aSubscriber();
+    const { service, subscribers, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
+
+    await service.unsubscribe(tokenFor(reader, 'manage'));
+
+    expect((await subscribers.get(reader.id))?.status).toBe('unsubscribed');
+  });
+
+  it('does not accept a confirm token', async () => {
+    const reader = aSubscriber();
+    const { service, subscribers, tokenFor, clock } = setup(new InMemorySubscriberRepository().seed(reader));
+
+    const problem = await rejection(service.unsubscribe(tokenFor(reader, 'confirm', clock.now().getTime() / 1000 + 60)));
+
+    expect(problem).toBe('token_wrong_purpose');
+    expect((await subscribers.get(reader.id))?.status).toBe('confirmed');
+  });
+
+  it('is idempotent: a second click keeps the first unsubscribe time', async () => {
+    const reader = aSubscriber();
+    const { service, subscribers, tokenFor, clock } = setup(new InMemorySubscriberRepository().seed(reader));
+    const token = tokenFor(reader, 'unsubscribe');
+    await service.unsubscribe(token);
+    clock.advance({ days: 1 });
+
+    await service.unsubscribe(token);
+
+    expect((await subscribers.get(reader.id))?.unsubscribedAt).toBe(START);
+  });
+
+  it('rejects a revoked unsubscribe link after a token version bump', async () => {
+    const reader = aSubscriber();
+    const repository = new InMemorySubscriberRepository().seed(reader);
+    const { service, tokenFor } = setup(repository);
+    const oldToken = tokenFor(reader, 'unsubscribe');
+    await repository.save({ ...reader, tokenVersion: reader.tokenVersion + 1, updatedAt: START }, reader.updatedAt);
+
+    expect(await rejection(service.unsubscribe(oldToken))).toBe('token_revoked');
+    expect((await repository.get(reader.id))?.status).toBe('confirmed');
+  });
+
+  it('works from the links a digest carries (linksFor)', async () => {
+    const reader = aSubscriber();
+    const { service, subscribers } = setup(new InMemorySubscriberRepository().seed(reader));
+    const { manageUrl, unsubscribeUrl } = service.linksFor(reader);
+
+    expect(manageUrl).toMatch(/^https:\/\/paperboy\.example\/preferences\?token=/);
+    expect((await service.getPreferences(tokenFromLink(manageUrl, '/preferences'))).email).toBe(reader.email);
+    await service.unsubscribe(tokenFromLink(unsubscribeUrl, '/unsubscribe'));
+    expect((await subscribers.get(reader.id))?.status).toBe('unsubscribed');
+  });
+});
+
+describe('exportData', () => {
+  it('returns the stored subscriber and their delivery history', async () => {
+    const reader = aSubscriber();
+    const { service, deliveries, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
+    await deliveries.recordSent(reader.id, '2025-11-13', ['2511.00001', '2511.00002'], 'message-1');
+
+    const data = await service.exportData(tokenFor(reader, 'manage'));
+
+    expect(data.subscriber).toEqual(reader);
+    expect(data.deliveries.map((record) => record.paperId).sort()).toEqual(['2511.00001', '2511.00002']);
+    expect(data.deliveries.every((record) => record.digestDate === '2025-11-13')).toBe(true);
+  });
+
+  it('needs a manage token', async () => {
+    const reader = aSubscriber();
+    const { service, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
+
+    expect(await rejection(service.exportData(tokenFor(reader, 'unsubscribe')))).toBe('token_wrong_purpose');
+  });
+});
+
+describe('deleteData', () => {
+  it('erases the subscriber and their deliveries; the old link then finds nothing', async () => {
+    const reader = aSubscriber({ email: 'reader@example.com' });
+    const { service, subscribers, deliveries, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
+    await deliveries.recordSent(reader.id, '2025-11-13', ['2511.00001'], 'message-1');
+    const token = tokenFor(reader, 'manage');
+
+    await service.deleteData(token);
+
+    expect(await subscribers.get(reader.id)).toBeUndefined();
+    expect(await subscribers.findByEmail('reader@example.com')).toBeUndefined();
+    expect(await deliveries.listForSubscriber(reader.id)).toEqual([]);
+    await expect(service.getPreferences(token)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('frees the address for a fresh subscription', async () => {
+    const reader = aSubscriber({ email: 'reader@example.com' });
+    const { service, subscribers, mailer, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
+    await service.deleteData(tokenFor(reader, 'manage'));
+
+    await service.subscribe({ email: 'reader@example.com' });
+
+    const fresh = await subscribers.findByEmail('reader@example.com');
+    expect(fresh?.id).not.toBe(reader.id);
+    expect(fresh?.status).toBe('unconfirmed');
+    expect(mailer.sentTo('reader@example.com')).toHaveLength(1);
+  });
+});
+
+describe('logging', () => {
+  it('never logs an email address across the whole lifecycle', async () => {
+    const bounced = aSubscriber({ email: 'bounced@example.com', suppressed: { reason: 'complaint', at: START } });
+    const { service, subscribers, logger, clock, lastConfirmToken } = setup(
+      new InMemorySubscriberRepository().seed(bounced),
+    );
+
+    await service.subscribe({ email: 'reader@example.com', keywords: ['speculative decoding'] });
+    await service.subscribe({ email: 'reader@example.com' }); // flood limit
+    await service.subscribe({ email: 'bounced@example.com' }); // suppressed
+    clock.advance({ minutes: 5 });
+    await service.subscribe({ email: 'reader@example.com' }); // re-sent
+    const { manageToken } = await service.confirm(lastConfirmToken());
+    await service.updatePreferences(manageToken, { cadence: 'weekly' });
+    await service.unsubscribe(manageToken);
+    await service.exportData(manageToken);
+    await service.deleteData(manageToken);
+
+    expect(subscribers.all()).toHaveLength(1);
+    expect(logger.entries.length).toBeGreaterThanOrEqual(7);
+    for (const entry of logger.entries) expect(JSON.stringify(entry.extra ?? {})).not.toContain('@');
+    expect(logger.serialized()).not.toContain('example.com');
+  });
+});

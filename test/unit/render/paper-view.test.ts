@@ -1,0 +1,106 @@
+import { authorsLine, summarize, toPaperView } from '../../../functions/core/digests/paper-view';
+import { aPaper } from './builders';
+
+const ABSTRACT =
+  'Mixture of Experts (MoE) models enhance neural network scalability by dynamically selecting relevant experts per input token. ' +
+  'However, efficient training of large-scale MoE models across thousands of GPUs, e.g. with 5D parallelism, presents significant challenges. ' +
+  'We introduce an end-to-end training framework for large-scale MoE models that utilizes five-dimensional hybrid parallelism. ' +
+  'We achieve up to 49.3% Model Flops Utilization on H100 GPUs.';
+
+describe('summarize', () => {
+  it('uses the ai_summary when the paper has one', () => {
+    const paper = aPaper({ abstract: ABSTRACT, aiSummary: 'MoE Parallel Folding speeds up MoE training.' });
+
+    expect(summarize(paper)).toBe('MoE Parallel Folding speeds up MoE training.');
+  });
+
+  it('keeps a short abstract whole', () => {
+    expect(summarize(aPaper({ abstract: '  A short   abstract. Two sentences. ' }))).toBe('A short abstract. Two sentences.');
+  });
+
+  it('cuts a long abstract at the last sentence end that fits', () => {
+    const summary = summarize(aPaper({ abstract: ABSTRACT }), 300);
+
+    expect(summary).toBe(
+      'Mixture of Experts (MoE) models enhance neural network scalability by dynamically selecting relevant experts per input token. ' +
+        'However, efficient training of large-scale MoE models across thousands of GPUs, e.g. with 5D parallelism, presents significant challenges.',
+    );
+    expect(summary.length).toBeLessThanOrEqual(300);
+  });
+
+  it('does not take "e.g." or a decimal point for a sentence end', () => {
+    const [first, second, third] = ABSTRACT.split(/(?<=\.) (?=[A-Z])/);
+    const beforeDecimal = ABSTRACT.indexOf('49.') + 3;
+
+    expect(summarize(aPaper({ abstract: ABSTRACT }), ABSTRACT.indexOf('e.g.') + 10)).toBe(first);
+    expect(summarize(aPaper({ abstract: ABSTRACT }), beforeDecimal + 2)).toBe(`${first} ${second} ${third}`);
+  });
+
+  it('cuts a first sentence longer than the limit at a word, with an ellipsis', () => {
+    const words = Array.from({ length: 80 }, (_, i) => `word${i}`).join(' ');
+
+    const summary = summarize(aPaper({ abstract: `${words}. Next sentence.` }), 100);
+
+    expect(summary.length).toBeLessThanOrEqual(100);
+    expect(summary.endsWith('…')).toBe(true);
+    expect(words.split(' ')).toEqual(expect.arrayContaining(summary.slice(0, -1).split(' ')));
+  });
+
+  it('returns "" for a paper without abstract or summary', () => {
+    expect(summarize(aPaper({ abstract: '' }))).toBe('');
+  });
+});
+
+describe('authorsLine', () => {
+  it.each([
+    [[], ''],
+    [['Ada Lovelace'], 'Ada Lovelace'],
+    [['Ada Lovelace', 'Alan Turing'], 'Ada Lovelace and Alan Turing'],
+    [['A', 'B', 'C'], 'A, B and C'],
+    [['A', 'B', 'C', 'D'], 'A, B, C et al.'],
+    [[' A ', '', 'B'], 'A and B'],
+  ])('%j → %j', (authors, expected) => {
+    expect(authorsLine(authors)).toBe(expected);
+  });
+
+  it('takes another maximum', () => {
+    expect(authorsLine(['A', 'B', 'C'], 1)).toBe('A et al.');
+  });
+});
+
+describe('toPaperView', () => {
+  it('builds the links from the arXiv id and keeps why the paper matched', () => {
+    const why = [{ topic: 'AI agents', matched: ['agents'] }];
+
+    const view = toPaperView(
+      aPaper({ id: '2511.09148', organization: { name: 'sjtu', fullname: 'Shanghai Jiao Tong University' } }),
+      why,
+    );
+
+    expect(view).toMatchObject({
+      url: 'https://huggingface.co/papers/2511.09148',
+      arxivUrl: 'https://arxiv.org/abs/2511.09148',
+      pdfUrl: 'https://arxiv.org/pdf/2511.09148',
+      organization: 'Shanghai Jiao Tong University',
+      authorsLine: 'Weihao Tan and Xiangyang Li',
+      matchedTopics: why,
+    });
+    expect(view.githubUrl).toBeUndefined();
+  });
+
+  it('keeps http(s) GitHub and project links and drops any other scheme', () => {
+    const safe = toPaperView(
+      aPaper({ githubRepo: 'https://github.com/a/b', projectPage: 'https://a.github.io/b/' }),
+      [],
+    );
+    const hostile = toPaperView(aPaper({ githubRepo: 'javascript:alert(1)', projectPage: 'not a url' }), []);
+
+    expect(safe).toMatchObject({ githubUrl: 'https://github.com/a/b', projectUrl: 'https://a.github.io/b/' });
+    expect(hostile.githubUrl).toBeUndefined();
+    expect(hostile.projectUrl).toBeUndefined();
+  });
+
+  it('keeps unknown upvotes as null', () => {
+    expect(toPaperView(aPaper({ upvotes: null }), []).upvotes).toBeNull();
+  });
+});
