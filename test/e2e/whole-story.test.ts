@@ -91,13 +91,13 @@ describe('the whole service on one machine', () => {
   });
 
   it('ingests a real day with the CLI and reports the counts', async () => {
-    const result = await stack.cli(['ingest', '--from', HF_DAYS_DIR, '--date', '2025-11-13']);
+    const result = await stack.cli(['ingest', '--from', HF_DAYS_DIR, '--date', '2025-11-11']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/new: \d+\s+updated: 0\s+unchanged: 0\s+rejected: 0/);
   }, 60_000);
 
   it('sends one digest with the matching papers, both parts, and one-click unsubscribe headers', async () => {
-    const result = await stack.cli(['digest', '--date', '2025-11-13']);
+    const result = await stack.cli(['digest', '--date', '2025-11-11']);
     const digests = await digestsFor(READER);
     [firstDigest] = digests;
     const html = firstDigest.body.html ?? '';
@@ -116,9 +116,10 @@ describe('the whole service on one machine', () => {
   }, 120_000);
 
   it('never sends a paper twice: a rerun sends nothing, a new day sends only new papers', async () => {
-    const rerun = await stack.cli(['digest', '--date', '2025-11-13']);
-    await stack.cli(['ingest', '--from', HF_DAYS_DIR, '--date', '2025-11-12']);
-    const nextDay = await stack.cli(['digest', '--date', '2025-11-14']);
+    const rerun = await stack.cli(['digest', '--date', '2025-11-11']);
+    await stack.cli(['ingest', '--from', HF_DAYS_DIR, '--date', '2025-11-13']);
+    // The 2025-11-13 window (11th to 13th) holds the papers already sent and new ones.
+    const nextDay = await stack.cli(['digest', '--date', '2025-11-13']);
     const digests = await digestsFor(READER);
     const firstIds = new Set(paperIdsIn(digests[0]));
 

@@ -15,7 +15,9 @@ describe('summarize', () => {
   });
 
   it('keeps a short abstract whole', () => {
-    expect(summarize(aPaper({ abstract: '  A short   abstract. Two sentences. ' }))).toBe('A short abstract. Two sentences.');
+    expect(summarize(aPaper({ abstract: '  A short   abstract. Two sentences. ' }))).toBe(
+      'A short abstract. Two sentences.',
+    );
   });
 
   it('cuts a long abstract at the last sentence end that fits', () => {

@@ -1,0 +1,334 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { sendConcurrency } from '../../infra/aws/config';
+import { TABLE_ACTIONS } from '../../infra/aws/constructs/bind-table';
+import { SEND_MAX_RECEIVE_COUNT } from '../../infra/aws/stateless-stack';
+import { functionLogicalId, grants, grantsOfFunction, grantsOfRole, policyResourceStrings } from './support/iam';
+import { aDeployConfig, synthApp, type SynthesizedApp } from './support/test-app';
+
+const FUNCTIONS = ['ApiFunction', 'IngestFunction', 'PlanDigestsFunction', 'SendDigestsFunction', 'SesEventsFunction'];
+const { read, readWrite, readDelete } = TABLE_ACTIONS;
+const PAPERS = ['Papers', 'Papers/index/byDay'];
+const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+const SES_SEND = grants(['ses:SendEmail'], ['ses:identity/example.com', 'ses:configuration-set/']);
+const SECRET = grants(['secretsmanager:GetSecretValue'], ['TokenSecret']);
+const SQS_CONSUME = grants(
+  ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+  ['SendQueue'],
+);
+
+/** Exactly what each function's role may do (issue: "each granted exactly what it touches"). */
+const EXPECTED_GRANTS: Record<string, string[]> = {
+  ApiFunction: [
+    ...grants(LOGS, ['ApiFunctionLogs']),
+    ...grants(readWrite, ['Subscribers']),
+    ...grants(readDelete, ['Deliveries']),
+    ...grants(read, PAPERS),
+    ...SES_SEND,
+    ...SECRET,
+  ],
+  IngestFunction: [...grants(LOGS, ['IngestFunctionLogs']), ...grants(readWrite, PAPERS)],
+  PlanDigestsFunction: [
+    ...grants(LOGS, ['PlanDigestsFunctionLogs']),
+    ...grants(read, PAPERS),
+    ...grants(read, ['Subscribers']),
+    ...grants(read, ['Deliveries']),
+    ...grants(['sqs:SendMessage'], ['SendQueue']),
+  ],
+  SendDigestsFunction: [
+    ...grants(LOGS, ['SendDigestsFunctionLogs']),
+    ...grants(read, PAPERS),
+    ...grants(readWrite, ['Subscribers']),
+    ...grants(readWrite, ['Deliveries']),
+    ...SES_SEND,
+    ...SECRET,
+    ...SQS_CONSUME,
+  ],
+  SesEventsFunction: [
+    ...grants(LOGS, ['SesEventsFunctionLogs']),
+    ...grants(readWrite, ['Subscribers']),
+    ...grants(['sqs:SendMessage'], ['FailedEventsQueue']),
+  ],
+};
+
+describe('stateless stack', () => {
+  let built: SynthesizedApp;
+  beforeAll(() => {
+    built = synthApp();
+  });
+  const template = () => built.statelessTemplate;
+  const resourcesOf = (type: string) => Object.entries(template().findResources(type) as Record<string, any>);
+
+  describe('functions', () => {
+    it('runs every handler on nodejs22.x, arm64, from an ESM bundle, with Powertools settings', () => {
+      template().resourceCountIs('AWS::Lambda::Function', 5);
+      template().allResourcesProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('Logs') } },
+        Environment: {
+          Variables: Match.objectLike({
+            POWERTOOLS_SERVICE_NAME: 'paperboy',
+            POWERTOOLS_METRICS_NAMESPACE: 'paperboy',
+            NODE_OPTIONS: '--enable-source-maps',
+            TEMPLATES_DIR: '/var/task/templates',
+          }),
+        },
+      });
+    });
+
+    it('keeps each function log group for the configured retention', () => {
+      template().resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 6);
+    });
+
+    it.each(Object.keys(EXPECTED_GRANTS))('grants %s exactly the tables, queues and actions it uses', (fn) => {
+      expect(grantsOfFunction(template(), fn)).toEqual([...new Set(EXPECTED_GRANTS[fn])].sort());
+    });
+
+    it('lets functions send mail only as the configured sender, through the configuration set', () => {
+      const sesStatements = resourcesOf('AWS::IAM::Policy').flatMap(([, policy]) =>
+        policy.Properties.PolicyDocument.Statement.filter((statement: any) => statement.Action === 'ses:SendEmail'),
+      );
+
+      expect(sesStatements).toHaveLength(2);
+      for (const statement of sesStatements) {
+        expect(statement.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'digest@example.com' } });
+      }
+    });
+
+    it('uses no wildcard resource in any IAM policy', () => {
+      const strings = policyResourceStrings(template());
+
+      expect(strings.length).toBeGreaterThan(20);
+      expect(strings.filter((value) => value.includes('*'))).toEqual([]);
+    });
+
+    it('uses no AWS managed policy (whose log permissions cover every log group)', () => {
+      for (const [, role] of resourcesOf('AWS::IAM::Role')) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    });
+
+    it('passes each function the environment its config schema reads', () => {
+      const env = (fn: string) =>
+        template().toJSON().Resources[functionLogicalId(template(), fn)].Properties.Environment.Variables;
+
+      expect(Object.keys(env('ApiFunction'))).toEqual(
+        expect.arrayContaining([
+          'PUBLIC_URL',
+          'SES_FROM_ADDRESS',
+          'SES_CONFIGURATION_SET',
+          'TOKEN_SECRET_ARN',
+          'PAPERS_TABLE_NAME',
+          'SUBSCRIBERS_TABLE_NAME',
+          'DELIVERIES_TABLE_NAME',
+        ]),
+      );
+      expect(env('IngestFunction')).toMatchObject({
+        PAPERS_SOURCE: 'https://huggingface.co/api/daily_papers',
+        SCHEDULE_TIME_ZONE: 'Europe/Berlin',
+      });
+      expect(env('PlanDigestsFunction').SEND_QUEUE_URL).toEqual({ Ref: expect.stringMatching(/^SendQueue/) });
+      expect(env('SendDigestsFunction')).toMatchObject({
+        SES_FROM_ADDRESS: 'paperboy <digest@example.com>',
+        MAX_SEND_RATE: String(sendConcurrency(14).perInstanceRate),
+      });
+      expect(env('ApiFunction').PUBLIC_URL).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^HttpApi/), 'ApiEndpoint'] });
+    });
+  });
+
+  describe('send queue', () => {
+    it('sends a message that failed five receives to the dead-letter queue', () => {
+      const [, queue] = resourcesOf('AWS::SQS::Queue').find(([id]) => id.startsWith('SendQueue'))!;
+
+      expect(queue.Properties.RedrivePolicy).toEqual({
+        deadLetterTargetArn: { 'Fn::GetAtt': [expect.stringMatching(/^SendDeadLetterQueue/), 'Arn'] },
+        maxReceiveCount: SEND_MAX_RECEIVE_COUNT,
+      });
+      expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * 60);
+    });
+
+    it('is consumed by send-digests with partial batch responses and a concurrency cap sized to the SES rate', () => {
+      template().hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SendQueue'), 'Arn'] },
+        FunctionName: { Ref: functionLogicalId(template(), 'SendDigestsFunction') },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: sendConcurrency(14).maxConcurrency },
+      });
+    });
+
+    it('raises the concurrency cap with the account send rate', () => {
+      const fast = synthApp({ config: aDeployConfig({ sesMaxSendRate: 300 }) });
+
+      fast.statelessTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        ScalingConfig: { MaximumConcurrency: 30 },
+      });
+    });
+
+    it('encrypts every queue and refuses plain-HTTP access', () => {
+      template().allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+      template().resourceCountIs('AWS::SQS::QueuePolicy', 3);
+      template().allResourcesProperties('AWS::SQS::QueuePolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    });
+  });
+
+  describe('schedules', () => {
+    const schedule = (prefix: string) => resourcesOf('AWS::Scheduler::Schedule').find(([id]) => id.startsWith(prefix))![1];
+
+    it('runs ingest at the configured hours in the configured time zone', () => {
+      expect(schedule('IngestSchedule').Properties).toMatchObject({
+        ScheduleExpression: 'cron(0 6,12,18 * * ? *)',
+        ScheduleExpressionTimezone: 'Europe/Berlin',
+        Target: { Arn: { 'Fn::GetAtt': [functionLogicalId(template(), 'IngestFunction'), 'Arn'] } },
+      });
+    });
+
+    it('runs plan-digests daily at the digest hour', () => {
+      expect(schedule('PlanDigestsSchedule').Properties).toMatchObject({
+        ScheduleExpression: 'cron(30 7 * * ? *)',
+        ScheduleExpressionTimezone: 'Europe/Berlin',
+        Target: { Arn: { 'Fn::GetAtt': [functionLogicalId(template(), 'PlanDigestsFunction'), 'Arn'] } },
+      });
+    });
+
+    it('lets each schedule invoke only its own function and park failures in the failed-events queue', () => {
+      const roleOf = (prefix: string) => schedule(prefix).Properties.Target.RoleArn['Fn::GetAtt'][0];
+
+      expect(grantsOfRole(template(), roleOf('IngestSchedule'))).toEqual([
+        'lambda:InvokeFunction IngestFunction',
+        'sqs:SendMessage FailedEventsQueue',
+      ]);
+      expect(grantsOfRole(template(), roleOf('PlanDigestsSchedule'))).toEqual([
+        'lambda:InvokeFunction PlanDigestsFunction',
+        'sqs:SendMessage FailedEventsQueue',
+      ]);
+    });
+  });
+
+  describe('HTTP API', () => {
+    it('sends every path to the api function', () => {
+      template().resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+      template().resourcePropertiesCountIs('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /' }, 1);
+      template().resourcePropertiesCountIs('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /{proxy+}' }, 1);
+      template().allResourcesProperties('AWS::ApiGatewayV2::Integration', {
+        IntegrationUri: { 'Fn::GetAtt': [functionLogicalId(template(), 'ApiFunction'), 'Arn'] },
+      });
+    });
+
+    it('throttles the stage and logs access', () => {
+      template().hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+        AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('\\$context.requestId') },
+      });
+    });
+
+    it('keeps link tokens (query strings) out of the access log', () => {
+      const [, stage] = resourcesOf('AWS::ApiGatewayV2::Stage')[0];
+
+      expect(stage.Properties.AccessLogSettings.Format).not.toMatch(/querystring|requestOverride|\$context\.path\}?\?/i);
+    });
+
+    it('has no custom domain unless configured', () => {
+      template().resourceCountIs('AWS::ApiGatewayV2::DomainName', 0);
+    });
+
+    it('serves the optional custom domain, uses it as the public URL and closes the execute-api endpoint', () => {
+      const withDomain = synthApp({
+        config: aDeployConfig({
+          apiDomain: {
+            domainName: 'news.example.com',
+            certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0c8b6f1e-1234-4d2b-9a0e-000000000000',
+          },
+        }),
+      });
+      const t = withDomain.statelessTemplate;
+
+      t.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'news.example.com' });
+      t.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
+      t.hasResourceProperties('AWS::ApiGatewayV2::Api', { DisableExecuteApiEndpoint: true });
+      const publicUrls = Object.values(t.findResources('AWS::Lambda::Function'))
+        .map((fn: any) => fn.Properties.Environment.Variables.PUBLIC_URL)
+        .filter(Boolean);
+      expect(publicUrls).toEqual(['https://news.example.com', 'https://news.example.com', 'https://news.example.com']);
+    });
+  });
+
+  describe('SES', () => {
+    it('creates a configuration set that requires TLS and uses the suppression list for bounces and complaints', () => {
+      template().hasResourceProperties('AWS::SES::ConfigurationSet', {
+        DeliveryOptions: { TlsPolicy: 'REQUIRE' },
+        SuppressionOptions: { SuppressedReasons: Match.arrayEquals(['BOUNCE', 'COMPLAINT']) },
+        ReputationOptions: { ReputationMetricsEnabled: true },
+      });
+    });
+
+    it('publishes bounces and complaints to the SNS topic the ses-events function is subscribed to', () => {
+      const [, destination] = resourcesOf('AWS::SES::ConfigurationSetEventDestination')[0];
+      const { MatchingEventTypes, SnsDestination, Enabled } = destination.Properties.EventDestination;
+      const topicId = SnsDestination.TopicARN.Ref;
+
+      expect(Enabled).toBe(true);
+      expect([...MatchingEventTypes].sort()).toEqual(['bounce', 'complaint']);
+      template().hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'lambda',
+        TopicArn: { Ref: topicId },
+        Endpoint: { 'Fn::GetAtt': [functionLogicalId(template(), 'SesEventsFunction'), 'Arn'] },
+      });
+    });
+
+    it('encrypts the SNS topics with a rotating key that SES and CloudWatch may use', () => {
+      template().allResourcesProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+      template().hasResourceProperties('AWS::KMS::Key', {
+        EnableKeyRotation: true,
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Principal: { Service: 'ses.amazonaws.com' } }),
+            Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' } }),
+          ]),
+        },
+      });
+    });
+  });
+
+  describe('alarms', () => {
+    const alarmTopicId = () => resourcesOf('AWS::SNS::Topic').find(([id]) => id.startsWith('AlarmTopic'))![0];
+    const alarms = () => resourcesOf('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
+
+    it('sends every alarm to the operator topic, which emails the alarm address', () => {
+      template().hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: 'ops@example.com',
+        TopicArn: { Ref: alarmTopicId() },
+      });
+      expect(alarms().length).toBe(9);
+      for (const alarm of alarms()) expect(alarm.AlarmActions).toEqual([{ Ref: alarmTopicId() }]);
+    });
+
+    it('alarms on any message in the send DLQ and the failed-events queue', () => {
+      const queueAlarms = alarms().filter((alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible');
+      const queues = queueAlarms.map((alarm) => alarm.Dimensions[0].Value['Fn::GetAtt'][0]).sort();
+
+      expect(queues).toEqual([expect.stringMatching(/^FailedEventsQueue/), expect.stringMatching(/^SendDeadLetterQueue/)]);
+      for (const alarm of queueAlarms) expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    });
+
+    it('alarms on errors of every function', () => {
+      const errorAlarms = alarms().filter((alarm) => alarm.MetricName === 'Errors' && alarm.Namespace === 'AWS/Lambda');
+      const functions = errorAlarms.map((alarm) => alarm.Dimensions[0].Value.Ref).sort();
+
+      expect(functions).toEqual(FUNCTIONS.map((fn) => functionLogicalId(template(), fn)).sort());
+    });
+
+    it('alarms on the SES bounce and complaint rates before SES reviews the account', () => {
+      const rate = (metricName: string) => alarms().find((alarm) => alarm.MetricName === metricName);
+
+      expect(rate('Reputation.BounceRate')).toMatchObject({ Namespace: 'AWS/SES', Threshold: 0.04 });
+      expect(rate('Reputation.ComplaintRate')).toMatchObject({ Namespace: 'AWS/SES', Threshold: 0.0008 });
+    });
+  });
+});

@@ -1,0 +1,165 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseDailyPapers } from '../../../functions/adapters/hf-papers/daily-papers-schema';
+import {
+  createRenderer,
+  LINK_PLACEHOLDERS,
+  personalize,
+} from '../../../functions/adapters/render/email-renderer';
+import { escapeHtml } from '../../../functions/adapters/render/templater';
+import { toPaperView, type DigestPaperView } from '../../../functions/core/digests/paper-view';
+
+const dailyPapersDir = resolve(__dirname, '../../../../shared/data/hf-daily-papers');
+const GMAIL_CLIP_BYTES = 102 * 1024;
+
+function viewsOf(day: string): DigestPaperView[] {
+  const { papers, rejected } = parseDailyPapers(
+    JSON.parse(readFileSync(join(dailyPapersDir, `${day}.json`), 'utf8')),
+    day,
+  );
+  expect(rejected).toEqual([]);
+  return papers.map((paper, index) =>
+    toPaperView(paper, [
+      index % 2
+        ? { topic: 'AI agents', matched: ['agents', 'agentic'] }
+        : { topic: 'Diffusion models', matched: ['diffusion'] },
+    ]),
+  );
+}
+
+const links = {
+  manageUrl: 'https://paperboy.example/preferences?token=manage.abc',
+  unsubscribeUrl: 'https://paperboy.example/unsubscribe?token=unsub.def',
+};
+
+describe('digest email, rendered with MJML from 10 real papers of 2025-11-13', () => {
+  const renderer = createRenderer();
+  const papers = viewsOf('2025-11-13');
+  const render = () => renderer.renderDigest({ date: '2025-11-13', cadence: 'daily', papers });
+
+  it('uses the ten papers of the day', () => {
+    expect(papers).toHaveLength(10);
+  });
+
+  it('shows each paper: title linked to its Hugging Face page, arXiv, PDF, GitHub and project links, why it matched', async () => {
+    const { html } = await render();
+
+    for (const paper of papers) {
+      expect(html).toContain(`href="${paper.url}"`);
+      expect(html).toContain(`>${escapeHtml(paper.title)}</a>`);
+      expect(html).toContain(`href="${paper.arxivUrl}"`);
+      expect(html).toContain(`href="${paper.pdfUrl}"`);
+      if (paper.githubUrl) expect(html).toContain(`href="${escapeHtml(paper.githubUrl)}"`);
+      if (paper.projectUrl) expect(html).toContain(`href="${escapeHtml(paper.projectUrl)}"`);
+      expect(html).toContain(escapeHtml(paper.summary));
+    }
+    expect(html).toContain('Matched:</b> AI agents (agents, agentic)');
+    expect(html).toContain('Your papers for Thu, 13 Nov 2025');
+    expect(html).toMatch(/<html lang="en"/);
+  });
+
+  it('has the manage and unsubscribe placeholders, visible as links, until personalized', async () => {
+    const email = await render();
+
+    expect(email.html).toContain(`<a href="${LINK_PLACEHOLDERS.manageUrl}"`);
+    expect(email.html).toContain(`<a href="${LINK_PLACEHOLDERS.unsubscribeUrl}"`);
+    expect(email.html).toMatch(/>Manage your topics<\/a>/);
+    expect(email.html).toMatch(/>Unsubscribe<\/a>/);
+
+    const personal = personalize(email, links);
+
+    expect(personal.html).not.toContain('%%');
+    expect(personal.text).not.toContain('%%');
+    expect(personal.html).toContain(`href="${links.manageUrl}"`);
+    expect(personal.html).toContain(`href="${links.unsubscribeUrl}"`);
+    expect(personal.text).toContain(`Manage your topics: ${links.manageUrl}`);
+    expect(personal.text).toContain(`Unsubscribe: ${links.unsubscribeUrl}`);
+  });
+
+  it('has a plain-text part with every title and link', async () => {
+    const { text } = await render();
+
+    for (const paper of papers) {
+      expect(text).toContain(paper.title);
+      expect(text).toContain(paper.url);
+      expect(text).toContain(`arXiv: ${paper.arxivUrl}`);
+      expect(text).toContain(`PDF: ${paper.pdfUrl}`);
+      if (paper.githubUrl) expect(text).toContain(`GitHub: ${paper.githubUrl}`);
+    }
+    expect(text).not.toMatch(/<[a-z]/i);
+  });
+
+  it('has a short subject naming the count, topics and day', async () => {
+    const { subject } = await render();
+
+    expect(subject).toMatch(/^paperboy · 10 papers on .+ — Thu 13 Nov$/);
+    expect(subject.length).toBeLessThanOrEqual(78);
+  });
+
+  it('stays far below the size at which Gmail clips a message', async () => {
+    const { html } = personalize(await render(), links);
+    const bytes = Buffer.byteLength(html);
+
+    console.log(`digest of 10 papers: ${bytes} bytes of HTML`);
+    expect(bytes).toBeLessThan(GMAIL_CLIP_BYTES / 2);
+  });
+
+  it('stays below the clipping size with 25 papers', async () => {
+    const many = [...papers, ...viewsOf('2025-11-12'), ...viewsOf('2025-11-11')].slice(0, 25);
+    expect(many).toHaveLength(25);
+
+    const { html } = personalize(
+      await renderer.renderDigest({ date: '2025-11-13', cadence: 'weekly', papers: many }),
+      links,
+    );
+    const bytes = Buffer.byteLength(html);
+
+    console.log(`digest of 25 papers: ${bytes} bytes of HTML`);
+    expect(bytes).toBeLessThan(GMAIL_CLIP_BYTES);
+  });
+});
+
+describe('confirmation email', () => {
+  const renderer = createRenderer();
+  const confirmUrl = 'https://paperboy.example/confirm?token=conf.123&v=1';
+
+  it('has exactly one /confirm link, in the html and in the text', async () => {
+    const email = await renderer.renderConfirmation({ confirmUrl });
+
+    const confirmLinks = [...email.html.matchAll(/href="([^"]*)"/g)]
+      .map((match) => match[1])
+      .filter((href) => new URL(href.replace(/&amp;/g, '&')).pathname === '/confirm');
+    expect(confirmLinks).toEqual(['https://paperboy.example/confirm?token=conf.123&amp;v=1']);
+    expect(email.text.split(confirmUrl)).toHaveLength(2);
+  });
+
+  it('says the link expires in 48 hours and that an unasked email can be ignored', async () => {
+    const email = await renderer.renderConfirmation({ confirmUrl });
+
+    for (const part of [email.html, email.text]) {
+      expect(part).toContain('expires in 48 hours');
+      expect(part).toMatch(/didn(&#39;|')t ask for this, ignore this email/);
+    }
+    expect(email.subject).toBe('Confirm your paperboy subscription');
+  });
+
+  it('puts each confirmation link in its own email (the MJML is rendered once and reused)', async () => {
+    const first = await renderer.renderConfirmation({
+      confirmUrl: 'https://paperboy.example/confirm?token=one',
+    });
+    const second = await renderer.renderConfirmation({
+      confirmUrl: 'https://paperboy.example/confirm?token=two',
+    });
+
+    expect(first.html).toContain('token=one');
+    expect(first.html).not.toContain('token=two');
+    expect(second.html).toContain('token=two');
+    expect(second.text).not.toContain('token=one');
+  });
+
+  it('refuses a confirmation URL that is not http(s)', async () => {
+    await expect(renderer.renderConfirmation({ confirmUrl: 'javascript:alert(1)' })).rejects.toThrow(
+      /confirmUrl/,
+    );
+  });
+});
