@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { HF_DAYS_DIR } from '../support/paths';
 import { startTestStack, type TestStack } from '../support/local-stack';
 import { header, linksTo, readInbox, type StoredEmail } from '../support/ses-inbox';
@@ -96,6 +98,18 @@ describe('the whole service on one machine', () => {
     expect(result.stdout).toMatch(/new: \d+\s+updated: 0\s+unchanged: 0\s+rejected: 0/);
   }, 60_000);
 
+  let previewHtml = '';
+  it('previews the digest without sending it', async () => {
+    const out = path.join(stack.dataDir, 'preview.html');
+    const result = await stack.cli(['preview', '--email', READER, '--date', '2025-11-11', '--out', out]);
+    previewHtml = await readFile(out, 'utf8');
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/wrote .*preview\.html/);
+    expect(previewHtml).toContain('huggingface.co/papers/');
+    expect(await digestsFor(READER)).toHaveLength(0);
+  }, 60_000);
+
   it('sends one digest with the matching papers, both parts, and one-click unsubscribe headers', async () => {
     const result = await stack.cli(['digest', '--date', '2025-11-11']);
     const digests = await digestsFor(READER);
@@ -108,6 +122,7 @@ describe('the whole service on one machine', () => {
     expect(digests).toHaveLength(1);
     expect(ids.length).toBeGreaterThan(0);
     expect(ids.length).toBeLessThanOrEqual(5);
+    expect(ids).toEqual([...new Set([...previewHtml.matchAll(/huggingface\.co\/papers\/([\w.]+)/g)].map((m) => m[1]))]);
     expect(html).toContain(`https://arxiv.org/abs/${ids[0]}`);
     expect(linksTo(html, '/preferences')).not.toHaveLength(0);
     expect(linksTo(html, '/unsubscribe')).not.toHaveLength(0);

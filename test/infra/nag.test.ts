@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -88,7 +88,6 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('runs as a validation plugin of the app, so `cdk synth` fails on a finding', () => {
-    const { App } = jest.requireActual<typeof import('aws-cdk-lib')>('aws-cdk-lib');
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const { stateless } = buildApp({ app, config: aDeployConfig(), nag: true });
     new Queue(stateless, 'CarelessQueue');

@@ -1,0 +1,75 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { parseDailyPapers } from '../../functions/adapters/hf-papers/daily-papers-schema';
+import { matchQueries } from '../../functions/core/matching';
+import { HF_DAYS_DIR, REPO_ROOT, SEED_FILE } from '../support/paths';
+
+const run = promisify(execFile);
+
+/** `npm run cli -- ...` without a running stack (commands that need none, and bad input). */
+async function cli(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'infra/local/cli.ts', ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: Number(failure.code ?? 1), stdout: failure.stdout ?? '', stderr: failure.stderr ?? '' };
+  }
+}
+
+describe('match command', () => {
+  it('prints, per query, exactly what the digest code path selects, best first', async () => {
+    const file = path.join(HF_DAYS_DIR, '2025-11-11.json');
+    const queries = ['video generation', 'speculative decoding', 'GUI agents'];
+
+    const result = await cli(['match', '--papers', file, ...queries.flatMap((q) => ['--query', q]), '--json']);
+    const printed = JSON.parse(result.stdout);
+    const papers = parseDailyPapers(JSON.parse(readFileSync(file, 'utf8')), '2025-11-11').papers;
+
+    expect(result.code).toBe(0);
+    expect(Object.keys(printed)).toEqual(queries);
+    expect(printed).toEqual(JSON.parse(JSON.stringify(matchQueries(papers, queries))));
+    for (const hits of Object.values(printed) as { id: string; score: number; why: string }[][]) {
+      for (const hit of hits) expect(typeof hit.why).toBe('string');
+      const scores = hits.map((hit) => hit.score);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    }
+  }, 60_000);
+
+  it('reads a folder of days and odd records (null upvotes, no authors)', async () => {
+    const result = await cli(['match', '--papers', SEED_FILE, '--query', 'mixture of experts', '--json']);
+    const printed = JSON.parse(result.stdout) as Record<string, { id: string }[]>;
+    expect(result.code).toBe(0);
+    expect(printed['mixture of experts'].map((hit) => hit.id)).toContain('2504.14960');
+  }, 60_000);
+});
+
+describe('bad input', () => {
+  it.each([
+    [['match', '--query', 'x', '--json'], /needs --papers/],
+    [['match', '--papers', '/nonexistent/papers', '--query', 'x'], /no such file/],
+    [['match', '--papers', HF_DAYS_DIR], /at least one --query/],
+    [['ingest', '--date', '2025-02-30'], /--date must be a real date/],
+    [['ingest', '--date', '2025-11-01', '--since', '2025-10-01'], /not both/],
+    [['preview'], /needs --email/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['digest', '--bogus'], /Unknown option/],
+  ])('%j exits 2 with a one-line reason', async (args, reason) => {
+    const result = await cli(args as string[]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[0]).toMatch(/^error: /);
+    expect(result.stderr).toMatch(reason as RegExp);
+  }, 60_000);
+
+  it('says how to start the stack when it is not running', async () => {
+    const result = await cli(['digest'], { SQS_PORT: '1', DYNAMODB_PORT: '2' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/npm start/);
+  }, 60_000);
+});
