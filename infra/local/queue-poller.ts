@@ -19,21 +19,26 @@ export function startQueuePoller(options: {
   batchSize?: number;
   retryDelaySeconds?: number;
   onError?: (error: Error) => void;
+  idleDelayMs?: number;
 }) {
   let running = true;
   let inFlight = 0;
   const loop = (async () => {
     while (running) {
       try {
+        // Short polling: local-aws-sqs 2.0.2 can return one message twice in a long-poll answer.
         const { Messages = [] } = await options.sqs.send(
           new ReceiveMessageCommand({
             QueueUrl: options.queueUrl,
             MaxNumberOfMessages: options.batchSize ?? 10,
-            WaitTimeSeconds: 1,
+            WaitTimeSeconds: 0,
             MessageSystemAttributeNames: ['All'],
           }),
         );
-        if (Messages.length === 0) continue;
+        if (Messages.length === 0) {
+          await new Promise((resolve) => setTimeout(resolve, options.idleDelayMs ?? 250));
+          continue;
+        }
         inFlight = Messages.length;
         const records: SQSRecord[] = Messages.map((message) => ({
           messageId: message.MessageId as string,

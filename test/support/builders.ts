@@ -1,7 +1,11 @@
 /** Test data builders: sensible defaults, override only what the test is about. */
 import type { Paper } from '../../functions/core/papers';
 import type { DigestBatch } from '../../functions/core/ports';
-import { defaultPreferences, type Preferences, type Subscriber } from '../../functions/core/subscribers/subscriber';
+import {
+  defaultPreferences,
+  type Preferences,
+  type Subscriber,
+} from '../../functions/core/subscribers/subscriber';
 
 let paperSequence = 0;
 let subscriberSequence = 0;
@@ -28,7 +32,9 @@ export function aPaper(overrides: Partial<Paper> = {}): Paper {
   };
 }
 
-export type SubscriberOverrides = Partial<Omit<Subscriber, 'preferences'>> & { preferences?: Partial<Preferences> };
+export type SubscriberOverrides = Partial<Omit<Subscriber, 'preferences'>> & {
+  preferences?: Partial<Preferences>;
+};
 
 /** A confirmed, active, daily subscriber with no topics; `preferences` overrides are merged into the defaults. */
 export function aSubscriber(overrides: SubscriberOverrides = {}): Subscriber {
@@ -60,6 +66,9 @@ export function aDigestBatch(overrides: Partial<DigestBatch> = {}): DigestBatch 
 }
 
 /** A planned paper entry of a batch, as plan-digests produces it. */
-export function aPlannedPaper(paperId: string, topic = 'Speculative decoding'): DigestBatch['papers'][number] {
+export function aPlannedPaper(
+  paperId: string,
+  topic = 'Speculative decoding',
+): DigestBatch['papers'][number] {
   return { paperId, score: 0.5, why: [{ topic, matched: [topic] }] };
 }

@@ -155,7 +155,10 @@ export type DigestClaimState = 'sending' | 'sent';
 
 /** Delivery history and per-(subscriber, day) digest claims; no TTL (nothing here expires). */
 export class InMemoryDeliveryRepository implements DeliveryRepository {
-  private readonly claims = new Map<string, { state: DigestClaimState; messageId?: string; paperIds?: string[] }>();
+  private readonly claims = new Map<
+    string,
+    { state: DigestClaimState; messageId?: string; paperIds?: string[] }
+  >();
   private readonly deliveries = new Map<string, Map<string, DeliveryRecord>>();
 
   constructor(private readonly clock: Clock = new SettableClock()) {}
@@ -182,7 +185,12 @@ export class InMemoryDeliveryRepository implements DeliveryRepository {
     if (this.claims.get(key)?.state === 'sending') this.claims.delete(key);
   }
 
-  async recordSent(subscriberId: string, digestDate: string, paperIds: string[], messageId: string): Promise<void> {
+  async recordSent(
+    subscriberId: string,
+    digestDate: string,
+    paperIds: string[],
+    messageId: string,
+  ): Promise<void> {
     const sentAt = this.clock.now().toISOString();
     const records = this.deliveries.get(subscriberId) ?? new Map<string, DeliveryRecord>();
     for (const paperId of paperIds) records.set(paperId, { paperId, digestDate, sentAt });
@@ -343,7 +351,8 @@ export class SettableClock implements Clock {
   }
 
   advance(by: { days?: number; hours?: number; minutes?: number; seconds?: number }): this {
-    const ms = ((((by.days ?? 0) * 24 + (by.hours ?? 0)) * 60 + (by.minutes ?? 0)) * 60 + (by.seconds ?? 0)) * 1000;
+    const ms =
+      ((((by.days ?? 0) * 24 + (by.hours ?? 0)) * 60 + (by.minutes ?? 0)) * 60 + (by.seconds ?? 0)) * 1000;
     this.current = new Date(this.current.getTime() + ms);
     return this;
   }

@@ -21,7 +21,14 @@ export interface TestStack extends LocalStack {
 /** The whole local stack on free ports with a throw-away DATA_DIR; no sample data, no schedules. */
 export async function startTestStack(): Promise<TestStack> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'paperboy-test-'));
-  const settings = parseLocalSettings({ PORT: '0', SES_PORT: '0', DYNAMODB_PORT: '0', SQS_PORT: '0', DATA_DIR: dataDir, SAMPLE_DATA: 'off' });
+  const settings = parseLocalSettings({
+    PORT: '0',
+    SES_PORT: '0',
+    DYNAMODB_PORT: '0',
+    SQS_PORT: '0',
+    DATA_DIR: dataDir,
+    SAMPLE_DATA: 'off',
+  });
   const stack = await startLocalStack(settings, { schedules: false, overrides: { logger: silentLogger } });
   const port = (url: string) => new URL(url).port;
   const env = {
@@ -38,15 +45,23 @@ export async function startTestStack(): Promise<TestStack> {
     env,
     async cli(args) {
       try {
-        const { stdout, stderr } = await run(process.execPath, [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'infra/local/cli.ts', ...args], {
-          cwd: REPO_ROOT,
-          env: { ...process.env, ...env },
-          timeout: 120_000,
-        });
+        const { stdout, stderr } = await run(
+          process.execPath,
+          [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'infra/local/cli.ts', ...args],
+          {
+            cwd: REPO_ROOT,
+            env: { ...process.env, ...env },
+            timeout: 120_000,
+          },
+        );
         return { code: 0, stdout, stderr };
       } catch (error) {
         const failure = error as { code?: number; stdout?: string; stderr?: string };
-        return { code: typeof failure.code === 'number' ? failure.code : 1, stdout: failure.stdout ?? '', stderr: failure.stderr ?? '' };
+        return {
+          code: typeof failure.code === 'number' ? failure.code : 1,
+          stdout: failure.stdout ?? '',
+          stderr: failure.stderr ?? '',
+        };
       }
     },
     async stop() {

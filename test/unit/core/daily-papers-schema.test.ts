@@ -35,7 +35,9 @@ describe('parseDailyPapers on the real Daily Papers responses', () => {
       const result = parseDailyPapers(raw, day);
       total += result.papers.length;
       rejected.push(...result.rejected.map((item) => ({ file, ...item })));
-      wrongDay.push(...result.papers.filter((paper) => paper.dailyDate !== day).map((paper) => `${file}:${paper.id}`));
+      wrongDay.push(
+        ...result.papers.filter((paper) => paper.dailyDate !== day).map((paper) => `${file}:${paper.id}`),
+      );
       expect(result.papers).toHaveLength(raw.length);
     }
 
@@ -45,7 +47,9 @@ describe('parseDailyPapers on the real Daily Papers responses', () => {
   });
 
   it('parses every captured item without the query day too (the day then comes from the item)', () => {
-    const rejected = dailyFiles.flatMap((file) => parseDailyPapers(readJson(path.join(DAILY_DIR, file))).rejected);
+    const rejected = dailyFiles.flatMap(
+      (file) => parseDailyPapers(readJson(path.join(DAILY_DIR, file))).rejected,
+    );
 
     expect(rejected).toEqual([]);
   });
@@ -73,11 +77,16 @@ describe('parseDailyPapers on the real Daily Papers responses', () => {
   });
 
   it('parses the oldest (2024-05) shape, which lacks the ai_* fields, organization and submittedOnDailyAt', () => {
-    const { papers, rejected } = parseDailyPapers(readJson(path.join(DAILY_DIR, '2024-05-27.json')), '2024-05-27');
+    const { papers, rejected } = parseDailyPapers(
+      readJson(path.join(DAILY_DIR, '2024-05-27.json')),
+      '2024-05-27',
+    );
 
     expect(rejected).toEqual([]);
     expect(papers).toHaveLength(13);
-    expect(papers.every((paper) => paper.aiKeywords.length === 0 && paper.aiSummary === undefined)).toBe(true);
+    expect(papers.every((paper) => paper.aiKeywords.length === 0 && paper.aiSummary === undefined)).toBe(
+      true,
+    );
     expect(papers.every((paper) => typeof paper.upvotes === 'number' && paper.authors.length > 0)).toBe(true);
   });
 });
@@ -118,7 +127,12 @@ describe('parseDailyPapers on odd and hostile input', () => {
     nulled.paper.authors = null;
     const hidden = realItem();
     hidden.paper.id = '2511.00002';
-    hidden.paper.authors = [{ name: 'Shown  Author' }, { name: 'Hidden Author', hidden: true }, { name: null }, {}];
+    hidden.paper.authors = [
+      { name: 'Shown  Author' },
+      { name: 'Hidden Author', hidden: true },
+      { name: null },
+      {},
+    ];
 
     const { papers, rejected } = parseDailyPapers([missing, nulled, hidden], '2025-11-13');
 
@@ -190,7 +204,9 @@ describe('parseDailyPapers on odd and hostile input', () => {
     const { papers, rejected } = parseDailyPapers([item]);
 
     expect(papers).toEqual([]);
-    expect(rejected).toEqual([{ index: 0, id: '2511.09148', reason: expect.stringMatching(/no Daily Papers date/) }]);
+    expect(rejected).toEqual([
+      { index: 0, id: '2511.09148', reason: expect.stringMatching(/no Daily Papers date/) },
+    ]);
   });
 
   it('takes the day from submittedOnDailyAt when the query day is not known', () => {

@@ -1,4 +1,11 @@
-import { addDays, dayInTimeZone, daysBetween, daysEnding, isoWeekday, isValidDay } from '../../../functions/core/dates';
+import {
+  addDays,
+  dayInTimeZone,
+  daysBetween,
+  daysEnding,
+  isoWeekday,
+  isValidDay,
+} from '../../../functions/core/dates';
 
 describe('dates', () => {
   it.each([
@@ -24,7 +31,12 @@ describe('dates', () => {
   });
 
   it('lists an inclusive range, and nothing for a reversed one', () => {
-    expect(daysBetween('2025-12-30', '2026-01-02')).toEqual(['2025-12-30', '2025-12-31', '2026-01-01', '2026-01-02']);
+    expect(daysBetween('2025-12-30', '2026-01-02')).toEqual([
+      '2025-12-30',
+      '2025-12-31',
+      '2026-01-01',
+      '2026-01-02',
+    ]);
     expect(daysBetween('2025-11-14', '2025-11-13')).toEqual([]);
   });
 
