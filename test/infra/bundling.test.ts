@@ -4,9 +4,15 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ESM_REQUIRE_BANNER } from '../../infra/aws/constructs/paperboy-function';
 import { functionLogicalId } from './support/iam';
-import { synthApp, type SynthesizedApp } from './support/test-app';
+import { removeSynthOutputs, synthApp, type SynthesizedApp } from './support/test-app';
 
-const FUNCTIONS = ['ApiFunction', 'IngestFunction', 'PlanDigestsFunction', 'SendDigestsFunction', 'SesEventsFunction'];
+const FUNCTIONS = [
+  'ApiFunction',
+  'IngestFunction',
+  'PlanDigestsFunction',
+  'SendDigestsFunction',
+  'SesEventsFunction',
+];
 
 /**
  * Bundles all five handlers with the local esbuild, as `cdk synth` does (no docker, no network),
@@ -17,9 +23,12 @@ describe('function bundles', () => {
   beforeAll(() => {
     built = synthApp({ bundle: true });
   }, 180_000);
+  // Five bundles with source maps are ~40 MB in a temporary cloud assembly.
+  afterAll(removeSynthOutputs);
 
   const assetDir = (fn: string): string => {
-    const resource = built.statelessTemplate.toJSON().Resources[functionLogicalId(built.statelessTemplate, fn)];
+    const resource =
+      built.statelessTemplate.toJSON().Resources[functionLogicalId(built.statelessTemplate, fn)];
     const hash = String(resource.Properties.Code.S3Key).replace(/\.zip$/, '');
     return join(built.app.outdir, `asset.${hash}`);
   };
@@ -39,19 +48,26 @@ describe('function bundles', () => {
     expect(existsSync(join(assetDir(fn), 'templates', 'emails', 'confirm.mjml'))).toBe(true);
   });
 
-  it.each(['ApiFunction', 'SendDigestsFunction'])('%s bundles mjml itself (no node_modules in Lambda)', (fn) => {
-    const dir = assetDir(fn);
+  it.each(['ApiFunction', 'SendDigestsFunction'])(
+    '%s bundles mjml itself (no node_modules in Lambda)',
+    (fn) => {
+      const dir = assetDir(fn);
 
-    expect(readFileSync(join(dir, 'index.mjs'), 'utf8')).toContain('mj-column');
-    expect(existsSync(join(dir, 'node_modules'))).toBe(false);
-  });
+      expect(readFileSync(join(dir, 'index.mjs'), 'utf8')).toContain('mj-column');
+      expect(existsSync(join(dir, 'node_modules'))).toBe(false);
+    },
+  );
 
   it.each(FUNCTIONS)('%s loads in Node and exports handler', (fn) => {
     const url = pathToFileURL(join(assetDir(fn), 'index.mjs')).href;
 
     const output = execFileSync(
       process.execPath,
-      ['--input-type=module', '-e', `const m = await import(${JSON.stringify(url)}); console.log(typeof m.handler);`],
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(url)}); console.log(typeof m.handler);`,
+      ],
       { cwd: assetDir(fn), env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1' }, encoding: 'utf8' },
     );
 

@@ -57,7 +57,10 @@ describe('deploy config', () => {
   });
 
   it('names nested keys with their path', () => {
-    const raw = { ...aDeployConfigInput(), apiDomain: { domainName: 'news.example.com', certificateArn: 'nope' } };
+    const raw = {
+      ...aDeployConfigInput(),
+      apiDomain: { domainName: 'news.example.com', certificateArn: 'nope' },
+    };
 
     expect(() => parseDeployConfig(raw)).toThrow(/apiDomain\.certificateArn: must be an ACM certificate ARN/);
   });
@@ -129,7 +132,9 @@ describe('loading the deploy config', () => {
   });
 
   it('fails naming the required keys when there is no config at all', () => {
-    expect(() => loadDeployConfig({ getContext: contextOf({}), cwd: dir })).toThrow(/domain: .*senderAddress: /);
+    expect(() => loadDeployConfig({ getContext: contextOf({}), cwd: dir })).toThrow(
+      /domain: .*senderAddress: /,
+    );
   });
 
   it('accepts the example config shipped in infra/aws', () => {

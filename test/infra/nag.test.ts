@@ -3,7 +3,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { buildApp } from '../../infra/aws/app';
-import { aDeployConfig, synthApp } from './support/test-app';
+import { aDeployConfig, removeSynthOutputs, synthApp } from './support/test-app';
 
 /** Every finding acknowledged in code, and where. A new acknowledgement must be added here on purpose. */
 const ACKNOWLEDGED = {
@@ -33,14 +33,16 @@ function acknowledgementsIn(root: IConstruct): { id: string; path: string; reaso
 }
 
 describe('cdk-nag AwsSolutions', () => {
+  afterAll(removeSynthOutputs);
+
   it('finds nothing that is neither fixed nor acknowledged', () => {
     const { app } = synthApp();
 
     const report = new AwsSolutionsChecks().validateScope(app);
 
-    expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath)}`)).toEqual(
-      [],
-    );
+    expect(
+      report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath)}`),
+    ).toEqual([]);
     expect(report.success).toBe(true);
   });
 
@@ -66,7 +68,9 @@ describe('cdk-nag AwsSolutions', () => {
       const found: Record<string, string[]> = {};
       for (const violation of report.violations) {
         found[violation.ruleName] = violation.violatingResources
-          .map((r) => r.constructPath!.replace(/\/(Resource|[A-Z]+--[^/]*\/Resource)$/, '').replace(/\/ANY--.*$/, ''))
+          .map((r) =>
+            r.constructPath!.replace(/\/(Resource|[A-Z]+--[^/]*\/Resource)$/, '').replace(/\/ANY--.*$/, ''),
+          )
           .filter((path, index, all) => all.indexOf(path) === index)
           .sort();
       }

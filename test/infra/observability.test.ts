@@ -85,7 +85,12 @@ describe('Powertools logger', () => {
     }
 
     const [line] = stdout.lines();
-    expect(line).toMatchObject({ level: 'WARN', message: 'address suppressed', service: 'paperboy', subscriberId: 'sub_123' });
+    expect(line).toMatchObject({
+      level: 'WARN',
+      message: 'address suppressed',
+      service: 'paperboy',
+      subscriberId: 'sub_123',
+    });
     expect(JSON.stringify(line)).not.toContain('ada@example.com');
     expect(line.error).toBe(`MessageRejected: Email address is not verified: ${REDACTED_EMAIL}`);
   });
@@ -111,7 +116,9 @@ describe('Powertools metrics', () => {
       stdout.restore();
     }
 
-    const emf = stdout.lines().find((line) => line._aws?.CloudWatchMetrics?.[0]?.Metrics?.some((m: any) => m.Name === 'EmailsSent'));
+    const emf = stdout
+      .lines()
+      .find((line) => line._aws?.CloudWatchMetrics?.[0]?.Metrics?.some((m: any) => m.Name === 'EmailsSent'));
     expect(emf).toBeDefined();
     expect(emf!._aws.CloudWatchMetrics[0].Namespace).toBe('paperboy');
     expect(emf).toMatchObject({ service: 'paperboy', EmailsSent: 3, EmailsFailed: 1 });

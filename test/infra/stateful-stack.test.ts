@@ -1,11 +1,12 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { aDeployConfig, synthApp, type SynthesizedApp } from './support/test-app';
+import { aDeployConfig, removeSynthOutputs, synthApp, type SynthesizedApp } from './support/test-app';
 
 describe('stateful stack', () => {
   let built: SynthesizedApp;
   beforeAll(() => {
     built = synthApp();
   });
+  afterAll(removeSynthOutputs);
 
   it('is termination-protected', () => {
     expect(built.stateful.terminationProtection).toBe(true);
@@ -19,7 +20,10 @@ describe('stateful stack', () => {
     expect(resources.length).toBeGreaterThanOrEqual(5);
     for (const [id, resource] of resources) {
       expect({ id, DeletionPolicy: resource.DeletionPolicy }).toEqual({ id, DeletionPolicy: 'Retain' });
-      expect({ id, UpdateReplacePolicy: resource.UpdateReplacePolicy }).toEqual({ id, UpdateReplacePolicy: 'Retain' });
+      expect({ id, UpdateReplacePolicy: resource.UpdateReplacePolicy }).toEqual({
+        id,
+        UpdateReplacePolicy: 'Retain',
+      });
     }
   });
 

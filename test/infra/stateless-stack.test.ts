@@ -2,17 +2,35 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { sendConcurrency } from '../../infra/aws/config';
 import { TABLE_ACTIONS } from '../../infra/aws/constructs/bind-table';
 import { SEND_MAX_RECEIVE_COUNT } from '../../infra/aws/stateless-stack';
-import { functionLogicalId, grants, grantsOfFunction, grantsOfRole, policyResourceStrings } from './support/iam';
-import { aDeployConfig, synthApp, type SynthesizedApp } from './support/test-app';
+import {
+  functionLogicalId,
+  grants,
+  grantsOfFunction,
+  grantsOfRole,
+  policyResourceStrings,
+} from './support/iam';
+import { aDeployConfig, removeSynthOutputs, synthApp, type SynthesizedApp } from './support/test-app';
 
-const FUNCTIONS = ['ApiFunction', 'IngestFunction', 'PlanDigestsFunction', 'SendDigestsFunction', 'SesEventsFunction'];
+const FUNCTIONS = [
+  'ApiFunction',
+  'IngestFunction',
+  'PlanDigestsFunction',
+  'SendDigestsFunction',
+  'SesEventsFunction',
+];
 const { read, readWrite, readDelete } = TABLE_ACTIONS;
 const PAPERS = ['Papers', 'Papers/index/byDay'];
 const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 const SES_SEND = grants(['ses:SendEmail'], ['ses:identity/example.com', 'ses:configuration-set/']);
 const SECRET = grants(['secretsmanager:GetSecretValue'], ['TokenSecret']);
 const SQS_CONSUME = grants(
-  ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+  [
+    'sqs:ReceiveMessage',
+    'sqs:ChangeMessageVisibility',
+    'sqs:GetQueueUrl',
+    'sqs:DeleteMessage',
+    'sqs:GetQueueAttributes',
+  ],
   ['SendQueue'],
 );
 
@@ -55,6 +73,7 @@ describe('stateless stack', () => {
   beforeAll(() => {
     built = synthApp();
   });
+  afterAll(removeSynthOutputs);
   const template = () => built.statelessTemplate;
   const resourcesOf = (type: string) => Object.entries(template().findResources(type) as Record<string, any>);
 
@@ -81,13 +100,18 @@ describe('stateless stack', () => {
       template().resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 6);
     });
 
-    it.each(Object.keys(EXPECTED_GRANTS))('grants %s exactly the tables, queues and actions it uses', (fn) => {
-      expect(grantsOfFunction(template(), fn)).toEqual([...new Set(EXPECTED_GRANTS[fn])].sort());
-    });
+    it.each(Object.keys(EXPECTED_GRANTS))(
+      'grants %s exactly the tables, queues and actions it uses',
+      (fn) => {
+        expect(grantsOfFunction(template(), fn)).toEqual([...new Set(EXPECTED_GRANTS[fn])].sort());
+      },
+    );
 
     it('lets functions send mail only as the configured sender, through the configuration set', () => {
       const sesStatements = resourcesOf('AWS::IAM::Policy').flatMap(([, policy]) =>
-        policy.Properties.PolicyDocument.Statement.filter((statement: any) => statement.Action === 'ses:SendEmail'),
+        policy.Properties.PolicyDocument.Statement.filter(
+          (statement: any) => statement.Action === 'ses:SendEmail',
+        ),
       );
 
       expect(sesStatements).toHaveLength(2);
@@ -104,7 +128,8 @@ describe('stateless stack', () => {
     });
 
     it('uses no AWS managed policy (whose log permissions cover every log group)', () => {
-      for (const [, role] of resourcesOf('AWS::IAM::Role')) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      for (const [, role] of resourcesOf('AWS::IAM::Role'))
+        expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     });
 
     it('passes each function the environment its config schema reads', () => {
@@ -131,7 +156,9 @@ describe('stateless stack', () => {
         SES_FROM_ADDRESS: 'paperboy <digest@example.com>',
         MAX_SEND_RATE: String(sendConcurrency(14).perInstanceRate),
       });
-      expect(env('ApiFunction').PUBLIC_URL).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^HttpApi/), 'ApiEndpoint'] });
+      expect(env('ApiFunction').PUBLIC_URL).toEqual({
+        'Fn::GetAtt': [expect.stringMatching(/^HttpApi/), 'ApiEndpoint'],
+      });
     });
   });
 
@@ -177,7 +204,8 @@ describe('stateless stack', () => {
   });
 
   describe('schedules', () => {
-    const schedule = (prefix: string) => resourcesOf('AWS::Scheduler::Schedule').find(([id]) => id.startsWith(prefix))![1];
+    const schedule = (prefix: string) =>
+      resourcesOf('AWS::Scheduler::Schedule').find(([id]) => id.startsWith(prefix))![1];
 
     it('runs ingest at the configured hours in the configured time zone', () => {
       expect(schedule('IngestSchedule').Properties).toMatchObject({
@@ -223,14 +251,19 @@ describe('stateless stack', () => {
       template().hasResourceProperties('AWS::ApiGatewayV2::Stage', {
         StageName: '$default',
         DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
-        AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('\\$context.requestId') },
+        AccessLogSettings: {
+          DestinationArn: Match.anyValue(),
+          Format: Match.stringLikeRegexp('\\$context.requestId'),
+        },
       });
     });
 
     it('keeps link tokens (query strings) out of the access log', () => {
       const [, stage] = resourcesOf('AWS::ApiGatewayV2::Stage')[0];
 
-      expect(stage.Properties.AccessLogSettings.Format).not.toMatch(/querystring|requestOverride|\$context\.path\}?\?/i);
+      expect(stage.Properties.AccessLogSettings.Format).not.toMatch(
+        /querystring|requestOverride|\$context\.path\}?\?/i,
+      );
     });
 
     it('has no custom domain unless configured', () => {
@@ -242,7 +275,8 @@ describe('stateless stack', () => {
         config: aDeployConfig({
           apiDomain: {
             domainName: 'news.example.com',
-            certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0c8b6f1e-1234-4d2b-9a0e-000000000000',
+            certificateArn:
+              'arn:aws:acm:eu-west-1:123456789012:certificate/0c8b6f1e-1234-4d2b-9a0e-000000000000',
           },
         }),
       });
@@ -254,7 +288,11 @@ describe('stateless stack', () => {
       const publicUrls = Object.values(t.findResources('AWS::Lambda::Function'))
         .map((fn: any) => fn.Properties.Environment.Variables.PUBLIC_URL)
         .filter(Boolean);
-      expect(publicUrls).toEqual(['https://news.example.com', 'https://news.example.com', 'https://news.example.com']);
+      expect(publicUrls).toEqual([
+        'https://news.example.com',
+        'https://news.example.com',
+        'https://news.example.com',
+      ]);
     });
   });
 
@@ -310,15 +348,23 @@ describe('stateless stack', () => {
     });
 
     it('alarms on any message in the send DLQ and the failed-events queue', () => {
-      const queueAlarms = alarms().filter((alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible');
+      const queueAlarms = alarms().filter(
+        (alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible',
+      );
       const queues = queueAlarms.map((alarm) => alarm.Dimensions[0].Value['Fn::GetAtt'][0]).sort();
 
-      expect(queues).toEqual([expect.stringMatching(/^FailedEventsQueue/), expect.stringMatching(/^SendDeadLetterQueue/)]);
-      for (const alarm of queueAlarms) expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+      expect(queues).toEqual([
+        expect.stringMatching(/^FailedEventsQueue/),
+        expect.stringMatching(/^SendDeadLetterQueue/),
+      ]);
+      for (const alarm of queueAlarms)
+        expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
     });
 
     it('alarms on errors of every function', () => {
-      const errorAlarms = alarms().filter((alarm) => alarm.MetricName === 'Errors' && alarm.Namespace === 'AWS/Lambda');
+      const errorAlarms = alarms().filter(
+        (alarm) => alarm.MetricName === 'Errors' && alarm.Namespace === 'AWS/Lambda',
+      );
       const functions = errorAlarms.map((alarm) => alarm.Dimensions[0].Value.Ref).sort();
 
       expect(functions).toEqual(FUNCTIONS.map((fn) => functionLogicalId(template(), fn)).sort());

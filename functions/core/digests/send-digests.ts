@@ -54,23 +54,32 @@ export async function sendDigestBatch(deps: SendDeps, batch: DigestBatch): Promi
       result.skipped++;
       continue;
     }
-    const links = deps.linksFor(subscriber);
-    const email = deps.renderer.personalize(rendered, links);
+    let messageId: string;
     try {
-      const { messageId } = await deps.mailer.send({
+      const links = deps.linksFor(subscriber);
+      const email = deps.renderer.personalize(rendered, links);
+      ({ messageId } = await deps.mailer.send({
         to: subscriber.email,
         ...email,
         headers: {
           'List-Unsubscribe': `<${links.unsubscribeUrl}>`,
           'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
         },
-      });
-      await deps.deliveries.recordSent(subscriber.id, batch.digestDate, sentPaperIds, messageId);
-      result.sent++;
+      }));
     } catch (error) {
+      // Nothing left paperboy: give the claim back so the retried message can send it.
       await deps.deliveries.releaseDigest(subscriber.id, batch.digestDate);
-      deps.logger.error('digest send failed', { subscriberId: subscriber.id, error: (error as Error).message });
+      deps.logger.error('digest send failed', { subscriberId: subscriber.id, error: errorLabel(error) });
       result.failedSubscriberIds.push(subscriber.id);
+      continue;
+    }
+    result.sent++;
+    try {
+      await deps.deliveries.recordSent(subscriber.id, batch.digestDate, sentPaperIds, messageId);
+    } catch (error) {
+      // The mail is out and the claim stays, so a retry cannot send it again; only the
+      // per-paper history is missing, which at worst lets a paper appear in a later digest.
+      deps.logger.error('sent digest not recorded', { subscriberId: subscriber.id, messageId, error: errorLabel(error) });
     }
   }
   deps.logger.info('digest batch processed', {
@@ -81,4 +90,10 @@ export async function sendDigestBatch(deps: SendDeps, batch: DigestBatch): Promi
     failed: result.failedSubscriberIds.length,
   });
   return result;
+}
+
+/** An error's message without addresses: SES error messages can quote the recipient. */
+function errorLabel(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, '<address>');
 }

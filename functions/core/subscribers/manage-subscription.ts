@@ -95,7 +95,10 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
     throw lastError;
   };
 
-  /** Reads, changes and saves, retrying once if someone else saved in between. */
+  /**
+   * Applies `change` to the stored subscriber and saves; if someone else saved in between, the
+   * change is applied again to the fresh copy (up to three attempts in all).
+   */
   const update = async (subscriber: Subscriber, change: (current: Subscriber) => Subscriber): Promise<Subscriber> => {
     let current = subscriber;
     for (let attempt = 0; ; attempt++) {
@@ -190,6 +193,8 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
         // A stranger cannot change a confirmed reader's topics; pending or former subscribers start afresh.
         preferences: current.status === 'confirmed' ? current.preferences : requested,
         status: current.status === 'unsubscribed' ? 'unconfirmed' : current.status,
+        // A new opt-in after unsubscribing starts a new generation of links: older ones stop working.
+        tokenVersion: current.status === 'unsubscribed' ? current.tokenVersion + 1 : current.tokenVersion,
         confirmationsSentAt: [...recentConfirmations(current), now],
       }));
       await sendConfirmation(updated);
@@ -228,9 +233,10 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
       if (subscribed !== undefined && typeof subscribed !== 'boolean') {
         throw new ValidationError('subscribed: must be true or false');
       }
-      const preferences = validatePreferences(preferenceChanges, subscriber.preferences);
       const now = clock.now().toISOString();
       const updated = await update(subscriber, (current) => {
+        // Validated against the copy being saved, so a concurrent change to other fields survives.
+        const preferences = validatePreferences(preferenceChanges, current.preferences);
         let status = current.status;
         if (subscribed === false) status = 'unsubscribed';
         // Resubscribing from the preferences page is safe: the manage link proves the address.

@@ -6,7 +6,8 @@ type Resources = Record<string, { Type: string; Properties: any }>;
 export function describeResource(resource: unknown): string {
   const text = JSON.stringify(resource);
   const table = /(Papers|Subscribers|Deliveries)Table/.exec(text)?.[1];
-  if (table) return text.includes('/index/') ? `${table}/index/${/\/index\/([\w-]+)/.exec(text)?.[1]}` : table;
+  if (table)
+    return text.includes('/index/') ? `${table}/index/${/\/index\/([\w-]+)/.exec(text)?.[1]}` : table;
   if (text.includes('TokenSecret')) return 'TokenSecret';
   const queue = /"(SendQueue|SendDeadLetterQueue|FailedEventsQueue)[0-9A-F]{8}"/.exec(text)?.[1];
   if (queue) return queue;
@@ -39,7 +40,8 @@ export function grantsOfRole(template: Template, roleLogicalId: string): string[
       expectAllow(statement);
       const actions: string[] = [statement.Action].flat();
       const resources: unknown[] = [statement.Resource].flat();
-      for (const action of actions) for (const resource of resources) lines.add(`${action} ${describeResource(resource)}`);
+      for (const action of actions)
+        for (const resource of resources) lines.add(`${action} ${describeResource(resource)}`);
     }
   }
   return [...lines].sort();

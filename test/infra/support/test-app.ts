@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { APP_CONTEXT, buildApp, type PaperboyApp } from '../../../infra/aws/app';
@@ -35,14 +38,30 @@ export interface SynthesizedApp extends PaperboyApp {
  * Builds the app offline: a fixed account/region (so ARNs are readable) and, unless `bundle` is set,
  * the CDK's own switch for skipping asset bundling (`aws:cdk:bundling-stacks`, as `cdk ls` does).
  */
-export function synthApp({ config = aDeployConfig(), bundle = false, nag = false }: SynthOptions = {}): SynthesizedApp {
+export function synthApp({
+  config = aDeployConfig(),
+  bundle = false,
+  nag = false,
+}: SynthOptions = {}): SynthesizedApp {
   process.env.CDK_DEFAULT_ACCOUNT = '123456789012';
   process.env.CDK_DEFAULT_REGION = 'eu-west-1';
-  const app = new App({ context: { ...APP_CONTEXT, ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) } });
+  const outdir = mkdtempSync(join(tmpdir(), 'paperboy-cdk-'));
+  outdirs.push(outdir);
+  const app = new App({
+    outdir,
+    context: { ...APP_CONTEXT, ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
+  });
   const built = buildApp({ app, config, nag });
   return {
     ...built,
     statefulTemplate: Template.fromStack(built.stateful),
     statelessTemplate: Template.fromStack(built.stateless),
   };
+}
+
+const outdirs: string[] = [];
+
+/** Deletes the cloud assemblies synthApp wrote (call from afterAll). */
+export function removeSynthOutputs(): void {
+  for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }

@@ -14,7 +14,9 @@ describe('InMemorySubscriberRepository', () => {
     const repository = new InMemorySubscriberRepository();
     await repository.create(aSubscriber({ email: 'reader@example.com' }));
 
-    await expect(repository.create(aSubscriber({ email: 'reader@example.com' }))).rejects.toBeInstanceOf(EmailTakenError);
+    await expect(repository.create(aSubscriber({ email: 'reader@example.com' }))).rejects.toBeInstanceOf(
+      EmailTakenError,
+    );
   });
 
   it('saves only over the expected version', async () => {
@@ -22,9 +24,9 @@ describe('InMemorySubscriberRepository', () => {
     const repository = new InMemorySubscriberRepository().seed(reader);
     await repository.save({ ...reader, updatedAt: '2025-11-14T00:00:00.000Z' }, reader.updatedAt);
 
-    await expect(repository.save({ ...reader, status: 'unsubscribed' }, reader.updatedAt)).rejects.toBeInstanceOf(
-      ConcurrentUpdateError,
-    );
+    await expect(
+      repository.save({ ...reader, status: 'unsubscribed' }, reader.updatedAt),
+    ).rejects.toBeInstanceOf(ConcurrentUpdateError);
     expect((await repository.get(reader.id))?.status).toBe('confirmed');
   });
 
@@ -44,7 +46,8 @@ describe('InMemorySubscriberRepository', () => {
     const seen: string[] = [];
 
     for (let segment = 0; segment < 3; segment++) {
-      for await (const page of repository.scanSegment(segment, 3)) seen.push(...page.map((reader) => reader.id));
+      for await (const page of repository.scanSegment(segment, 3))
+        seen.push(...page.map((reader) => reader.id));
     }
 
     expect(seen.sort()).toEqual(readers.map((reader) => reader.id).sort());
@@ -84,7 +87,9 @@ describe('RecordingMailer', () => {
     const email = { subject: 's', html: 'h', text: 't' };
 
     await expect(mailer.send({ ...email, to: 'down@example.com' })).rejects.toThrow('mailer unavailable');
-    await expect(mailer.send({ ...email, to: 'up@example.com' })).resolves.toEqual({ messageId: 'message-1' });
+    await expect(mailer.send({ ...email, to: 'up@example.com' })).resolves.toEqual({
+      messageId: 'message-1',
+    });
     expect(mailer.sent.map((sent) => sent.to)).toEqual(['up@example.com']);
     expect(mailer.attempts).toHaveLength(2);
   });

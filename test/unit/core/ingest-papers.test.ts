@@ -28,7 +28,10 @@ class CapturedPapersSource implements PapersSource {
   }
 }
 
-const dayOf = (papers: Paper[], rejected: DayResponse['rejected'] = []): DayResponse => ({ papers, rejected });
+const dayOf = (papers: Paper[], rejected: DayResponse['rejected'] = []): DayResponse => ({
+  papers,
+  rejected,
+});
 
 describe('ingestDays', () => {
   it('stores new papers and counts created, updated and unchanged', async () => {
@@ -36,18 +39,31 @@ describe('ingestDays', () => {
     const second = aPaper({ dailyDate: '2025-11-12' });
     const papers = new InMemoryPaperRepository();
     const logger = new RecordingLogger();
-    await ingestDays({ source: new TablePapersSource({ '2025-11-12': dayOf([first, second]) }), papers, logger }, [
-      '2025-11-12',
-    ]);
+    await ingestDays(
+      { source: new TablePapersSource({ '2025-11-12': dayOf([first, second]) }), papers, logger },
+      ['2025-11-12'],
+    );
     // The next day lists `first` again with more upvotes, `second` unchanged, and a new paper.
     const third = aPaper({ dailyDate: '2025-11-13' });
     const source = new TablePapersSource({
-      '2025-11-13': dayOf([{ ...first, upvotes: 30, dailyDate: '2025-11-13' }, { ...second, dailyDate: '2025-11-13' }, third]),
+      '2025-11-13': dayOf([
+        { ...first, upvotes: 30, dailyDate: '2025-11-13' },
+        { ...second, dailyDate: '2025-11-13' },
+        third,
+      ]),
     });
 
     const result = await ingestDays({ source, papers, logger }, ['2025-11-13']);
 
-    expect(result).toMatchObject({ days: 1, fetched: 3, created: 1, updated: 1, unchanged: 1, rejected: [], failedDays: [] });
+    expect(result).toMatchObject({
+      days: 1,
+      fetched: 3,
+      created: 1,
+      updated: 1,
+      unchanged: 1,
+      rejected: [],
+      failedDays: [],
+    });
     const stored = new Map(papers.all().map((paper) => [paper.id, paper]));
     expect(stored.get(first.id)).toMatchObject({ upvotes: 30, dailyDate: '2025-11-12' });
     expect(stored.get(third.id)?.dailyDate).toBe('2025-11-13');
@@ -63,7 +79,9 @@ describe('ingestDays', () => {
 
     const result = await ingestDays({ source, papers, logger }, ['2025-11-14']);
 
-    expect(result.rejected).toEqual([{ day: '2025-11-14', id: '2511.bad', reason: 'paper.title: paper.title is empty' }]);
+    expect(result.rejected).toEqual([
+      { day: '2025-11-14', id: '2511.bad', reason: 'paper.title: paper.title is empty' },
+    ]);
     expect(papers.all().map((paper) => paper.id)).toEqual([good.id]);
     expect(logger.entries).toContainEqual({
       level: 'warn',
@@ -100,7 +118,15 @@ describe('ingestDays', () => {
       ['2025-11-15'],
     );
 
-    expect(result).toEqual({ days: 1, fetched: 0, created: 0, updated: 0, unchanged: 0, rejected: [], failedDays: [] });
+    expect(result).toEqual({
+      days: 1,
+      fetched: 0,
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      rejected: [],
+      failedDays: [],
+    });
     expect(papers.all()).toEqual([]);
   });
 
@@ -108,8 +134,10 @@ describe('ingestDays', () => {
     const source = new TablePapersSource({ '2025-11-12': dayOf([aPaper({ dailyDate: '2025-11-12' })]) });
     const progress: [string, number, number, number][] = [];
 
-    await ingestDays({ source, papers: new InMemoryPaperRepository(), logger: new RecordingLogger() }, ['2025-11-12', '2025-11-13'], (day, index, total, soFar) =>
-      progress.push([day, index, total, soFar.fetched]),
+    await ingestDays(
+      { source, papers: new InMemoryPaperRepository(), logger: new RecordingLogger() },
+      ['2025-11-12', '2025-11-13'],
+      (day, index, total, soFar) => progress.push([day, index, total, soFar.fetched]),
     );
 
     expect(progress).toEqual([

@@ -32,7 +32,12 @@ describe('createTokenSigner', () => {
   });
 
   it('produces URL-safe tokens of two base64url parts', () => {
-    const token = signer.issue({ purpose: 'confirm', subscriberId: 'sub/+=?', version: 1, expiresAt: NOW + 60 });
+    const token = signer.issue({
+      purpose: 'confirm',
+      subscriberId: 'sub/+=?',
+      version: 1,
+      expiresAt: NOW + 60,
+    });
 
     expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
   });

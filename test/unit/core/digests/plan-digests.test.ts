@@ -32,14 +32,20 @@ const speculativeDecodingPaper = (overrides: Partial<Paper> = {}) =>
 
 /** A paper clearly about protein folding. */
 const proteinFoldingPaper = (overrides: Partial<Paper> = {}) =>
-  aPaper({ title: 'Protein Folding with Language Models', abstract: 'We predict protein folding.', ...overrides });
+  aPaper({
+    title: 'Protein Folding with Language Models',
+    abstract: 'We predict protein folding.',
+    ...overrides,
+  });
 
 const reads = (...keywords: string[]) => ({ preferences: { keywords } });
 
 function setup(options: { papers?: Paper[]; subscribers?: Subscriber[]; pageSize?: number } = {}) {
   const clock = new SettableClock(`${DIGEST_DATE}T06:00:00.000Z`);
   const papers = new InMemoryPaperRepository(options.papers ?? []);
-  const subscribers = new InMemorySubscriberRepository({ pageSize: options.pageSize }).seed(...(options.subscribers ?? []));
+  const subscribers = new InMemorySubscriberRepository({ pageSize: options.pageSize }).seed(
+    ...(options.subscribers ?? []),
+  );
   const deliveries = new InMemoryDeliveryRepository(clock);
   const queue = new RecordingDigestQueue();
   const logger = new RecordingLogger();
@@ -60,20 +66,32 @@ describe('planDigests', () => {
     const result = await planDigests(deps, { digestDate: DIGEST_DATE });
 
     expect(DAILY_WINDOW_DAYS).toBe(3);
-    expect(result).toMatchObject({ digestDate: DIGEST_DATE, subscribers: 1, due: 1, withDigest: 1, skippedEmpty: 0 });
+    expect(result).toMatchObject({
+      digestDate: DIGEST_DATE,
+      subscribers: 1,
+      due: 1,
+      withDigest: 1,
+      skippedEmpty: 0,
+    });
     expect(result.batches).toHaveLength(1);
     const [batch] = result.batches;
     expect(batch).toMatchObject({ digestDate: DIGEST_DATE, cadence: 'daily', subscriberIds: [reader.id] });
     expect(paperIdsOf(batch)).toEqual([today.id, twoDaysAgo.id]);
-    expect(batch.papers[0].why).toEqual([{ topic: 'Speculative decoding', matched: expect.arrayContaining(['Speculative Decoding']) }]);
+    expect(batch.papers[0].why).toEqual([
+      { topic: 'Speculative decoding', matched: expect.arrayContaining(['Speculative Decoding']) },
+    ]);
     expect(queue.batches).toEqual(result.batches);
   });
 
-  it('plans a weekly digest over 7 days, only on the subscriber\'s weekday', async () => {
+  it("plans a weekly digest over 7 days, only on the subscriber's weekday", async () => {
     const sevenDaysBack = speculativeDecodingPaper({ dailyDate: '2025-11-08' });
     const eightDaysBack = speculativeDecodingPaper({ dailyDate: '2025-11-07' });
-    const onFriday = aSubscriber({ preferences: { keywords: ['speculative decoding'], cadence: 'weekly', weekday: FRIDAY } });
-    const onMonday = aSubscriber({ preferences: { keywords: ['speculative decoding'], cadence: 'weekly', weekday: 1 } });
+    const onFriday = aSubscriber({
+      preferences: { keywords: ['speculative decoding'], cadence: 'weekly', weekday: FRIDAY },
+    });
+    const onMonday = aSubscriber({
+      preferences: { keywords: ['speculative decoding'], cadence: 'weekly', weekday: 1 },
+    });
     const { deps } = setup({ papers: [sevenDaysBack, eightDaysBack], subscribers: [onFriday, onMonday] });
 
     const result = await planDigests(deps, { digestDate: DIGEST_DATE });
@@ -92,13 +110,22 @@ describe('planDigests', () => {
       aSubscriber({ status: 'unconfirmed', ...reads('speculative decoding') }),
       aSubscriber({ status: 'unsubscribed', ...reads('speculative decoding') }),
       aSubscriber({ preferences: { keywords: ['speculative decoding'], paused: true } }),
-      aSubscriber({ ...reads('speculative decoding'), suppressed: { reason: 'hard-bounce', at: '2025-11-01T00:00:00.000Z' } }),
+      aSubscriber({
+        ...reads('speculative decoding'),
+        suppressed: { reason: 'hard-bounce', at: '2025-11-01T00:00:00.000Z' },
+      }),
     ];
     const { deps, queue } = setup({ papers: [paper], subscribers: inactive });
 
     const result = await planDigests(deps, { digestDate: DIGEST_DATE });
 
-    expect(result).toMatchObject({ subscribers: 4, due: 0, withDigest: 0, messages: 0, plannedSubscriberIds: [] });
+    expect(result).toMatchObject({
+      subscribers: 4,
+      due: 0,
+      withDigest: 0,
+      messages: 0,
+      plannedSubscriberIds: [],
+    });
     expect(queue.enqueueCalls).toBe(0);
   });
 
@@ -156,7 +183,10 @@ describe('planDigests', () => {
     const first = aSubscriber(reads('speculative decoding'));
     const second = aSubscriber(reads('speculative decoding'));
     const other = aSubscriber(reads('protein folding'));
-    const { deps, queue } = setup({ papers: [paper, proteinFoldingPaper()], subscribers: [first, second, other] });
+    const { deps, queue } = setup({
+      papers: [paper, proteinFoldingPaper()],
+      subscribers: [first, second, other],
+    });
 
     const result = await planDigests(deps, { digestDate: DIGEST_DATE });
 
@@ -178,7 +208,9 @@ describe('planDigests', () => {
     const result = await planDigests(deps, { digestDate: DIGEST_DATE });
 
     expect(result.distinctDigests).toBe(2);
-    const bySubscriber = new Map(result.batches.map((batch) => [batch.subscriberIds[0], paperIdsOf(batch).sort()]));
+    const bySubscriber = new Map(
+      result.batches.map((batch) => [batch.subscriberIds[0], paperIdsOf(batch).sort()]),
+    );
     expect(bySubscriber.get(first.id)).toEqual([newer.id]);
     expect(bySubscriber.get(second.id)).toEqual([older.id, newer.id].sort());
   });
@@ -202,12 +234,18 @@ describe('planDigests', () => {
       ...Array.from({ length: 4 }, () => aSubscriber(reads('protein folding'))),
     ];
     const normalize = (result: Awaited<ReturnType<typeof planDigests>>) =>
-      result.batches.map((batch) => ({ ...batch, subscriberIds: batch.subscriberIds.slice().sort() })).sort((a, b) =>
-        a.subscriberIds[0].localeCompare(b.subscriberIds[0]),
-      );
+      result.batches
+        .map((batch) => ({ ...batch, subscriberIds: batch.subscriberIds.slice().sort() }))
+        .sort((a, b) => a.subscriberIds[0].localeCompare(b.subscriberIds[0]));
 
-    const one = await planDigests(setup({ papers, subscribers: readers, pageSize: 2 }).deps, { digestDate: DIGEST_DATE, segments: 1 });
-    const four = await planDigests(setup({ papers, subscribers: readers, pageSize: 2 }).deps, { digestDate: DIGEST_DATE, segments: 4 });
+    const one = await planDigests(setup({ papers, subscribers: readers, pageSize: 2 }).deps, {
+      digestDate: DIGEST_DATE,
+      segments: 1,
+    });
+    const four = await planDigests(setup({ papers, subscribers: readers, pageSize: 2 }).deps, {
+      digestDate: DIGEST_DATE,
+      segments: 4,
+    });
 
     expect(four.subscribers).toBe(9);
     expect(normalize(four)).toEqual(normalize(one));
@@ -226,14 +264,23 @@ describe('planDigests', () => {
 
   it('logs counts, never an email address', async () => {
     const reader = aSubscriber({ email: 'reader@example.com', ...reads('speculative decoding') });
-    const { deps, logger } = setup({ papers: [speculativeDecodingPaper()], subscribers: [reader, aSubscriber()] });
+    const { deps, logger } = setup({
+      papers: [speculativeDecodingPaper()],
+      subscribers: [reader, aSubscriber()],
+    });
 
     await planDigests(deps, { digestDate: DIGEST_DATE });
 
     expect(logger.entries).toEqual([
       expect.objectContaining({
         message: 'digests planned',
-        extra: expect.objectContaining({ subscribers: 2, due: 2, withDigest: 1, skippedEmpty: 1, messages: 1 }),
+        extra: expect.objectContaining({
+          subscribers: 2,
+          due: 2,
+          withDigest: 1,
+          skippedEmpty: 1,
+          messages: 1,
+        }),
       }),
     ]);
     for (const entry of logger.entries) expect(JSON.stringify(entry.extra ?? {})).not.toContain('@');
@@ -244,7 +291,11 @@ describe('isDue', () => {
   it('is due every day for an active daily subscriber', () => {
     const reader = aSubscriber();
 
-    expect(['2025-11-10', '2025-11-14', '2025-11-16'].map((day) => isDue(reader, day))).toEqual([true, true, true]);
+    expect(['2025-11-10', '2025-11-14', '2025-11-16'].map((day) => isDue(reader, day))).toEqual([
+      true,
+      true,
+      true,
+    ]);
   });
 
   it('is due only on the ISO weekday for a weekly subscriber (7 = Sunday)', () => {

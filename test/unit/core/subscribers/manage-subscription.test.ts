@@ -7,7 +7,11 @@ import {
   MAX_CONFIRMATIONS_PER_DAY,
 } from '../../../../functions/core/subscribers/manage-subscription';
 import type { Subscriber } from '../../../../functions/core/subscribers/subscriber';
-import { CONFIRM_TOKEN_TTL_SECONDS, createTokenSigner, type TokenPurpose } from '../../../../functions/core/tokens';
+import {
+  CONFIRM_TOKEN_TTL_SECONDS,
+  createTokenSigner,
+  type TokenPurpose,
+} from '../../../../functions/core/tokens';
 import { aSubscriber } from '../../../support/builders';
 import {
   FakeEmailRenderer,
@@ -43,7 +47,18 @@ function setup(subscribers = new InMemorySubscriberRepository()) {
   const tokenFor = (subscriber: Subscriber, purpose: TokenPurpose, expiresAt?: number) =>
     tokens.issue({ purpose, subscriberId: subscriber.id, version: subscriber.tokenVersion, expiresAt });
   const lastConfirmToken = () => tokenFromLink(mailer.sent[mailer.sent.length - 1].text, '/confirm');
-  return { service, subscribers, deliveries, mailer, renderer, logger, clock, tokens, tokenFor, lastConfirmToken };
+  return {
+    service,
+    subscribers,
+    deliveries,
+    mailer,
+    renderer,
+    logger,
+    clock,
+    tokens,
+    tokenFor,
+    lastConfirmToken,
+  };
 }
 
 /** The TokenError problem (or error class name) a promise rejects with. */
@@ -61,7 +76,11 @@ describe('subscribe', () => {
   it('stores a new address as unconfirmed with the requested topics and mails one confirmation link', async () => {
     const { service, subscribers, mailer, tokens, clock } = setup();
 
-    await service.subscribe({ email: '  Reader@Example.COM ', topics: ['efficient-inference'], keywords: ['speculative decoding'] });
+    await service.subscribe({
+      email: '  Reader@Example.COM ',
+      topics: ['efficient-inference'],
+      keywords: ['speculative decoding'],
+    });
 
     const stored = await subscribers.findByEmail('reader@example.com');
     expect(stored).toMatchObject({
@@ -98,7 +117,10 @@ describe('subscribe', () => {
   });
 
   it('does not change the topics or status of an already-confirmed address and answers the same', async () => {
-    const reader = aSubscriber({ email: 'reader@example.com', preferences: { keywords: ['speculative decoding'] } });
+    const reader = aSubscriber({
+      email: 'reader@example.com',
+      preferences: { keywords: ['speculative decoding'] },
+    });
     const { service, subscribers } = setup(new InMemorySubscriberRepository().seed(reader));
 
     const answer = await service.subscribe({ email: 'reader@example.com', keywords: ['cooking recipes'] });
@@ -135,7 +157,11 @@ describe('subscribe', () => {
   });
 
   it('returns a former subscriber to unconfirmed and mails a new confirmation', async () => {
-    const former = aSubscriber({ email: 'former@example.com', status: 'unsubscribed', unsubscribedAt: '2025-11-02T00:00:00.000Z' });
+    const former = aSubscriber({
+      email: 'former@example.com',
+      status: 'unsubscribed',
+      unsubscribedAt: '2025-11-02T00:00:00.000Z',
+    });
     const { service, subscribers, mailer } = setup(new InMemorySubscriberRepository().seed(former));
 
     await service.subscribe({ email: 'former@example.com', topics: ['robotics'] });
@@ -236,7 +262,9 @@ describe('confirm', () => {
     expect(stored?.status).toBe('confirmed');
     expect(stored?.confirmedAt).toBe(clock.now().toISOString());
     expect(result.subscriberId).toBe(stored?.id);
-    expect(tokens.verify(result.manageToken, 'manage', clock.now().getTime() / 1000).subscriberId).toBe(stored?.id);
+    expect(tokens.verify(result.manageToken, 'manage', clock.now().getTime() / 1000).subscriberId).toBe(
+      stored?.id,
+    );
   });
 
   it('is idempotent: confirming twice keeps the first confirmation time', async () => {
@@ -284,7 +312,10 @@ describe('confirm', () => {
     const repository = new InMemorySubscriberRepository().seed(pending);
     const { service, tokenFor, clock } = setup(repository);
     const oldLink = tokenFor(pending, 'confirm', clock.now().getTime() / 1000 + 3600);
-    await repository.save({ ...pending, tokenVersion: 2, updatedAt: '2025-11-14T06:00:00.000Z' }, pending.updatedAt);
+    await repository.save(
+      { ...pending, tokenVersion: 2, updatedAt: '2025-11-14T06:00:00.000Z' },
+      pending.updatedAt,
+    );
 
     expect(await rejection(service.confirm(oldLink))).toBe('token_revoked');
     expect((await repository.get(pending.id))?.status).toBe('unconfirmed');
@@ -304,9 +335,9 @@ describe('confirm', () => {
     const gone = aSubscriber({ status: 'unconfirmed' });
     const { service, tokenFor, clock } = setup();
 
-    await expect(service.confirm(tokenFor(gone, 'confirm', clock.now().getTime() / 1000 + 3600))).rejects.toBeInstanceOf(
-      NotFoundError,
-    );
+    await expect(
+      service.confirm(tokenFor(gone, 'confirm', clock.now().getTime() / 1000 + 3600)),
+    ).rejects.toBeInstanceOf(NotFoundError);
   });
 });
 
@@ -316,14 +347,19 @@ describe('checkToken', () => {
     const { service, subscribers, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
 
     await expect(service.checkToken(tokenFor(reader, 'unsubscribe'), 'unsubscribe')).resolves.toBeUndefined();
-    expect(await rejection(service.checkToken(tokenFor(reader, 'unsubscribe'), 'confirm'))).toBe('token_wrong_purpose');
+    expect(await rejection(service.checkToken(tokenFor(reader, 'unsubscribe'), 'confirm'))).toBe(
+      'token_wrong_purpose',
+    );
     expect(await subscribers.get(reader.id)).toEqual(reader);
   });
 });
 
 describe('preferences', () => {
   it('shows the address, whether subscribed, and the preferences', async () => {
-    const reader = aSubscriber({ email: 'reader@example.com', preferences: { keywords: ['speculative decoding'] } });
+    const reader = aSubscriber({
+      email: 'reader@example.com',
+      preferences: { keywords: ['speculative decoding'] },
+    });
     const { service, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
 
     const view = await service.getPreferences(tokenFor(reader, 'manage'));
@@ -335,7 +371,9 @@ describe('preferences', () => {
     const reader = aSubscriber();
     const { service, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
 
-    expect(await rejection(service.getPreferences(tokenFor(reader, 'unsubscribe')))).toBe('token_wrong_purpose');
+    expect(await rejection(service.getPreferences(tokenFor(reader, 'unsubscribe')))).toBe(
+      'token_wrong_purpose',
+    );
   });
 
   it('saves valid changes, normalizing and de-duplicating the entries, and keeps the rest', async () => {
@@ -359,27 +397,46 @@ describe('preferences', () => {
       papersPerEmail: 5,
     });
     expect(stored?.updatedAt).toBe(clock.now().toISOString());
-    expect(view).toMatchObject({ keywords: ['speculative decoding', 'KV cache'], cadence: 'weekly', subscribed: true });
+    expect(view).toMatchObject({
+      keywords: ['speculative decoding', 'KV cache'],
+      cadence: 'weekly',
+      subscribed: true,
+    });
   });
 
-  it.each([0, 51, 2.5])('rejects papersPerEmail %p with a ValidationError naming the field', async (papersPerEmail) => {
-    const reader = aSubscriber();
-    const { service, subscribers, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
+  it.each([0, 51, 2.5])(
+    'rejects papersPerEmail %p with a ValidationError naming the field',
+    async (papersPerEmail) => {
+      const reader = aSubscriber();
+      const { service, subscribers, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
 
-    const attempt = service.updatePreferences(tokenFor(reader, 'manage'), { papersPerEmail });
+      const attempt = service.updatePreferences(tokenFor(reader, 'manage'), { papersPerEmail });
 
-    await expect(attempt).rejects.toBeInstanceOf(ValidationError);
-    await expect(attempt).rejects.toThrow(/^papersPerEmail: /);
-    expect(await subscribers.get(reader.id)).toEqual(reader);
-  });
+      await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+      await expect(attempt).rejects.toThrow(/^papersPerEmail: /);
+      expect(await subscribers.get(reader.id)).toEqual(reader);
+    },
+  );
 
   it.each([
-    ['an unknown topic id', { topics: ['quantum-astrology'] }, /^topics: unknown topic id "quantum-astrology"/],
+    [
+      'an unknown topic id',
+      { topics: ['quantum-astrology'] },
+      /^topics: unknown topic id "quantum-astrology"/,
+    ],
     ['a weekday of 8', { weekday: 8 }, /^weekday: /],
     ['a monthly cadence', { cadence: 'monthly' }, /^cadence: /],
-    ['a 101-character keyword', { keywords: ['k'.repeat(101)] }, /^keywords\.0: must be at most 100 characters/],
+    [
+      'a 101-character keyword',
+      { keywords: ['k'.repeat(101)] },
+      /^keywords\.0: must be at most 100 characters/,
+    ],
     ['a blank keyword', { keywords: ['   '] }, /^keywords\.0: must not be empty/],
-    ['31 authors', { authors: Array.from({ length: 31 }, (_, i) => `Author ${i}`) }, /^authors: at most 30 authors/],
+    [
+      '31 authors',
+      { authors: Array.from({ length: 31 }, (_, i) => `Author ${i}`) },
+      /^authors: at most 30 authors/,
+    ],
     ['a non-boolean subscribed', { subscribed: 'yes' }, /^subscribed: must be true or false/],
   ])('rejects %s with a ValidationError', async (_label, changes, message) => {
     const reader = aSubscriber();
@@ -396,7 +453,10 @@ describe('preferences', () => {
     const reader = aSubscriber({ email: 'reader@example.com' });
     const { service, subscribers, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
 
-    await service.updatePreferences(tokenFor(reader, 'manage'), { email: 'attacker@example.com', paused: true });
+    await service.updatePreferences(tokenFor(reader, 'manage'), {
+      email: 'attacker@example.com',
+      paused: true,
+    });
 
     const stored = await subscribers.get(reader.id);
     expect(stored?.email).toBe('reader@example.com');
@@ -422,7 +482,7 @@ describe('preferences', () => {
     expect(onStored?.confirmedAt).toBe(reader.confirmedAt);
   });
 
-  it('retries on a concurrent save and keeps the other writer\'s change', async () => {
+  it("retries on a concurrent save and keeps the other writer's change", async () => {
     const reader = aSubscriber();
     // Between our read and our save, a bounce suppresses the address.
     class ConcurrentRepository extends InMemorySubscriberRepository {
@@ -432,7 +492,11 @@ describe('preferences', () => {
           this.conflicts++;
           const stored = (await this.get(subscriber.id)) as Subscriber;
           await super.save(
-            { ...stored, suppressed: { reason: 'hard-bounce', at: START }, updatedAt: '2025-11-14T06:59:59.000Z' },
+            {
+              ...stored,
+              suppressed: { reason: 'hard-bounce', at: START },
+              updatedAt: '2025-11-14T06:59:59.000Z',
+            },
             stored.updatedAt,
           );
         }
@@ -462,9 +526,9 @@ describe('preferences', () => {
     const repository = new AlwaysConflicting().seed(reader);
     const { service, tokenFor } = setup(repository);
 
-    await expect(service.updatePreferences(tokenFor(reader, 'manage'), { paused: true })).rejects.toBeInstanceOf(
-      ConcurrentUpdateError,
-    );
+    await expect(
+      service.updatePreferences(tokenFor(reader, 'manage'), { paused: true }),
+    ).rejects.toBeInstanceOf(ConcurrentUpdateError);
     expect(repository.saves).toBe(3);
   });
 });
@@ -492,7 +556,9 @@ describe('unsubscribe', () => {
     const reader = aSubscriber();
     const { service, subscribers, tokenFor, clock } = setup(new InMemorySubscriberRepository().seed(reader));
 
-    const problem = await rejection(service.unsubscribe(tokenFor(reader, 'confirm', clock.now().getTime() / 1000 + 60)));
+    const problem = await rejection(
+      service.unsubscribe(tokenFor(reader, 'confirm', clock.now().getTime() / 1000 + 60)),
+    );
 
     expect(problem).toBe('token_wrong_purpose');
     expect((await subscribers.get(reader.id))?.status).toBe('confirmed');
@@ -515,7 +581,10 @@ describe('unsubscribe', () => {
     const repository = new InMemorySubscriberRepository().seed(reader);
     const { service, tokenFor } = setup(repository);
     const oldToken = tokenFor(reader, 'unsubscribe');
-    await repository.save({ ...reader, tokenVersion: reader.tokenVersion + 1, updatedAt: START }, reader.updatedAt);
+    await repository.save(
+      { ...reader, tokenVersion: reader.tokenVersion + 1, updatedAt: START },
+      reader.updatedAt,
+    );
 
     expect(await rejection(service.unsubscribe(oldToken))).toBe('token_revoked');
     expect((await repository.get(reader.id))?.status).toBe('confirmed');
@@ -530,6 +599,20 @@ describe('unsubscribe', () => {
     expect((await service.getPreferences(tokenFromLink(manageUrl, '/preferences'))).email).toBe(reader.email);
     await service.unsubscribe(tokenFromLink(unsubscribeUrl, '/unsubscribe'));
     expect((await subscribers.get(reader.id))?.status).toBe('unsubscribed');
+  });
+
+  it('revokes the links of an earlier subscription when the address opts in again', async () => {
+    const reader = aSubscriber({ status: 'unsubscribed' });
+    const { service, subscribers, clock } = setup(new InMemorySubscriberRepository().seed(reader));
+    const oldManage = tokenFromLink(service.linksFor(reader).manageUrl, '/preferences');
+    clock.advance({ minutes: 2 });
+
+    await service.subscribe({ email: reader.email, topics: ['ai-agents'] });
+    const renewed = (await subscribers.get(reader.id)) as Subscriber;
+
+    expect(renewed.status).toBe('unconfirmed');
+    expect(renewed.tokenVersion).toBe(reader.tokenVersion + 1);
+    expect(await rejection(service.getPreferences(oldManage))).toBe('token_revoked');
   });
 });
 
@@ -557,7 +640,9 @@ describe('exportData', () => {
 describe('deleteData', () => {
   it('erases the subscriber and their deliveries; the old link then finds nothing', async () => {
     const reader = aSubscriber({ email: 'reader@example.com' });
-    const { service, subscribers, deliveries, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
+    const { service, subscribers, deliveries, tokenFor } = setup(
+      new InMemorySubscriberRepository().seed(reader),
+    );
     await deliveries.recordSent(reader.id, '2025-11-13', ['2511.00001'], 'message-1');
     const token = tokenFor(reader, 'manage');
 
@@ -585,7 +670,10 @@ describe('deleteData', () => {
 
 describe('logging', () => {
   it('never logs an email address across the whole lifecycle', async () => {
-    const bounced = aSubscriber({ email: 'bounced@example.com', suppressed: { reason: 'complaint', at: START } });
+    const bounced = aSubscriber({
+      email: 'bounced@example.com',
+      suppressed: { reason: 'complaint', at: START },
+    });
     const { service, subscribers, logger, clock, lastConfirmToken } = setup(
       new InMemorySubscriberRepository().seed(bounced),
     );

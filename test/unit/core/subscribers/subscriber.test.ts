@@ -14,12 +14,16 @@ describe('normalizeEmail', () => {
     expect(normalizeEmail('  Ada.Lovelace@Example.ORG\n')).toBe('ada.lovelace@example.org');
   });
 
-  it.each([[''], ['no-at-sign'], ['two@@example.com'], [42], [undefined], [`${'a'.repeat(250)}@example.com`]])(
-    'rejects %p with a ValidationError',
-    (raw) => {
-      expect(() => normalizeEmail(raw)).toThrow(ValidationError);
-    },
-  );
+  it.each([
+    [''],
+    ['no-at-sign'],
+    ['two@@example.com'],
+    [42],
+    [undefined],
+    [`${'a'.repeat(250)}@example.com`],
+  ])('rejects %p with a ValidationError', (raw) => {
+    expect(() => normalizeEmail(raw)).toThrow(ValidationError);
+  });
 });
 
 describe('PreferencesSchema', () => {
@@ -36,7 +40,11 @@ describe('PreferencesSchema', () => {
 
 describe('dedupeCaseInsensitive', () => {
   it('keeps the first spelling of each value', () => {
-    expect(dedupeCaseInsensitive(['KV cache', 'kv CACHE', 'MoE', 'moe', 'RAG'])).toEqual(['KV cache', 'MoE', 'RAG']);
+    expect(dedupeCaseInsensitive(['KV cache', 'kv CACHE', 'MoE', 'moe', 'RAG'])).toEqual([
+      'KV cache',
+      'MoE',
+      'RAG',
+    ]);
   });
 });
 
@@ -46,7 +54,11 @@ describe('isActive', () => {
     ['unconfirmed', aSubscriber({ status: 'unconfirmed' }), false],
     ['unsubscribed', aSubscriber({ status: 'unsubscribed' }), false],
     ['paused', aSubscriber({ preferences: { paused: true } }), false],
-    ['suppressed', aSubscriber({ suppressed: { reason: 'complaint', at: '2025-11-01T00:00:00.000Z' } }), false],
+    [
+      'suppressed',
+      aSubscriber({ suppressed: { reason: 'complaint', at: '2025-11-01T00:00:00.000Z' } }),
+      false,
+    ],
   ])('is %s → %p', (_label, subscriber, expected) => {
     expect(isActive(subscriber)).toBe(expected);
   });

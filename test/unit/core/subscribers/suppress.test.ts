@@ -1,6 +1,10 @@
 import { suppressAddress } from '../../../../functions/core/subscribers/suppress';
 import { aSubscriber } from '../../../support/builders';
-import { InMemorySubscriberRepository, RecordingLogger, SettableClock } from '../../../support/in-memory-ports';
+import {
+  InMemorySubscriberRepository,
+  RecordingLogger,
+  SettableClock,
+} from '../../../support/in-memory-ports';
 
 function setup(...seeded: ReturnType<typeof aSubscriber>[]) {
   const subscribers = new InMemorySubscriberRepository().seed(...seeded);
@@ -14,11 +18,19 @@ describe('suppressAddress', () => {
     const reader = aSubscriber({ email: 'reader@example.com' });
     const { deps, subscribers } = setup(reader);
 
-    const outcome = await suppressAddress(deps, { email: 'reader@example.com', reason: 'hard-bounce', detail: '550 5.1.1' });
+    const outcome = await suppressAddress(deps, {
+      email: 'reader@example.com',
+      reason: 'hard-bounce',
+      detail: '550 5.1.1',
+    });
 
     expect(outcome).toBe('suppressed');
     const stored = await subscribers.get(reader.id);
-    expect(stored?.suppressed).toEqual({ reason: 'hard-bounce', at: '2025-11-14T09:30:00.000Z', detail: '550 5.1.1' });
+    expect(stored?.suppressed).toEqual({
+      reason: 'hard-bounce',
+      at: '2025-11-14T09:30:00.000Z',
+      detail: '550 5.1.1',
+    });
     expect(stored?.updatedAt).toBe('2025-11-14T09:30:00.000Z');
     expect(stored?.status).toBe(reader.status);
   });
@@ -60,7 +72,11 @@ describe('suppressAddress', () => {
     await suppressAddress(deps, { email: 'reader@example.com', reason: 'complaint' });
 
     expect(logger.entries).toEqual([
-      { level: 'warn', message: 'address suppressed', extra: { subscriberId: reader.id, reason: 'complaint' } },
+      {
+        level: 'warn',
+        message: 'address suppressed',
+        extra: { subscriberId: reader.id, reason: 'complaint' },
+      },
     ]);
     expect(logger.serialized()).not.toContain('@');
   });

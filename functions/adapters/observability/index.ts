@@ -1,0 +1,2 @@
+export * from './powertools';
+export * from './redact';

@@ -1,0 +1,21 @@
+export {
+  createRenderer,
+  personalize,
+  LINK_PLACEHOLDERS,
+  RenderError,
+  type DigestEmailInput,
+  type RenderedEmail,
+  type Renderer,
+} from './email-renderer';
+export {
+  createPageRenderer,
+  renderConfirmPage,
+  renderLandingPage,
+  renderMessagePage,
+  renderPreferencesPage,
+  renderUnsubscribePage,
+  type MessagePageInput,
+  type PageRenderer,
+  type PageTopic,
+} from './pages';
+export { defaultTemplatesDir } from './templates-dir';

@@ -1,0 +1,141 @@
+import { arxivUrl, paperUrl, pdfUrl, type Paper } from '../papers';
+
+/** Why a paper is in a digest: one followed topic (or own keyword) and the words that matched it. */
+export interface MatchedTopic {
+  topic: string;
+  matched: string[];
+}
+
+/** A paper as a digest shows it: display-ready text and links, no I/O, no markup. */
+export interface DigestPaperView {
+  id: string;
+  title: string;
+  /** https://huggingface.co/papers/<id> */
+  url: string;
+  /** First 3 authors, then "et al."; "" when none. */
+  authorsLine: string;
+  organization?: string;
+  upvotes: number | null;
+  numComments: number;
+  /** ai_summary when present, else the abstract cut at a sentence boundary (~300 chars max, never mid-word). */
+  summary: string;
+  arxivUrl: string;
+  pdfUrl: string;
+  githubUrl?: string;
+  projectUrl?: string;
+  matchedTopics: MatchedTopic[];
+}
+
+const DEFAULT_SUMMARY_CHARS = 300;
+
+/**
+ * Abbreviations whose trailing period does not end a sentence in an abstract
+ * ("e.g. the", "et al. show", "Fig. 2").
+ */
+const NON_TERMINAL_ABBREVIATIONS = new Set([
+  'e.g',
+  'i.e',
+  'al',
+  'etc',
+  'vs',
+  'cf',
+  'fig',
+  'figs',
+  'eq',
+  'eqs',
+  'sec',
+  'no',
+  'approx',
+  'resp',
+  'dr',
+  'mr',
+  'ms',
+  'prof',
+  'st',
+]);
+
+/** Offsets just past each sentence end (".", "!" or "?", optionally closed by a quote or bracket, then a space). */
+function sentenceEnds(text: string): number[] {
+  const ends: number[] = [];
+  const boundary = /[.!?]["')\]]*(?=\s+\S)/g;
+  for (let match = boundary.exec(text); match; match = boundary.exec(text)) {
+    const end = match.index + match[0].length;
+    if (text[match.index] === '.') {
+      const wordBefore = /([\w.]+)$/.exec(text.slice(0, match.index))?.[1]?.toLowerCase() ?? '';
+      // "e.g." / "et al." / single capital initials ("J. Smith") do not end a sentence.
+      if (NON_TERMINAL_ABBREVIATIONS.has(wordBefore) || /^[a-z]$/i.test(wordBefore)) continue;
+      const next = text.slice(end).trimStart()[0] ?? '';
+      // A lowercase continuation means the period was not a sentence end ("approx. five").
+      if (/[a-z]/.test(next)) continue;
+    }
+    ends.push(end);
+  }
+  ends.push(text.length);
+  return ends;
+}
+
+/** Cuts at the last word boundary that fits, adding an ellipsis. */
+function cutAtWord(text: string, maxChars: number): string {
+  const lastSpace = text.lastIndexOf(' ', maxChars - 1);
+  const cut = lastSpace > 0 ? text.slice(0, lastSpace) : text.slice(0, maxChars - 1);
+  return `${cut.replace(/[\s,;:–—-]+$/, '')}…`;
+}
+
+/**
+ * The few lines a digest shows for a paper: the API's one-sentence ai_summary when it has one,
+ * else the abstract cut at the last sentence end within `maxChars` (or at a word, with "…",
+ * when even the first sentence is longer).
+ */
+export function summarize(
+  paper: Pick<Paper, 'abstract' | 'aiSummary'>,
+  maxChars = DEFAULT_SUMMARY_CHARS,
+): string {
+  const aiSummary = paper.aiSummary?.replace(/\s+/g, ' ').trim();
+  if (aiSummary) return aiSummary;
+  const abstract = paper.abstract.replace(/\s+/g, ' ').trim();
+  if (abstract.length <= maxChars) return abstract;
+  const fitting = sentenceEnds(abstract).filter((end) => end <= maxChars);
+  const lastEnd = fitting[fitting.length - 1];
+  return lastEnd !== undefined ? abstract.slice(0, lastEnd).trim() : cutAtWord(abstract, maxChars);
+}
+
+/** "A, B, C et al." for more than `max` authors, "A, B and C" for up to `max`, "" for none. */
+export function authorsLine(authors: string[], max = 3): string {
+  const names = authors.map((name) => name.replace(/\s+/g, ' ').trim()).filter(Boolean);
+  if (names.length === 0) return '';
+  if (names.length > max) return `${names.slice(0, max).join(', ')} et al.`;
+  if (names.length === 1) return names[0];
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/** The URL when it is an absolute http(s) URL (never `javascript:` or a relative path), else undefined. */
+export function safeHttpUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  try {
+    const url = new URL(trimmed);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Maps a paper and why it matched to what a digest shows. */
+export function toPaperView(paper: Paper, why: MatchedTopic[]): DigestPaperView {
+  const organization = paper.organization?.fullname?.trim() || paper.organization?.name?.trim() || undefined;
+  return {
+    id: paper.id,
+    title: paper.title.replace(/\s+/g, ' ').trim(),
+    url: paperUrl(paper.id),
+    authorsLine: authorsLine(paper.authors),
+    organization,
+    upvotes: paper.upvotes,
+    numComments: paper.numComments,
+    summary: summarize(paper),
+    arxivUrl: arxivUrl(paper.id),
+    pdfUrl: pdfUrl(paper.id),
+    githubUrl: safeHttpUrl(paper.githubRepo),
+    projectUrl: safeHttpUrl(paper.projectPage),
+    matchedTopics: why.map(({ topic, matched }) => ({ topic, matched: [...matched] })),
+  };
+}

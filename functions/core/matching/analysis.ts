@@ -1,0 +1,144 @@
+/**
+ * Text analysis shared by papers and queries: tokenizing, a conservative English stemmer
+ * and stop words. Both sides of a match go through the same functions, so whatever the
+ * stemmer does to a word it does the same way to the reader's words and to the paper.
+ */
+
+/** One word of a text, as matched (`stem`) and as shown to the reader (`surface`). */
+export interface Token {
+  stem: string;
+  surface: string;
+  stop: boolean;
+}
+
+/**
+ * Prefixes written both joined and hyphenated ("pre-training", "pretraining"). A hyphenated word whose
+ * first part is one of these is joined, so both spellings give one token.
+ */
+const JOINED_PREFIXES = new Set([
+  'pre', 'post', 'multi', 'non', 'co', 're', 'sub', 'semi', 'un', 'bi', 'inter', 'intra', 'over', 'under', 'fine', 'mid',
+]);
+
+export const STOP_WORDS = new Set(
+  (
+    'a an the of for to in on with and or by from as at is are was were be been being via into using based ' +
+    'this that these those its it their our we us you your they them than then so such can could may might will ' +
+    'would should do does did not no nor but if while when where which who whom whose what how why about over ' +
+    'under between through during across toward towards within without upon per also both each any all some more ' +
+    'most other very only just even ever new novel i my me he she his her there here has have had having'
+  ).split(' '),
+);
+
+// Words longer than this keep their ending; shorter ones are usually acronyms or already stems.
+const MIN_STEM_LENGTH = 3;
+
+const NOT_PLURAL = new Set(['bias', 'alias', 'atlas', 'canvas', 'lens', 'news', 'series', 'species', 'gas', 'chaos', 'ethos', 'pathos']);
+
+const isVowel = (char: string): boolean => 'aeiouy'.includes(char);
+const hasVowel = (text: string): boolean => /[aeiouy]/.test(text);
+
+function stripEnding(word: string, ending: string, minStem = MIN_STEM_LENGTH): string | undefined {
+  if (!word.endsWith(ending)) return undefined;
+  const stem = word.slice(0, -ending.length);
+  return stem.length >= minStem && hasVowel(stem) ? stem : undefined;
+}
+
+function undouble(stem: string): string {
+  const last = stem[stem.length - 1];
+  if (stem.length > 3 && last === stem[stem.length - 2] && !isVowel(last) && !'lsz'.includes(last)) {
+    return stem.slice(0, -1);
+  }
+  return stem;
+}
+
+/**
+ * A light, conservative stemmer: plurals, -ing/-ed, -ize/-ization, -ation/-ate, -ion, -ive, -ment, -ly, final e.
+ * It conflates what a reader would call the same word ("decoding", "decoded", "decode";
+ * "quantization", "quantized"; "retrieval", "retrieve"; "generation", "generative") and avoids
+ * Porter's over-reach ("general" and "generation" stay apart).
+ */
+export function stem(word: string): string {
+  let w = word.toLowerCase();
+  if (w.length <= MIN_STEM_LENGTH || /\d/.test(w)) return w.length > 3 && /\d/.test(w) ? w.replace(/s$/, '') : w;
+  // plural
+  if (w.endsWith('sses')) w = w.slice(0, -2);
+  else if (w.endsWith('ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
+  else if (w.endsWith('s') && !/(ss|us|is|ous)$/.test(w) && w.length > 3 && !NOT_PLURAL.has(w)) w = w.slice(0, -1);
+
+  const isation = stripEnding(w, 'isation') ?? stripEnding(w, 'ization');
+  if (isation) return `${isation}iz`;
+  const izer = stripEnding(w, 'izer') ?? stripEnding(w, 'iser');
+  if (izer) return `${izer}iz`;
+  const ation = stripEnding(w, 'ation', 4);
+  if (ation) return `${ation}at`;
+  const ing = stripEnding(w, 'ing');
+  if (ing) return dropFinalE(undouble(ing));
+  const ed = stripEnding(w, 'ed');
+  if (ed && !w.endsWith('eed')) return dropFinalE(undouble(ed));
+  const ion = stripEnding(w, 'ion', 4);
+  if (ion && /[st]$/.test(ion)) return ion;
+  const ive = stripEnding(w, 'ive', 4);
+  if (ive) return ive;
+  const ment = stripEnding(w, 'ment', 5);
+  if (ment) return dropFinalE(ment);
+  const ly = stripEnding(w, 'ly', 4);
+  if (ly) return ly;
+  const al = w.endsWith('ieval') ? w.slice(0, -2) : undefined; // retrieval -> retriev
+  if (al) return al;
+  return dropFinalE(w);
+}
+
+function dropFinalE(word: string): string {
+  if (word.endsWith('ize') || word.endsWith('ise')) return `${word.slice(0, -2)}z`;
+  if (word.endsWith('iz')) return word;
+  return word.length > 3 && word.endsWith('e') ? word.slice(0, -1) : word;
+}
+
+const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?(?:-[\p{L}\p{N}]+)*/gu;
+
+function stripDiacritics(text: string): string {
+  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+}
+
+/**
+ * Splits a text into tokens. Hyphenated words are split into their parts ("text-to-speech"
+ * gives text, to, speech) unless the first part is a prefix that is also written joined.
+ */
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  for (const match of stripDiacritics(text).matchAll(WORD)) {
+    const word = match[0].replace(/['’]s$/i, '').replace(/['’]/g, '');
+    const parts = word.split('-').filter(Boolean);
+    let index = 0;
+    while (index < parts.length) {
+      let part = parts[index];
+      let surface = part;
+      while (JOINED_PREFIXES.has(part.toLowerCase()) && index + 1 < parts.length) {
+        index += 1;
+        part += parts[index];
+        surface += `-${parts[index]}`;
+      }
+      // "GUIs", "LLMs", "VLAs": the plural of an acronym, whatever the stemmer would make of "guis".
+      const lower = (/^[\p{Lu}\d][\p{Lu}\d-]*\p{Lu}s$/u.test(part) ? part.slice(0, -1) : part).toLowerCase();
+      tokens.push({ stem: stem(lower), surface, stop: STOP_WORDS.has(lower) });
+      index += 1;
+    }
+  }
+  return tokens;
+}
+
+/** Splits a text into sentences, so phrases and co-occurrences never cross a sentence. */
+export function splitSentences(text: string): string[] {
+  return text
+    .split(/(?<=[.!?;])\s+(?=[\p{Lu}\d("“'])|\n+/u)
+    .map((sentence) => sentence.trim())
+    .filter(Boolean);
+}
+
+/** Lower-cases, strips accents and collapses punctuation, for comparing names (authors, organizations). */
+export function normalizeName(name: string): string {
+  return stripDiacritics(name)
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}

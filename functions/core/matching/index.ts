@@ -1,0 +1,222 @@
+/**
+ * Topic matching: which of a day's papers are about a reader's topic, why, and in what order.
+ *
+ * Three kinds of topic: a curated catalog topic (a built query of phrases and exclusions), the
+ * reader's own words (read as phrases, with acronyms and their long forms, stems, and title and
+ * ai_keywords weighted above the abstract; see score.ts), and follows of an organization or author.
+ */
+import { engagement, type Paper } from '../papers';
+import { findCatalogTopic } from '../topics/catalog';
+import { normalizeName } from './analysis';
+import { parseQuery, queryKey, toConcept, type Concept, type ParsedQuery } from './query';
+import { indexPaper, THRESHOLD, topicEvidence, type IndexedPaper } from './score';
+
+export type TopicRef =
+  | { kind: 'catalog'; id: string }
+  | { kind: 'keyword'; text: string }
+  | { kind: 'organization'; name: string }
+  | { kind: 'author'; name: string };
+
+export interface TopicHit {
+  paperId: string;
+  /** How strongly the paper is about the topic, in (0, 1]; follows are 1. */
+  relevance: number;
+  /** The words or phrases that matched, as written in the paper. */
+  matched: string[];
+}
+
+export interface PaperMatcher {
+  /** Only the papers truly about the topic, best first; deterministic. */
+  match(topic: TopicRef): TopicHit[];
+}
+
+/**
+ * Evidence (see score.ts) mapped to (0, 1): 1 - exp(-evidence / RELEVANCE_SCALE). At the threshold
+ * (evidence 1) this is 0.49; a paper with the phrase in title, keywords, summary and abstract is near 0.9.
+ */
+export const RELEVANCE_SCALE = 1.5;
+const toRelevance = (evidence: number): number => 1 - Math.exp(-evidence / RELEVANCE_SCALE);
+
+const round = (value: number): number => Math.round(value * 1000) / 1000;
+
+function catalogQuery(id: string): ParsedQuery | undefined {
+  const topic = findCatalogTopic(id);
+  if (!topic) return undefined;
+  const concepts = (phrases: string[] = []): Concept[] =>
+    phrases.map((phrase) => toConcept(phrase)).filter((concept): concept is Concept => concept !== undefined);
+  return { include: concepts(topic.phrases), exclude: concepts(topic.exclude) };
+}
+
+function matchQuery(index: IndexedPaper[], query: ParsedQuery): TopicHit[] {
+  if (query.include.length === 0) return [];
+  const hits: (TopicHit & { evidence: number })[] = [];
+  for (const paper of index) {
+    const evidence = topicEvidence(paper, query.include, query.exclude);
+    if (evidence.score < THRESHOLD) continue;
+    hits.push({
+      paperId: paper.paper.id,
+      relevance: round(toRelevance(evidence.score)),
+      matched: evidence.matched.slice(0, 5),
+      evidence: evidence.score,
+    });
+  }
+  return hits
+    .sort((a, b) => b.evidence - a.evidence || a.paperId.localeCompare(b.paperId))
+    .map(({ evidence: _evidence, ...hit }) => hit);
+}
+
+function matchFollow(index: IndexedPaper[], topic: TopicRef & { kind: 'organization' | 'author' }): TopicHit[] {
+  const wanted = normalizeName(topic.name);
+  if (!wanted) return [];
+  const hits: TopicHit[] = [];
+  for (const { paper } of index) {
+    if (topic.kind === 'organization') {
+      const org = paper.organization;
+      const names = org ? [org.name, org.fullname].filter((name): name is string => !!name) : [];
+      if (names.some((name) => normalizeName(name) === wanted)) {
+        hits.push({ paperId: paper.id, relevance: 1, matched: [org?.fullname ?? org?.name ?? topic.name] });
+      }
+    } else {
+      const author = paper.authors.find((name) => normalizeName(name) === wanted);
+      if (author) hits.push({ paperId: paper.id, relevance: 1, matched: [author] });
+    }
+  }
+  return hits.sort((a, b) => a.paperId.localeCompare(b.paperId));
+}
+
+/** Indexes the papers once; `match` is then called once per distinct topic. */
+export function createMatcher(papers: Paper[]): PaperMatcher {
+  const index = papers.map(indexPaper);
+  return {
+    match(topic: TopicRef): TopicHit[] {
+      switch (topic.kind) {
+        case 'catalog': {
+          const query = catalogQuery(topic.id);
+          return query ? matchQuery(index, query) : [];
+        }
+        case 'keyword':
+          return matchQuery(index, parseQuery(topic.text));
+        case 'organization':
+        case 'author':
+          return matchFollow(index, topic);
+      }
+    },
+  };
+}
+
+/** A stable key per topic: topics with equal keys match the same papers, so are evaluated once. */
+export function topicKey(topic: TopicRef): string {
+  switch (topic.kind) {
+    case 'catalog':
+      return `catalog:${topic.id.trim().toLowerCase()}`;
+    case 'keyword':
+      return `keyword:${queryKey(parseQuery(topic.text))}`;
+    case 'organization':
+      return `org:${normalizeName(topic.name)}`;
+    case 'author':
+      return `author:${normalizeName(topic.name)}`;
+  }
+}
+
+/** How a topic is named to the reader ("Speculative decoding", "Org: Meta", "Author: Jane Doe"). */
+export function topicLabel(topic: TopicRef): string {
+  switch (topic.kind) {
+    case 'catalog':
+      return findCatalogTopic(topic.id)?.name ?? topic.id;
+    case 'keyword': {
+      const text = topic.text.trim().replace(/\s+/g, ' ');
+      // Capitalize "speculative decoding", but keep "vLLM" and "KV cache" as typed.
+      return /^[a-z][a-z]*(\s|$)/.test(text) ? text[0].toUpperCase() + text.slice(1) : text;
+    }
+    case 'organization':
+      return `Org: ${topic.name.trim()}`;
+    case 'author':
+      return `Author: ${topic.name.trim()}`;
+  }
+}
+
+export interface RankedPaper {
+  paperId: string;
+  score: number;
+  why: { topic: string; matched: string[] }[];
+}
+
+/**
+ * Digest order weights. score = RELEVANCE_WEIGHT·relevance + TRENDING_WEIGHT·trending + bonus, where
+ * relevance is the paper's best relevance over the reader's topics (0..1), trending is
+ * log(1 + upvotes + 2·comments) / log(1 + TRENDING_SATURATION), capped at 1 (unknown upvotes count 0),
+ * and bonus is MULTI_TOPIC_BONUS per further topic the paper matches, at most two.
+ * Ties: more relevant, then more engagement, then paper id.
+ */
+export const RANKING = {
+  RELEVANCE_WEIGHT: 0.6,
+  TRENDING_WEIGHT: 0.4,
+  TRENDING_SATURATION: 100,
+  MULTI_TOPIC_BONUS: 0.05,
+} as const;
+
+export function trendingScore(paper: Pick<Paper, 'upvotes' | 'numComments'>): number {
+  return Math.min(1, Math.log1p(engagement(paper)) / Math.log1p(RANKING.TRENDING_SATURATION));
+}
+
+/**
+ * Combines one reader's per-topic hits into the digest order: relevance and trending together (weights
+ * in RANKING). A paper matched by several topics appears once, listing every topic. Hits of papers not
+ * in `papersById` are dropped.
+ */
+export function rankForDigest(
+  perTopic: { topic: TopicRef; hits: TopicHit[] }[],
+  papersById: Map<string, Paper>,
+  limit?: number,
+): RankedPaper[] {
+  const byPaper = new Map<string, { relevance: number; why: { topic: string; matched: string[] }[] }>();
+  for (const { topic, hits } of perTopic) {
+    const label = topicLabel(topic);
+    for (const hit of hits) {
+      if (!papersById.has(hit.paperId)) continue;
+      const entry = byPaper.get(hit.paperId) ?? { relevance: 0, why: [] };
+      entry.relevance = Math.max(entry.relevance, hit.relevance);
+      if (!entry.why.some((why) => why.topic === label)) entry.why.push({ topic: label, matched: hit.matched });
+      byPaper.set(hit.paperId, entry);
+    }
+  }
+  const ranked = [...byPaper.entries()].map(([paperId, entry]) => {
+    const paper = papersById.get(paperId) as Paper;
+    const bonus = RANKING.MULTI_TOPIC_BONUS * Math.min(2, entry.why.length - 1);
+    const score =
+      RANKING.RELEVANCE_WEIGHT * entry.relevance + RANKING.TRENDING_WEIGHT * trendingScore(paper) + bonus;
+    return { paperId, score: round(score), relevance: entry.relevance, engagement: engagement(paper), why: entry.why };
+  });
+  ranked.sort(
+    (a, b) =>
+      b.score - a.score || b.relevance - a.relevance || b.engagement - a.engagement || a.paperId.localeCompare(b.paperId),
+  );
+  const limited = limit === undefined ? ranked : ranked.slice(0, Math.max(0, limit));
+  return limited.map(({ paperId, score, why }) => ({ paperId, score, why }));
+}
+
+/**
+ * What the `match` CLI prints: for each query (read as the reader's own words), exactly the papers a
+ * digest would include for it, best first, with the relevance and the words that matched.
+ */
+export function matchQueries(
+  papers: Paper[],
+  queries: string[],
+): Record<string, { id: string; score: number; why: string }[]> {
+  const matcher = createMatcher(papers);
+  const result: Record<string, { id: string; score: number; why: string }[]> = {};
+  for (const query of queries) {
+    result[query] = matcher.match({ kind: 'keyword', text: query }).map((hit) => ({
+      id: hit.paperId,
+      score: hit.relevance,
+      why: `matched: ${hit.matched.join(', ')}`,
+    }));
+  }
+  return result;
+}
+
+export { findCatalogTopic, topicCatalog, type CatalogTopic } from '../topics/catalog';
+export { parseQuery } from './query';
+export { tokenize, stem } from './analysis';
+export { findAcronymDefinitions } from './acronyms';
+export { THRESHOLD, FIELD_WEIGHTS } from './score';

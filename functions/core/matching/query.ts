@@ -1,0 +1,107 @@
+/**
+ * Reading a reader's own words as a query: alternatives separated by commas, semicolons, "|", "/"
+ * or " or "; a leading "-" excludes; "long form (ACRONYM)" in the query counts as both forms.
+ */
+import { tokenize, type Token } from './analysis';
+import { analyze } from './canonical';
+import { GENERIC_WORDS } from './lexicon';
+
+/** One phrase to look for, already analyzed (stemmed, lexicon forms rewritten). */
+export interface Concept {
+  text: string;
+  tokens: Token[];
+  /**
+   * For phrases of three or more words: the phrase less its first or last word, with the word left
+   * out. A paper can be about "KV cache compression" while saying "KV cache" and, elsewhere, "compress".
+   */
+  parts?: { sub: Concept; rest: Concept }[];
+  /**
+   * A fixed expression ("text-to-speech", "mixture of experts"): only the phrase itself counts, not its
+   * words scattered in a sentence ("text" ... "speech").
+   */
+  rigid?: boolean;
+}
+
+export interface ParsedQuery {
+  include: Concept[];
+  exclude: Concept[];
+}
+
+function trimStops(tokens: Token[]): Token[] {
+  let start = 0;
+  let end = tokens.length;
+  while (start < end && tokens[start].stop) start += 1;
+  while (end > start && tokens[end - 1].stop) end -= 1;
+  return tokens.slice(start, end);
+}
+
+/** A phrase as a concept, or undefined when nothing but stop words is left. */
+export function toConcept(text: string, withParts = true): Concept | undefined {
+  const tokens = trimStops(analyze(text));
+  if (tokens.length === 0) return undefined;
+  const concept: Concept = { text: text.trim(), tokens };
+  const inner = tokens.slice(1, -1);
+  if (/[\p{L}\d]-[\p{L}\d]+-[\p{L}\d]/u.test(text) || inner.some((token) => token.stop)) concept.rigid = true;
+  if (withParts) {
+    const parts = partsOf(text);
+    if (parts.length > 0) concept.parts = parts;
+  }
+  return concept;
+}
+
+/** Sub-phrases of a phrase of 3+ words that still say something specific (not "language models"). */
+function partsOf(text: string): { sub: Concept; rest: Concept }[] {
+  const words = text.split(/\s+/).filter((word) => tokenize(word).some((token) => !token.stop));
+  if (words.length < 3) return [];
+  const parts: { sub: Concept; rest: Concept }[] = [];
+  for (const [subWords, restWord] of [
+    [words.slice(1), words[0]],
+    [words.slice(0, -1), words[words.length - 1]],
+  ] as [string[], string][]) {
+    const sub = toConcept(subWords.join(' '), false);
+    const rest = toConcept(restWord, false);
+    if (!sub || !rest) continue;
+    if (sub.tokens.every((token) => token.stop || GENERIC_WORDS.has(token.stem))) continue;
+    parts.push({ sub, rest });
+  }
+  return parts;
+}
+
+/** Parses what a reader typed into phrases to include and phrases to exclude. */
+export function parseQuery(text: string): ParsedQuery {
+  const include: Concept[] = [];
+  const exclude: Concept[] = [];
+  const parts = text
+    .replace(/[“”"]/g, ' ')
+    .split(/[,;|]|\s\/\s|\s+or\s+/i)
+    .map((part) => part.trim())
+    .filter(Boolean);
+  for (const part of parts) {
+    // Exclusions: "-survey" or "not survey" anywhere in the part.
+    let rest = part;
+    for (const match of part.matchAll(/(?:^|\s)(?:-|not\s+)([\p{L}\p{N}][^\s]*)/giu)) {
+      const concept = toConcept(match[1]);
+      if (concept) exclude.push(concept);
+      rest = rest.replace(match[0], ' ');
+    }
+    // "mixture of experts (MoE)": the long form and the acronym are each a way to say it.
+    const inner = [...rest.matchAll(/\(([^()]+)\)/g)].map((match) => match[1]);
+    const outer = rest.replace(/\([^()]*\)/g, ' ');
+    for (const phrase of [outer, ...inner]) {
+      const concept = toConcept(phrase);
+      if (concept && !include.some((known) => sameTokens(known.tokens, concept.tokens))) include.push(concept);
+    }
+  }
+  return { include, exclude };
+}
+
+export const sameTokens = (a: Token[], b: Token[]): boolean =>
+  a.length === b.length && a.every((token, index) => token.stem === b[index].stem);
+
+/** A stable key for what a query matches: equal keys give equal results. */
+export function queryKey(query: ParsedQuery): string {
+  const key = (concept: Concept): string => concept.tokens.map((token) => token.stem).join(' ');
+  const include = [...new Set(query.include.map(key))].sort();
+  const exclude = [...new Set(query.exclude.map(key))].sort().map((text) => `-${text}`);
+  return [...include, ...exclude].join(' | ');
+}

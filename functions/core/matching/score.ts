@@ -1,0 +1,245 @@
+/**
+ * Scoring one paper against phrases, and the decision whether the paper is about them.
+ *
+ * Evidence is counted per field: title, ai_summary, ai_keywords, abstract. In each sentence (each
+ * keyword) a phrase counts 1 when it occurs as a phrase, and `nearCredit` when all its words occur
+ * close together in any order ("compressing the KV cache" for "KV cache compression"). Per field the
+ * count saturates (1 - 0.5^count) and is weighted:
+ *
+ *   evidence = title·sat(title) + summary·sat(summary) + keywords·sat(keywords) + abstract·sat(abstract)
+ *
+ * with the weights of SCORING. ai_keywords are extracted from the abstract, so a keyword mention is
+ * weak extra evidence; ai_summary is one sentence on what the paper is about, so a mention there is
+ * strong. Older papers have neither; for them the abstract weighs `abstractAlone`, so that two
+ * mentions in the abstract decide as one mention in the abstract and one in the summary would.
+ *
+ * A paper is in a digest when evidence ≥ SCORING.threshold. The decision uses only the paper and the
+ * query, never the other papers of the day, so it does not depend on how many arrived.
+ * The weights were calibrated once over the development topics of eval/ (eval/calibrate.ts), as global
+ * constants: nothing in them is specific to a phrase.
+ */
+import { analyze, paperRewriters, rewrite, type Rewriter } from './canonical';
+import { findAcronymDefinitions } from './acronyms';
+import { splitSentences, type Token } from './analysis';
+import type { Concept } from './query';
+import { GENERIC_WORDS } from './lexicon';
+import type { Paper } from '../papers';
+
+export interface ScoringParameters {
+  title: number;
+  summary: number;
+  keywords: number;
+  abstract: number;
+  /** Abstract weight for papers with neither ai_keywords nor ai_summary. */
+  abstractAlone: number;
+  /** Credit of a co-occurrence of all the words in one sentence, as a share of a phrase occurrence. */
+  nearCredit: number;
+  /** In a title every word is chosen: all the words of the phrase there count almost as the phrase. */
+  titleNearCredit: number;
+  /**
+   * Title credit when the title holds the distinctive words of the phrase ("GUI" of "GUI agents": "GUI
+   * Grounding via ...") and the whole phrase occurs elsewhere in the paper.
+   */
+  titleWordsCredit: number;
+  /** A phrase of 3+ words not found whole: its best part counts at this share when the rest occurs too. */
+  partShare: number;
+  /** Secondary phrases of a topic add this share of their evidence to the best one's. */
+  secondaryShare: number;
+  /** The decision threshold on the evidence. */
+  threshold: number;
+}
+
+export const SCORING: ScoringParameters = {
+  title: 2.0,
+  summary: 1.2,
+  keywords: 0.6,
+  abstract: 1.2,
+  abstractAlone: 1.5,
+  nearCredit: 0.6,
+  titleNearCredit: 0.8,
+  titleWordsCredit: 0.5,
+  partShare: 0.5,
+  secondaryShare: 0.25,
+  threshold: 1.0,
+};
+
+export const THRESHOLD = SCORING.threshold;
+export type Field = 'title' | 'summary' | 'keywords' | 'abstract';
+const FIELDS: Field[] = ['title', 'summary', 'keywords', 'abstract'];
+export const FIELD_WEIGHTS: Record<Field, number> = {
+  title: SCORING.title,
+  summary: SCORING.summary,
+  keywords: SCORING.keywords,
+  abstract: SCORING.abstract,
+};
+
+export interface IndexedPaper {
+  paper: Paper;
+  fields: Record<Field, Token[][]>;
+  /** The paper's own acronyms (not in the lexicon) for reading queries; undefined when none. */
+  acronyms?: Rewriter;
+}
+
+/** Analyzes a paper once: sentences of each field, tokens rewritten by the lexicon and its own acronyms. */
+export function indexPaper(paper: Paper): IndexedPaper {
+  const definitions = findAcronymDefinitions(
+    [paper.title, paper.abstract, paper.aiSummary ?? ''].join('. '),
+  );
+  const local = definitions.length > 0 ? paperRewriters(definitions) : undefined;
+  const extra = local ? [local.text] : [];
+  const segments = (texts: string[]): Token[][] =>
+    texts.map((text) => analyze(text, extra)).filter((tokens) => tokens.length > 0);
+  return {
+    paper,
+    acronyms: local && !local.query.isEmpty ? local.query : undefined,
+    fields: {
+      title: segments([paper.title]),
+      keywords: segments(paper.aiKeywords),
+      summary: segments(paper.aiSummary ? splitSentences(paper.aiSummary) : []),
+      abstract: segments(splitSentences(paper.abstract)),
+    },
+  };
+}
+
+export interface Evidence {
+  score: number;
+  /** Matched phrases as written in the paper, best field first. */
+  matched: string[];
+  counts: Record<Field, number>;
+}
+
+const saturate = (count: number): number => 1 - 0.5 ** count;
+
+function occurrences(segment: Token[], phrase: Token[]): number[] {
+  const starts: number[] = [];
+  for (let index = 0; index + phrase.length <= segment.length; index += 1) {
+    let same = true;
+    for (let offset = 0; offset < phrase.length && same; offset += 1) {
+      same = segment[index + offset].stem === phrase[offset].stem;
+    }
+    if (same) {
+      starts.push(index);
+      index += phrase.length - 1;
+    }
+  }
+  return starts;
+}
+
+/** Smallest window of the segment holding every stem of `words`, or undefined. */
+function nearestWindow(segment: Token[], words: string[]): { start: number; end: number } | undefined {
+  const wanted = new Set(words);
+  const have = new Map<string, number>();
+  let best: { start: number; end: number } | undefined;
+  let start = 0;
+  for (let end = 0; end < segment.length; end += 1) {
+    const stem = segment[end].stem;
+    if (!wanted.has(stem)) continue;
+    have.set(stem, (have.get(stem) ?? 0) + 1);
+    while (have.size === wanted.size) {
+      if (!best || end - start < best.end - best.start) best = { start, end };
+      const first = segment[start].stem;
+      if (wanted.has(first)) {
+        const left = (have.get(first) ?? 0) - 1;
+        if (left === 0) have.delete(first);
+        else have.set(first, left);
+      }
+      start += 1;
+    }
+  }
+  return best;
+}
+
+function surfaceOf(tokens: Token[]): string {
+  const parts: string[] = [];
+  for (const token of tokens) if (parts[parts.length - 1] !== token.surface) parts.push(token.surface);
+  return parts.join(' ');
+}
+
+function phraseFor(concept: Concept, paper: IndexedPaper): Token[] {
+  const local = paper.acronyms;
+  if (!local || !concept.tokens.some((token) => local.has(token.stem))) return concept.tokens;
+  return rewrite(concept.tokens, [local]);
+}
+
+/** Evidence that a paper is about one phrase. */
+export function conceptEvidence(
+  paper: IndexedPaper,
+  concept: Concept,
+  params: ScoringParameters = SCORING,
+): Evidence {
+  const phrase = phraseFor(concept, paper);
+  const content = [...new Set(phrase.filter((token) => !token.stop).map((token) => token.stem))];
+  const maxSpan = Math.max(10, 3 * content.length + 2);
+  const counts: Record<Field, number> = { title: 0, keywords: 0, summary: 0, abstract: 0 };
+  const matched: string[] = [];
+  const note = (text: string): void => {
+    if (!matched.some((known) => known.toLowerCase() === text.toLowerCase())) matched.push(text);
+  };
+  for (const field of FIELDS) {
+    for (const segment of paper.fields[field]) {
+      const starts = occurrences(segment, phrase);
+      if (starts.length > 0) {
+        counts[field] += starts.length;
+        for (const start of starts) note(surfaceOf(segment.slice(start, start + phrase.length)));
+        continue;
+      }
+      if (content.length < 2 || concept.rigid) continue;
+      const window = nearestWindow(segment, content);
+      if (!window || window.end - window.start + 1 > maxSpan) continue;
+      counts[field] += field === 'title' ? params.titleNearCredit : params.nearCredit;
+      const words = segment
+        .slice(window.start, window.end + 1)
+        .filter((token) => content.includes(token.stem));
+      note(surfaceOf(words));
+    }
+  }
+  if (!concept.rigid && counts.title === 0 && content.length >= 2 && counts.summary + counts.keywords + counts.abstract >= 1) {
+    const distinctive = content.filter((stem) => !GENERIC_WORDS.has(stem));
+    const titleStems = new Set(paper.fields.title.flat().map((token) => token.stem));
+    if (distinctive.length > 0 && distinctive.every((stem) => titleStems.has(stem))) {
+      counts.title = params.titleWordsCredit;
+    }
+  }
+  const alone = paper.paper.aiKeywords.length === 0 && !paper.paper.aiSummary;
+  const score = alone
+    ? params.title * saturate(counts.title) + params.abstractAlone * saturate(counts.abstract)
+    : FIELDS.reduce((sum, field) => sum + params[field] * saturate(counts[field]), 0);
+  const whole: Evidence = { score, matched, counts };
+  let best = whole;
+  for (const { sub, rest } of concept.parts ?? []) {
+    const restEvidence = conceptEvidence(paper, rest, params);
+    if (restEvidence.score === 0) continue;
+    const subEvidence = conceptEvidence(paper, sub, params);
+    const partial = score + params.partShare * subEvidence.score;
+    if (partial > best.score) {
+      best = { score: partial, matched: [...matched, ...subEvidence.matched, ...restEvidence.matched], counts: subEvidence.counts };
+    }
+  }
+  return best;
+}
+
+/** Evidence for a topic made of several phrases: the best phrase plus a share of the others. */
+export function topicEvidence(
+  paper: IndexedPaper,
+  include: Concept[],
+  exclude: Concept[] = [],
+  params: ScoringParameters = SCORING,
+): Evidence {
+  const evidences = include
+    .map((concept) => conceptEvidence(paper, concept, params))
+    .filter((evidence) => evidence.score > 0)
+    .sort((a, b) => b.score - a.score);
+  const empty: Evidence = { score: 0, matched: [], counts: { title: 0, keywords: 0, summary: 0, abstract: 0 } };
+  if (evidences.length === 0) return empty;
+  for (const concept of exclude) {
+    const excluded = conceptEvidence(paper, concept, params);
+    if (excluded.counts.title > 0 || excluded.score >= params.threshold) return empty;
+  }
+  const [best, ...others] = evidences;
+  const extra = Math.min(1, others.reduce((sum, evidence) => sum + evidence.score, 0) * params.secondaryShare);
+  const matched: string[] = [];
+  for (const text of evidences.flatMap((evidence) => evidence.matched)) {
+    if (!matched.some((known) => known.toLowerCase() === text.toLowerCase())) matched.push(text);
+  }
+  return { score: best.score + extra, matched, counts: best.counts };
+}

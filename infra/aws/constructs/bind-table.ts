@@ -1,0 +1,34 @@
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import type { PaperboyTable } from '../stateful-stack';
+
+/**
+ * What a function may do with a table. `readDelete` is for the API's data export and erasure:
+ * it can read and delete single items but never write one.
+ */
+export type TableAccess = 'read' | 'readWrite' | 'readDelete';
+
+const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan'];
+const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
+  read: READ,
+  readWrite: [...READ, ...WRITE],
+  readDelete: [...READ, 'dynamodb:DeleteItem'],
+};
+
+/**
+ * Sets the table's environment variable on the function and grants exactly `access` on the table
+ * and its named indexes (never `index/*`, never ConditionCheckItem or DescribeTable, which paperboy
+ * does not call).
+ */
+export function bindTable(fn: LambdaFunction, binding: PaperboyTable, access: TableAccess): void {
+  fn.addEnvironment(binding.envName, binding.table.tableName);
+  const { tableArn } = binding.table;
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: [...TABLE_ACTIONS[access]],
+      resources: [tableArn, ...binding.indexNames.map((index) => `${tableArn}/index/${index}`)],
+    }),
+  );
+}

@@ -1,0 +1,128 @@
+import { join, resolve } from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import {
+  LogLevel,
+  NodejsFunction,
+  OutputFormat,
+  type NodejsFunctionProps,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+/** The repository root: the esbuild project root and where `functions/` and `templates/` live. */
+export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+
+/** Where the bundled `templates/` directory sits inside the Lambda package. */
+export const LAMBDA_TEMPLATES_DIR = '/var/task/templates';
+
+/**
+ * ESM bundles have no `require`, `__filename` or `__dirname`; bundled CommonJS code (mjml's
+ * dependencies, the templates-dir fallback) uses them. Aliased imports avoid name clashes.
+ */
+export const ESM_REQUIRE_BANNER = [
+  "import { createRequire as paperboyCreateRequire } from 'node:module';",
+  "import { fileURLToPath as paperboyFileURLToPath } from 'node:url';",
+  "import { dirname as paperboyDirname } from 'node:path';",
+  'const require = paperboyCreateRequire(import.meta.url);',
+  'const __filename = paperboyFileURLToPath(import.meta.url);',
+  'const __dirname = paperboyDirname(__filename);',
+].join('');
+
+export type HandlerName = 'api' | 'ingest' | 'plan-digests' | 'send-digests' | 'ses-events';
+
+export interface PaperboyFunctionProps extends Pick<
+  NodejsFunctionProps,
+  'description' | 'memorySize' | 'timeout' | 'environment' | 'deadLetterQueue'
+> {
+  /** File name under functions/handlers/, without `.ts`; it must export `handler`. */
+  readonly handlerName: HandlerName;
+  readonly logRetention: RetentionDays;
+}
+
+/**
+ * One paperboy Lambda: nodejs22.x on arm64, an ESM bundle built by the local esbuild (never docker)
+ * with source maps, the repository's `templates/` copied beside the handler (TEMPLATES_DIR), Powertools
+ * settings in the environment, and its own log group and role, so the role starts with nothing but
+ * permission to write its own logs. Templates go into every bundle because the shared composition
+ * root loads them at cold start; they are a few kilobytes.
+ */
+export class PaperboyFunction extends NodejsFunction {
+  readonly handlerName: HandlerName;
+
+  constructor(scope: Construct, id: string, props: PaperboyFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // A role of our own instead of AWSLambdaBasicExecutionRole, whose logs:* statement covers every log group.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `paperboy ${props.handlerName} function`,
+    });
+
+    super(scope, id, {
+      entry: join(REPO_ROOT, 'functions', 'handlers', `${props.handlerName}.ts`),
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(30),
+      description: props.description,
+      role,
+      logGroup,
+      deadLetterQueue: props.deadLetterQueue,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'paperboy',
+        POWERTOOLS_METRICS_NAMESPACE: 'paperboy',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+        TEMPLATES_DIR: LAMBDA_TEMPLATES_DIR,
+        ...props.environment,
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        logLevel: LogLevel.WARNING,
+        sourceMap: true,
+        sourcesContent: false,
+        // Pin the SDK we test against instead of the runtime's copy.
+        bundleAwsSDK: true,
+        // cosmiconfig (via mjml's htmlnano) requires typescript only to load *.ts config files, which
+        // paperboy never has; bundling it would add 9 MB to every cold start.
+        externalModules: ['typescript'],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) => [
+            `cp -R "${inputDir}/templates" "${outputDir}/templates"`,
+          ],
+        },
+      },
+    });
+    logGroup.grantWrite(role);
+    this.handlerName = props.handlerName;
+
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'nodejs22.x is pinned on purpose (the project issue): it is a supported LTS runtime, and the code is ' +
+        'built and tested for Node 20/22. Moving to nodejs24.x is a deliberate, tested upgrade, not a drift.',
+    });
+  }
+
+  /**
+   * Schedules and other grantees invoke the unqualified function; paperboy publishes no versions or
+   * aliases, so `grantInvoke` need not cover `<arn>:*`.
+   */
+  override get resourceArnsForGrantInvoke(): string[] {
+    return [this.functionArn];
+  }
+}

@@ -1,0 +1,412 @@
+import {
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  TimeZone,
+  Validations,
+} from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { DomainName, HttpApi, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { SnsEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import {
+  ContextAttribute,
+  Schedule,
+  ScheduleExpression,
+  ScheduleTargetInput,
+} from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import {
+  ConfigurationSet,
+  ConfigurationSetTlsPolicy,
+  EmailSendingEvent,
+  EventDestination,
+  SuppressionReasons,
+} from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { type DeployConfig, fromHeader, sendConcurrency } from './config';
+import { bindTable } from './constructs/bind-table';
+import { PaperboyFunction } from './constructs/paperboy-function';
+import type { StatefulStack } from './stateful-stack';
+
+export interface StatelessStackProps extends StackProps {
+  readonly config: DeployConfig;
+  readonly stateful: Pick<StatefulStack, 'papers' | 'subscribers' | 'deliveries' | 'tokenSecret'>;
+}
+
+/** SES puts an account under review at a 5 % bounce rate or a 0.1 % complaint rate; warn before that. */
+export const BOUNCE_RATE_ALARM = 0.04;
+export const COMPLAINT_RATE_ALARM = 0.0008;
+
+/** A message that fails this many receives goes to the send DLQ. */
+export const SEND_MAX_RECEIVE_COUNT = 5;
+
+/**
+ * Everything that can be replaced by a redeploy: the five functions, the HTTP API, the schedules,
+ * the send queue and its DLQ, the SES configuration set and its bounce/complaint feed, and the alarms.
+ */
+export class StatelessStack extends Stack {
+  readonly functions: Record<
+    'api' | 'ingest' | 'planDigests' | 'sendDigests' | 'sesEvents',
+    PaperboyFunction
+  >;
+  readonly sendQueue: Queue;
+  readonly sendDeadLetterQueue: Queue;
+  readonly failedEventsQueue: Queue;
+  readonly httpApi: HttpApi;
+  readonly alarmTopic: Topic;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config, stateful } = props;
+    const logRetention = config.logRetentionDays;
+    const timeZone = config.scheduleTimeZone;
+
+    // ---- queues -------------------------------------------------------------------------------
+    const sendTimeout = Duration.seconds(60);
+    this.sendDeadLetterQueue = new Queue(this, 'SendDeadLetterQueue', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.sendQueue = new Queue(this, 'SendQueue', {
+      // AWS's advice for a Lambda event source: at least six times the function timeout.
+      visibilityTimeout: Duration.seconds(sendTimeout.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.sendDeadLetterQueue, maxReceiveCount: SEND_MAX_RECEIVE_COUNT },
+    });
+    this.failedEventsQueue = new Queue(this, 'FailedEventsQueue', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+
+    // ---- SES configuration set and its bounce/complaint feed -------------------------------------
+    // Bounce and complaint notifications carry recipient addresses, so the topics are encrypted
+    // with a key whose policy lets SES and CloudWatch publish.
+    const topicKey = new Key(this, 'TopicKey', {
+      description: 'paperboy: encrypts the SES event and alarm topics',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    for (const service of ['ses.amazonaws.com', 'cloudwatch.amazonaws.com']) {
+      topicKey.addToResourcePolicy(
+        new PolicyStatement({
+          principals: [new ServicePrincipal(service)],
+          actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+          resources: ['*'], // in a key policy "*" means this key
+          conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+        }),
+      );
+    }
+    const sesEventsTopic = new Topic(this, 'SesEventsTopic', {
+      displayName: 'paperboy SES bounces and complaints',
+      masterKey: topicKey,
+      enforceSSL: true,
+    });
+    const configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
+      reputationMetrics: true,
+      sendingEnabled: true,
+      tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    configurationSet.addEventDestination('BouncesAndComplaints', {
+      destination: EventDestination.snsTopic(sesEventsTopic),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+    });
+
+    // ---- HTTP API (created first: its URL is the public URL in links) -----------------------------
+    const apiDomain = config.apiDomain
+      ? new DomainName(this, 'ApiDomain', {
+          domainName: config.apiDomain.domainName,
+          certificate: Certificate.fromCertificateArn(
+            this,
+            'ApiCertificate',
+            config.apiDomain.certificateArn,
+          ),
+        })
+      : undefined;
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'paperboy: landing page, subscribe, confirm, preferences, unsubscribe',
+      createDefaultStage: false,
+      // With a custom domain, links and one-click unsubscribe go only through it.
+      disableExecuteApiEndpoint: apiDomain !== undefined,
+    });
+    const publicUrl = config.apiDomain ? `https://${config.apiDomain.domainName}` : this.httpApi.apiEndpoint;
+
+    // ---- functions --------------------------------------------------------------------------------
+    const common = { PUBLIC_URL: publicUrl, SCHEDULE_TIME_ZONE: timeZone };
+    const mailing = {
+      SES_FROM_ADDRESS: fromHeader(config),
+      SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+      TOKEN_SECRET_ARN: stateful.tokenSecret.secretArn,
+    };
+    const { maxConcurrency, perInstanceRate } = sendConcurrency(config.sesMaxSendRate);
+
+    const api = new PaperboyFunction(this, 'ApiFunction', {
+      handlerName: 'api',
+      description: 'paperboy HTTP API (Hono): pages, subscribe, confirm, preferences, unsubscribe',
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      logRetention,
+      environment: { ...common, ...mailing },
+    });
+    const ingest = new PaperboyFunction(this, 'IngestFunction', {
+      handlerName: 'ingest',
+      description: 'paperboy: fetch Hugging Face Daily Papers into the Papers table',
+      memorySize: 256,
+      timeout: Duration.seconds(120),
+      logRetention,
+      environment: { PAPERS_SOURCE: config.papersSource, SCHEDULE_TIME_ZONE: timeZone },
+    });
+    const planDigests = new PaperboyFunction(this, 'PlanDigestsFunction', {
+      handlerName: 'plan-digests',
+      description: "paperboy: match the day's papers to subscribers and enqueue digest batches",
+      memorySize: 512,
+      timeout: Duration.minutes(5),
+      logRetention,
+      environment: { ...common, SEND_QUEUE_URL: this.sendQueue.queueUrl },
+    });
+    const sendDigests = new PaperboyFunction(this, 'SendDigestsFunction', {
+      handlerName: 'send-digests',
+      description: 'paperboy: render and send digests from the send queue',
+      // MJML rendering is CPU-bound; Lambda CPU scales with memory.
+      memorySize: 1024,
+      timeout: sendTimeout,
+      logRetention,
+      environment: { ...common, ...mailing, MAX_SEND_RATE: String(perInstanceRate) },
+    });
+    const sesEvents = new PaperboyFunction(this, 'SesEventsFunction', {
+      handlerName: 'ses-events',
+      description: 'paperboy: suppress subscribers on hard bounces and complaints',
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      logRetention,
+      deadLetterQueue: this.failedEventsQueue,
+    });
+    this.functions = { api, ingest, planDigests, sendDigests, sesEvents };
+
+    // ---- what each function touches -------------------------------------------------------------
+    bindTable(api, stateful.subscribers, 'readWrite');
+    bindTable(api, stateful.deliveries, 'readDelete');
+    bindTable(api, stateful.papers, 'read');
+
+    bindTable(ingest, stateful.papers, 'readWrite');
+
+    bindTable(planDigests, stateful.papers, 'read');
+    bindTable(planDigests, stateful.subscribers, 'read');
+    bindTable(planDigests, stateful.deliveries, 'read');
+    planDigests.addToRolePolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.sendQueue.queueArn] }),
+    );
+
+    bindTable(sendDigests, stateful.papers, 'read');
+    bindTable(sendDigests, stateful.subscribers, 'readWrite');
+    bindTable(sendDigests, stateful.deliveries, 'readWrite');
+
+    bindTable(sesEvents, stateful.subscribers, 'readWrite');
+
+    const sesSendResources = [
+      this.formatArn({ service: 'ses', resource: 'identity', resourceName: config.domain }),
+      this.formatArn({
+        service: 'ses',
+        resource: 'configuration-set',
+        resourceName: configurationSet.configurationSetName,
+      }),
+      // In the SES sandbox every recipient is an identity the sender must be allowed to use.
+      ...config.sesSandboxRecipients.map((address) =>
+        this.formatArn({ service: 'ses', resource: 'identity', resourceName: address }),
+      ),
+    ];
+    for (const fn of [api, sendDigests]) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['ses:SendEmail'],
+          resources: sesSendResources,
+          conditions: { StringEquals: { 'ses:FromAddress': config.senderAddress } },
+        }),
+      );
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [stateful.tokenSecret.secretArn],
+        }),
+      );
+    }
+
+    // ---- event sources ----------------------------------------------------------------------------
+    sendDigests.addEventSource(
+      new SqsEventSource(this.sendQueue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxConcurrency,
+      }),
+    );
+    sesEvents.addEventSource(new SnsEventSource(sesEventsTopic));
+
+    // ---- HTTP API stage ---------------------------------------------------------------------------
+    this.httpApi.addRoutes({ path: '/', integration: new HttpLambdaIntegration('ApiRoot', api) });
+    this.httpApi.addRoutes({ path: '/{proxy+}', integration: new HttpLambdaIntegration('ApiProxy', api) });
+    const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', {
+      retention: logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    new HttpStage(this, 'HttpApiStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: config.apiThrottle,
+      domainMapping: apiDomain ? { domainName: apiDomain } : undefined,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // $context.path has no query string, so link tokens never reach the access log.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            method: '$context.httpMethod',
+            path: '$context.path',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+    Validations.of(this.httpApi).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'A public newsletter site: the landing page and subscribe form are anonymous by design, and every ' +
+        'state change is authorised by an HMAC-signed, purpose-bound token checked in the function.',
+    });
+
+    // ---- schedules ----------------------------------------------------------------------------------
+    const scheduleInput = ScheduleTargetInput.fromObject({
+      scheduledTime: ContextAttribute.scheduledTime,
+      executionId: ContextAttribute.executionId,
+    });
+    const scheduleTarget = {
+      input: scheduleInput,
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(1),
+      deadLetterQueue: this.failedEventsQueue,
+    };
+    new Schedule(this, 'IngestSchedule', {
+      description: `paperboy ingest at ${config.ingestHours.join(', ')} h ${timeZone}`,
+      schedule: ScheduleExpression.cron({
+        minute: '0',
+        hour: [...config.ingestHours].sort((a, b) => a - b).join(','),
+        timeZone: TimeZone.of(timeZone),
+      }),
+      target: new LambdaInvoke(ingest, scheduleTarget),
+    });
+    new Schedule(this, 'PlanDigestsSchedule', {
+      description: `paperboy daily digests at ${config.digestHour}:${String(config.digestMinute).padStart(2, '0')} ${timeZone}`,
+      schedule: ScheduleExpression.cron({
+        minute: String(config.digestMinute),
+        hour: String(config.digestHour),
+        timeZone: TimeZone.of(timeZone),
+      }),
+      target: new LambdaInvoke(planDigests, scheduleTarget),
+    });
+
+    // ---- alarms ----------------------------------------------------------------------------------------
+    this.alarmTopic = new Topic(this, 'AlarmTopic', {
+      displayName: 'paperboy alarms',
+      masterKey: topicKey,
+      enforceSSL: true,
+    });
+    this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
+    const alarmAction = new SnsAction(this.alarmTopic);
+    const alarm = (id: string, description: string, metric: IMetric, threshold: number): Alarm => {
+      const created = new Alarm(this, id, {
+        alarmDescription: description,
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      created.addAlarmAction(alarmAction);
+      return created;
+    };
+
+    alarm(
+      'SendDeadLetterQueueAlarm',
+      'Digest batches failed 5 times and are in the send DLQ: read the send-digests logs, fix, then redrive.',
+      this.sendDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      1,
+    );
+    alarm(
+      'FailedEventsQueueAlarm',
+      'A bounce/complaint event or a scheduled run failed every retry and is in the failed-events queue.',
+      this.failedEventsQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      1,
+    );
+    for (const [name, fn] of Object.entries(this.functions)) {
+      const title = name.charAt(0).toUpperCase() + name.slice(1);
+      alarm(
+        `${title}ErrorsAlarm`,
+        `The ${fn.handlerName} function threw errors in the last 5 minutes.`,
+        fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        1,
+      );
+    }
+    const sesReputation = (metricName: string) =>
+      new Metric({ namespace: 'AWS/SES', metricName, period: Duration.hours(1), statistic: 'Maximum' });
+    alarm(
+      'BounceRateAlarm',
+      `SES bounce rate is at or above ${BOUNCE_RATE_ALARM * 100} % (SES reviews the account at 5 %).`,
+      sesReputation('Reputation.BounceRate'),
+      BOUNCE_RATE_ALARM,
+    );
+    alarm(
+      'ComplaintRateAlarm',
+      `SES complaint rate is at or above ${COMPLAINT_RATE_ALARM * 100} % (SES reviews the account at 0.1 %).`,
+      sesReputation('Reputation.ComplaintRate'),
+      COMPLAINT_RATE_ALARM,
+    );
+
+    // ---- outputs ---------------------------------------------------------------------------------------
+    new CfnOutput(this, 'PublicUrl', {
+      value: publicUrl,
+      description: 'Base URL of the site and of links in email',
+    });
+    if (apiDomain) {
+      new CfnOutput(this, 'ApiDomainTarget', {
+        value: apiDomain.regionalDomainName,
+        description: `Point a CNAME (or Route 53 alias) for ${config.apiDomain?.domainName} here`,
+      });
+    }
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+    new CfnOutput(this, 'SendDeadLetterQueueUrl', { value: this.sendDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'ConfigurationSetName', { value: configurationSet.configurationSetName });
+  }
+}

@@ -1,0 +1,80 @@
+/* Live preview: which recent papers the keyword being typed would have matched. */
+function paperboyPreview(textarea, box) {
+  let timer;
+  let controller;
+  let lastQuery = '';
+  const currentKeyword = () => {
+    const text = textarea.value;
+    const caret = textarea.selectionStart ?? text.length;
+    const start = Math.max(text.lastIndexOf(',', caret - 1), text.lastIndexOf('\n', caret - 1)) + 1;
+    const ends = [text.indexOf(',', caret), text.indexOf('\n', caret)].filter((i) => i >= 0);
+    return text.slice(start, ends.length ? Math.min(...ends) : text.length).trim();
+  };
+  const el = (tag, className, text) => {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  };
+  const showText = (text) => box.replaceChildren(el('p', '', text));
+  async function run() {
+    const query = currentKeyword();
+    if (query === lastQuery) return;
+    lastQuery = query;
+    if (controller) controller.abort();
+    if (query.length < 2) {
+      box.replaceChildren();
+      return;
+    }
+    controller = new AbortController();
+    box.setAttribute('aria-busy', 'true');
+    try {
+      const response = await fetch('/api/preview?q=' + encodeURIComponent(query), {
+        headers: { accept: 'application/json' },
+        signal: controller.signal,
+      });
+      const body = await response.json().catch(() => null);
+      if (!response.ok || !body || !Array.isArray(body.papers)) {
+        showText((body && body.error && body.error.message) || 'The preview is not available right now.');
+        return;
+      }
+      if (body.papers.length === 0) {
+        showText('No recent paper matches “' + query + '”. New papers still might.');
+        return;
+      }
+      const intro = el('p', '', 'Recent papers “' + query + '” would have matched:');
+      const list = el('ul');
+      for (const paper of body.papers.slice(0, 6)) {
+        const item = el('li');
+        const link = el('a', '', paper.title);
+        link.href = paper.url;
+        link.target = '_blank';
+        link.rel = 'noopener noreferrer';
+        item.append(link);
+        if (Array.isArray(paper.matched) && paper.matched.length) {
+          const words = el('span', 'words', 'matched: ');
+          paper.matched.forEach((word, index) => {
+            if (index) words.append(', ');
+            words.append(el('mark', '', word));
+          });
+          item.append(words);
+        }
+        list.append(item);
+      }
+      box.replaceChildren(intro, list);
+    } catch (error) {
+      if (error.name !== 'AbortError') showText('The preview is not available right now.');
+    } finally {
+      box.removeAttribute('aria-busy');
+    }
+  }
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, 350);
+  };
+  textarea.addEventListener('input', schedule);
+  textarea.addEventListener('click', schedule);
+  textarea.addEventListener('keyup', (event) => {
+    if (event.key.startsWith('Arrow')) schedule();
+  });
+}

@@ -1,0 +1,31 @@
+import type { Paper } from '../../../functions/core/papers';
+
+let sequence = 0;
+
+/** A paper with neutral defaults; override what the test is about. */
+export function aPaper(overrides: Partial<Paper> = {}): Paper {
+  sequence += 1;
+  return {
+    id: `2511.${String(10000 + sequence)}`,
+    title: 'A Study of Something Unrelated',
+    abstract: 'We study an unrelated problem. Our method improves results on standard benchmarks.',
+    aiKeywords: [],
+    authors: ['Jane Doe'],
+    upvotes: 10,
+    numComments: 0,
+    publishedAt: '2025-11-10T00:00:00.000Z',
+    dailyDate: '2025-11-11',
+    ...overrides,
+  };
+}
+
+/** Unrelated filler papers, to make a day of a given size. */
+export function fillerPapers(count: number): Paper[] {
+  const topics = ['protein folding', 'weather forecasting', 'graph coloring', 'music transcription', 'traffic prediction'];
+  return Array.from({ length: count }, (_, index) =>
+    aPaper({
+      title: `Advances in ${topics[index % topics.length]} number ${index}`,
+      abstract: `We revisit ${topics[index % topics.length]}. Speculative claims aside, decoding the structure matters.`,
+    }),
+  );
+}
