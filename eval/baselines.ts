@@ -5,7 +5,10 @@
 import { tokenize } from '../functions/core/matching/analysis';
 import type { Paper } from '../functions/core/papers';
 
-const words = (text: string): string[] => tokenize(text).filter((token) => !token.stop).map((token) => token.stem);
+const words = (text: string): string[] =>
+  tokenize(text)
+    .filter((token) => !token.stop)
+    .map((token) => token.stem);
 
 interface Doc {
   id: string;
@@ -37,7 +40,10 @@ export function allWordsBaseline(papers: Paper[]): (query: string) => Ranked[] {
       .filter((doc) => terms.every((term) => doc.terms.has(term)))
       .map((doc) => ({
         id: doc.id,
-        score: terms.reduce((sum, term) => sum + (doc.terms.get(term) ?? 0) + (doc.titleTerms.has(term) ? 2 : 0), 0),
+        score: terms.reduce(
+          (sum, term) => sum + (doc.terms.get(term) ?? 0) + (doc.titleTerms.has(term) ? 2 : 0),
+          0,
+        ),
       }))
       .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
   };

@@ -5,12 +5,37 @@
  * looked at). The threshold stays 1: weights are relative to it. Run: `npx tsx eval/calibrate.ts`.
  * It prints the best settings; copying them into SCORING is a deliberate, reviewed step.
  */
+import { bm25Baseline } from './baselines';
 import { loadJudgments, loadPool, loadTopics } from './data';
 import { figures } from './metrics';
 import { parseQuery } from '../functions/core/matching/query';
 import { indexPaper, SCORING, topicEvidence, type ScoringParameters } from '../functions/core/matching/score';
 
+/** The BM25 baseline's cut-off: the single value with the best mean F1 over the dev topics. */
+function calibrateBm25(): void {
+  const papers = loadPool();
+  const judgments = loadJudgments();
+  const topics = loadTopics().filter((topic) => topic.split === 'dev');
+  const lines: string[] = [];
+  for (let cutoff = 0.2; cutoff <= 0.701; cutoff += 0.05) {
+    const run = bm25Baseline(papers, cutoff);
+    const f1 = topics.reduce(
+      (sum, topic) =>
+        sum +
+        figures(
+          run(topic.query).map((ranked) => ranked.id),
+          judgments[topic.query],
+        ).f1,
+      0,
+    );
+    lines.push(`BM25 cut-off ${cutoff.toFixed(2)}: mean F1 ${(f1 / topics.length).toFixed(3)}`);
+  }
+  console.log(lines.join('\n'));
+}
+
 function main(): void {
+  calibrateBm25();
+  if (process.argv.includes('--bm25-only')) return;
   const papers = loadPool().map(indexPaper);
   const judgments = loadJudgments();
   const topics = loadTopics().filter((topic) => topic.split === 'dev');
@@ -36,7 +61,10 @@ function main(): void {
               let recall2 = 0;
               for (const { topic, query } of queries) {
                 const ranked = papers
-                  .map((paper) => ({ id: paper.paper.id, score: topicEvidence(paper, query.include, query.exclude, params).score }))
+                  .map((paper) => ({
+                    id: paper.paper.id,
+                    score: topicEvidence(paper, query.include, query.exclude, params).score,
+                  }))
                   .filter((entry) => entry.score >= params.threshold)
                   .sort((a, b) => b.score - a.score)
                   .map((entry) => entry.id);

@@ -31,7 +31,8 @@ export function loadPool(dataDir = SHARED_DATA): Paper[] {
   if (files.length === 0) throw new MissingDataError(`no YYYY-MM-DD.json files in ${daysDir}`);
   for (const name of files) {
     const raw = JSON.parse(readFileSync(path.join(daysDir, name), 'utf8'));
-    for (const paper of parseDailyPapers(raw, name.slice(0, 10)).papers) if (!papers.has(paper.id)) papers.set(paper.id, paper);
+    for (const paper of parseDailyPapers(raw, name.slice(0, 10)).papers)
+      if (!papers.has(paper.id)) papers.set(paper.id, paper);
   }
   const seed = JSON.parse(readFileSync(seedFile, 'utf8'));
   for (const paper of parseDailyPapers(seed).papers) if (!papers.has(paper.id)) papers.set(paper.id, paper);

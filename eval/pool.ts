@@ -29,7 +29,9 @@ function main(): void {
   const topics = loadTopics();
   const byId = new Map(papers.map((paper) => [paper.id, paper]));
   const showIndex = process.argv.indexOf('--show');
-  const pool: Record<string, string[]> = existsSync(poolFile) ? JSON.parse(readFileSync(poolFile, 'utf8')) : {};
+  const pool: Record<string, string[]> = existsSync(poolFile)
+    ? JSON.parse(readFileSync(poolFile, 'utf8'))
+    : {};
   if (showIndex >= 0) {
     const query = process.argv[showIndex + 1];
     const judged = loadJudgments()[query] ?? {};
@@ -51,12 +53,19 @@ function main(): void {
     const ids = new Set(pool[topic.query] ?? []);
     const sizeBefore = ids.size;
     const add = (list: string[]): void => list.forEach((id) => ids.add(id));
-    add(allWords(topic.query).slice(0, POOL_DEPTH).map((ranked) => ranked.id));
+    add(
+      allWords(topic.query)
+        .slice(0, POOL_DEPTH)
+        .map((ranked) => ranked.id),
+    );
     const bm25Ranked = bm25(topic.query);
     add(bm25Ranked.slice(0, POOL_DEPTH).map((ranked) => ranked.id));
     const query = parseQuery(topic.query);
     const scored = index
-      .map((paper) => ({ id: paper.paper.id, score: topicEvidence(paper, query.include, query.exclude).score }))
+      .map((paper) => ({
+        id: paper.paper.id,
+        score: topicEvidence(paper, query.include, query.exclude).score,
+      }))
       .filter((entry) => entry.score > 0)
       .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
     const included = scored.filter((entry) => entry.score >= 1);
@@ -65,11 +74,15 @@ function main(): void {
     const patterns = topic.scan.map((pattern) => new RegExp(pattern, 'i'));
     const bm25Rank = new Map(bm25Ranked.map((ranked, rank) => [ranked.id, rank]));
     const scanned = papers
-      .filter((paper) => patterns.some((pattern) => pattern.test(`${paper.title} | ${paper.aiKeywords.join('; ')}`)))
+      .filter((paper) =>
+        patterns.some((pattern) => pattern.test(`${paper.title} | ${paper.aiKeywords.join('; ')}`)),
+      )
       .sort((a, b) => (bm25Rank.get(a.id) ?? 1e9) - (bm25Rank.get(b.id) ?? 1e9) || a.id.localeCompare(b.id));
     add(scanned.slice(0, SCAN_DEPTH).map((paper) => paper.id));
     pool[topic.query] = [...ids];
-    console.log(`${topic.query.padEnd(32)} pool ${ids.size} (+${ids.size - sizeBefore}); matcher includes ${included.length}, scan hits ${scanned.length}`);
+    console.log(
+      `${topic.query.padEnd(32)} pool ${ids.size} (+${ids.size - sizeBefore}); matcher includes ${included.length}, scan hits ${scanned.length}`,
+    );
   }
   writeFileSync(poolFile, `${JSON.stringify(pool, null, 1)}\n`);
 }

@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import { createTopicPreview } from '../core/digests/preview-topic';
+import { instrumented } from '../adapters/observability';
 import { createApp } from '../http/app';
 import { getServices } from './runtime';
 
@@ -8,7 +9,7 @@ let lambdaHandler: ReturnType<typeof handle> | undefined;
 
 type LambdaEvent = Parameters<ReturnType<typeof handle>>[0];
 
-export const handler = async (event: LambdaEvent, context: Context) => {
+export const handler = instrumented(async (event: LambdaEvent, context: Context) => {
   if (!lambdaHandler) {
     const services = await getServices();
     lambdaHandler = handle(
@@ -16,4 +17,4 @@ export const handler = async (event: LambdaEvent, context: Context) => {
     );
   }
   return lambdaHandler(event, context);
-};
+});

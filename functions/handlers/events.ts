@@ -3,15 +3,20 @@ import { isValidDay } from '../core/dates';
 
 const Day = z.string().refine(isValidDay, 'must be a real date as YYYY-MM-DD');
 
+/** EventBridge Scheduler's context attributes, sent as the event by the schedules (<aws.scheduler.scheduled-time>). */
+const scheduled = { scheduledTime: z.string().datetime({ offset: true }).optional() };
+
 /**
  * Input of the scheduled functions. EventBridge Scheduler passes the target's fixed input as
  * the event; an empty object (or the Scheduler's default `{}`) means "today".
  */
 export const IngestEventSchema = z
-  .object({ date: Day.optional(), since: Day.optional(), days: z.array(Day).max(400).optional() })
+  .object({ date: Day.optional(), since: Day.optional(), days: z.array(Day).max(400).optional(), ...scheduled })
   .passthrough();
 
-export const PlanEventSchema = z.object({ date: Day.optional(), dryRun: z.boolean().optional() }).passthrough();
+export const PlanEventSchema = z
+  .object({ date: Day.optional(), dryRun: z.boolean().optional(), ...scheduled })
+  .passthrough();
 
 /** The SNS message SES publishes for a configuration-set event (event publishing). */
 export const SesEventMessageSchema = z

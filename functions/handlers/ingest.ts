@@ -1,13 +1,16 @@
 import { addDays, dayInTimeZone, daysBetween } from '../core/dates';
 import { ingestDays, type IngestResult } from '../core/ingest-papers';
+import { instrumented } from '../adapters/observability';
 import { IngestEventSchema } from './events';
 import { getServices } from './runtime';
 
 /** Scheduled several times a day: today and yesterday (late submissions, fresh upvotes). */
-export const handler = async (event: unknown): Promise<Omit<IngestResult, 'rejected'> & { rejected: number }> => {
+export const handler = instrumented(async (event: unknown): Promise<Omit<IngestResult, 'rejected'> & { rejected: number }> => {
   const input = IngestEventSchema.parse(event ?? {});
   const services = await getServices();
-  const today = dayInTimeZone(services.clock.now(), services.config.SCHEDULE_TIME_ZONE);
+  // A retried schedule run ingests the days of its slot, not of the moment it ran.
+  const now = input.scheduledTime ? new Date(input.scheduledTime) : services.clock.now();
+  const today = dayInTimeZone(now, services.config.SCHEDULE_TIME_ZONE);
   const days =
     input.days ??
     (input.since ? daysBetween(input.since, today) : input.date ? [input.date] : [addDays(today, -1), today]);
@@ -20,4 +23,4 @@ export const handler = async (event: unknown): Promise<Omit<IngestResult, 'rejec
     throw new Error(`no day could be ingested: ${result.failedDays[0]?.reason}`);
   }
   return { ...result, rejected: result.rejected.length };
-};
+});

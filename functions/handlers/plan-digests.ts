@@ -1,16 +1,20 @@
 import { dayInTimeZone } from '../core/dates';
 import { planDigests } from '../core/digests/plan-digests';
+import { countEmails, EmailMetric, instrumented } from '../adapters/observability';
 import { PlanEventSchema } from './events';
 import { getServices } from './runtime';
 
 /** Daily, after ingest: match, group identical digests, enqueue. */
-export const handler = async (event: unknown) => {
+export const handler = instrumented(async (event: unknown) => {
   const input = PlanEventSchema.parse(event ?? {});
   const services = await getServices();
-  const digestDate = input.date ?? dayInTimeZone(services.clock.now(), services.config.SCHEDULE_TIME_ZONE);
+  // A retried schedule run plans the day of its slot, not of the moment it ran.
+  const now = input.scheduledTime ? new Date(input.scheduledTime) : services.clock.now();
+  const digestDate = input.date ?? dayInTimeZone(now, services.config.SCHEDULE_TIME_ZONE);
   const { batches, plannedSubscriberIds, ...counts } = await planDigests(services, {
     digestDate,
     dryRun: input.dryRun,
   });
+  if (!input.dryRun) countEmails(EmailMetric.Skipped, counts.skippedEmpty);
   return counts;
-};
+});

@@ -1,4 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { countEmails, EmailMetric, instrumented } from '../adapters/observability';
 import { DigestBatchSchema } from '../adapters/sqs/digest-queue';
 import { sendDigestBatch } from '../core/digests/send-digests';
 import { getServices } from './runtime';
@@ -8,7 +9,7 @@ import { getServices } from './runtime';
  * send is reported back (partial batch response) so only it is retried, and a record that keeps
  * failing or cannot be parsed ends in the DLQ.
  */
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+export const handler = instrumented(async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const services = await getServices();
   const deps = { ...services, linksFor: services.subscriptions.linksFor };
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
@@ -16,6 +17,9 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     try {
       const batch = DigestBatchSchema.parse(JSON.parse(record.body));
       const result = await sendDigestBatch(deps, batch);
+      countEmails(EmailMetric.Sent, result.sent);
+      countEmails(EmailMetric.Skipped, result.skipped);
+      countEmails(EmailMetric.Failed, result.failedSubscriberIds.length);
       if (result.failedSubscriberIds.length > 0) batchItemFailures.push({ itemIdentifier: record.messageId });
     } catch (error) {
       services.logger.error('digest message failed', { messageId: record.messageId, error: (error as Error).message });
@@ -23,4 +27,4 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     }
   }
   return { batchItemFailures };
-};
+});

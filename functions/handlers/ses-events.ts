@@ -1,10 +1,11 @@
 import type { SNSEvent } from 'aws-lambda';
+import { countEmails, EmailMetric, instrumented } from '../adapters/observability';
 import { suppressAddress } from '../core/subscribers/suppress';
 import { SesEventMessageSchema } from './events';
 import { getServices } from './runtime';
 
 /** SES bounce and complaint events (configuration set → SNS → here): suppress the address at once. */
-export const handler = async (event: SNSEvent): Promise<{ suppressed: number; ignored: number }> => {
+export const handler = instrumented(async (event: SNSEvent): Promise<{ suppressed: number; ignored: number }> => {
   const services = await getServices();
   let suppressed = 0;
   let ignored = 0;
@@ -18,9 +19,10 @@ export const handler = async (event: SNSEvent): Promise<{ suppressed: number; ig
           ? message.complaint.complainedRecipients.map((r) => ({ email: r.emailAddress, reason: 'complaint' as const, detail: message.complaint?.complaintFeedbackType }))
           : [];
     if (targets.length === 0) ignored++;
+    else countEmails(targets[0].reason === 'complaint' ? EmailMetric.Complained : EmailMetric.Bounced, targets.length);
     for (const target of targets) {
       if ((await suppressAddress(services, target)) === 'suppressed') suppressed++;
     }
   }
   return { suppressed, ignored };
-};
+});

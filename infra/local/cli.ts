@@ -1,5 +1,4 @@
-// Node 20 runs the pinned SDK fine; its notice about future releases is noise for a local tool.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+import './env-defaults';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';

@@ -9,6 +9,7 @@ import { createApp } from '../../functions/http/app';
 import { handler as ingestHandler } from '../../functions/handlers/ingest';
 import { handler as planHandler } from '../../functions/handlers/plan-digests';
 import { handler as sendHandler } from '../../functions/handlers/send-digests';
+import { localLambdaContext } from './lambda-context';
 import { startQueuePoller } from './queue-poller';
 import { loadSampleIfEmpty } from './sample-data';
 import { startScheduler } from './scheduler';
@@ -91,7 +92,7 @@ export async function startLocalStack(
     const poller = startQueuePoller({
       sqs: services.sqs,
       queueUrl: standIns.queues.sendQueueUrl,
-      handler: sendHandler,
+      handler: (event) => sendHandler(event, localLambdaContext('paperboy-send-digests')),
       onError: (error) => log(`send-digests: ${error.message}`),
     });
     stopping.push(() => poller.stop());
@@ -100,8 +101,8 @@ export async function startLocalStack(
       const scheduler = startScheduler({
         timeZone: settings.SCHEDULE_TIME_ZONE,
         jobs: [
-          { name: 'ingest', hours: settings.INGEST_HOURS, run: () => ingestHandler({}) },
-          { name: 'plan-digests', hours: [settings.DIGEST_HOUR], run: () => planHandler({}) },
+          { name: 'ingest', hours: settings.INGEST_HOURS, run: () => ingestHandler({ scheduledTime: new Date().toISOString() }, localLambdaContext('paperboy-ingest')) },
+          { name: 'plan-digests', hours: [settings.DIGEST_HOUR], run: () => planHandler({ scheduledTime: new Date().toISOString() }, localLambdaContext('paperboy-plan-digests')) },
         ],
         onRun: (name, outcome) =>
           log(outcome.ok ? `${name}: ${JSON.stringify(outcome.result)}` : `${name} failed: ${outcome.error?.message}`),

@@ -13,7 +13,8 @@ import { startStandIns, type StandIns } from '../../infra/local/stand-ins';
 import {
   httpEvent,
   lambdaContext,
-  scheduledEvent,
+  manualEvent,
+  schedulerEvent,
   sesBounceEvent,
   sesComplaintEvent,
   sesDeliveryEvent,
@@ -56,8 +57,8 @@ async function receiveAll(): Promise<SQSEvent> {
 
 describe('ingest handler (EventBridge Scheduler event)', () => {
   it('ingests a day from the papers source and is idempotent', async () => {
-    const first = await ingestHandler(scheduledEvent({ date: '2025-11-13' }));
-    const second = await ingestHandler(scheduledEvent({ date: '2025-11-13' }));
+    const first = await ingestHandler(manualEvent({ date: '2025-11-13' }), lambdaContext);
+    const second = await ingestHandler(manualEvent({ date: '2025-11-13' }), lambdaContext);
 
     const itemsInFile = JSON.parse(readFileSync(path.join(HF_DAYS_DIR, '2025-11-13.json'), 'utf8')).length;
     expect(first.created).toBe(itemsInFile);
@@ -66,7 +67,7 @@ describe('ingest handler (EventBridge Scheduler event)', () => {
   });
 
   it('rejects a malformed date in the event with the field named', async () => {
-    await expect(ingestHandler(scheduledEvent({ date: '2025-13-01' }))).rejects.toThrow(/date/);
+    await expect(ingestHandler(manualEvent({ date: '2025-13-01' }), lambdaContext)).rejects.toThrow(/date/);
   });
 });
 
@@ -113,13 +114,13 @@ describe('api handler (API Gateway HTTP API v2 events)', () => {
 
 describe('plan-digests and send-digests handlers (Scheduler and SQS events)', () => {
   it('plans one digest, sends it with one-click unsubscribe headers, and never twice', async () => {
-    const plan = await planHandler(scheduledEvent({ date: '2025-11-13' }));
+    const plan = await planHandler(schedulerEvent('2025-11-13T08:00:00Z'), lambdaContext);
     const event = await receiveAll();
-    const firstSend = await sendHandler(event);
-    const secondSend = await sendHandler(event);
+    const firstSend = await sendHandler(event, lambdaContext);
+    const secondSend = await sendHandler(event, lambdaContext);
     const digests = (await readInbox(standIns.endpoints.ses, READER)).filter((email) => !/confirm/i.test(email.subject));
 
-    expect(plan).toMatchObject({ withDigest: 1, messages: 1 });
+    expect(plan).toMatchObject({ digestDate: '2025-11-13', withDigest: 1, messages: 1 });
     expect(event.Records).toHaveLength(1);
     expect(firstSend.batchItemFailures).toEqual([]);
     expect(secondSend.batchItemFailures).toEqual([]);
@@ -132,7 +133,7 @@ describe('plan-digests and send-digests handlers (Scheduler and SQS events)', ()
   it('reports a poison message as a batch item failure without failing the others', async () => {
     const response = await sendHandler({
       Records: [sqsRecord('{not json', { messageId: 'poison-1' }), sqsRecord(JSON.stringify({ digestDate: 'x' }), { messageId: 'poison-2' })],
-    });
+    }, lambdaContext);
     expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(['poison-1', 'poison-2']);
   });
 });
@@ -143,11 +144,11 @@ describe('ses-events handler (SNS notifications of SES events)', () => {
     await callApi({ method: 'POST', path: '/api/subscribe', body: { email: 'bouncy@example.com', topics: ['ai-agents'] } });
     await callApi({ method: 'POST', path: '/api/subscribe', body: { email: 'angry@example.com', topics: ['ai-agents'] } });
 
-    const soft = await sesEventsHandler(sesBounceEvent('bouncy@example.com', 'Transient'));
-    const delivered = await sesEventsHandler(sesDeliveryEvent('bouncy@example.com'));
-    const hard = await sesEventsHandler(sesBounceEvent('bouncy@example.com'));
-    const complaint = await sesEventsHandler(sesComplaintEvent('angry@example.com'));
-    const unknown = await sesEventsHandler(sesBounceEvent('nobody@example.com'));
+    const soft = await sesEventsHandler(sesBounceEvent('bouncy@example.com', 'Transient'), lambdaContext);
+    const delivered = await sesEventsHandler(sesDeliveryEvent('bouncy@example.com'), lambdaContext);
+    const hard = await sesEventsHandler(sesBounceEvent('bouncy@example.com'), lambdaContext);
+    const complaint = await sesEventsHandler(sesComplaintEvent('angry@example.com'), lambdaContext);
+    const unknown = await sesEventsHandler(sesBounceEvent('nobody@example.com'), lambdaContext);
 
     expect(soft).toEqual({ suppressed: 0, ignored: 1 });
     expect(delivered).toEqual({ suppressed: 0, ignored: 1 });

@@ -107,13 +107,16 @@ export function createDeliveryRepository(
         }));
     },
 
+    // Single-item deletes: the API function may delete but never write, and BatchWriteItem is a write.
     async deleteForSubscriber(subscriberId) {
       const items = await queryPartition(subscriberId);
-      await batchWriteAll(
-        db,
-        tableName,
-        items.map((item) => ({ DeleteRequest: { Key: { pk: item.pk as string, sk: item.sk as string } } })),
-      );
+      for (let start = 0; start < items.length; start += 25) {
+        await Promise.all(
+          items.slice(start, start + 25).map((item) =>
+            db.send(new DeleteCommand({ TableName: tableName, Key: { pk: item.pk as string, sk: item.sk as string } })),
+          ),
+        );
+      }
     },
   };
 }

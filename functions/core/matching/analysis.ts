@@ -16,7 +16,22 @@ export interface Token {
  * first part is one of these is joined, so both spellings give one token.
  */
 const JOINED_PREFIXES = new Set([
-  'pre', 'post', 'multi', 'non', 'co', 're', 'sub', 'semi', 'un', 'bi', 'inter', 'intra', 'over', 'under', 'fine', 'mid',
+  'pre',
+  'post',
+  'multi',
+  'non',
+  'co',
+  're',
+  'sub',
+  'semi',
+  'un',
+  'bi',
+  'inter',
+  'intra',
+  'over',
+  'under',
+  'fine',
+  'mid',
 ]);
 
 export const STOP_WORDS = new Set(
@@ -32,7 +47,20 @@ export const STOP_WORDS = new Set(
 // Words longer than this keep their ending; shorter ones are usually acronyms or already stems.
 const MIN_STEM_LENGTH = 3;
 
-const NOT_PLURAL = new Set(['bias', 'alias', 'atlas', 'canvas', 'lens', 'news', 'series', 'species', 'gas', 'chaos', 'ethos', 'pathos']);
+const NOT_PLURAL = new Set([
+  'bias',
+  'alias',
+  'atlas',
+  'canvas',
+  'lens',
+  'news',
+  'series',
+  'species',
+  'gas',
+  'chaos',
+  'ethos',
+  'pathos',
+]);
 
 const isVowel = (char: string): boolean => 'aeiouy'.includes(char);
 const hasVowel = (text: string): boolean => /[aeiouy]/.test(text);
@@ -57,13 +85,26 @@ function undouble(stem: string): string {
  * "quantization", "quantized"; "retrieval", "retrieve"; "generation", "generative") and avoids
  * Porter's over-reach ("general" and "generation" stay apart).
  */
+/** Short irregular forms the suffix rules cannot reach ("used" would otherwise stay "used"). */
+const IRREGULAR: Record<string, string> = {
+  use: 'use',
+  used: 'use',
+  uses: 'use',
+  using: 'use',
+  usage: 'use',
+  usages: 'use',
+};
+
 export function stem(word: string): string {
   let w = word.toLowerCase();
-  if (w.length <= MIN_STEM_LENGTH || /\d/.test(w)) return w.length > 3 && /\d/.test(w) ? w.replace(/s$/, '') : w;
+  if (IRREGULAR[w]) return IRREGULAR[w];
+  if (w.length <= MIN_STEM_LENGTH || /\d/.test(w))
+    return w.length > 3 && /\d/.test(w) ? w.replace(/s$/, '') : w;
   // plural
   if (w.endsWith('sses')) w = w.slice(0, -2);
   else if (w.endsWith('ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
-  else if (w.endsWith('s') && !/(ss|us|is|ous)$/.test(w) && w.length > 3 && !NOT_PLURAL.has(w)) w = w.slice(0, -1);
+  else if (w.endsWith('s') && !/(ss|us|is|ous)$/.test(w) && w.length > 3 && !NOT_PLURAL.has(w))
+    w = w.slice(0, -1);
 
   const isation = stripEnding(w, 'isation') ?? stripEnding(w, 'ization');
   if (isation) return `${isation}iz`;

@@ -32,7 +32,8 @@ export interface PaperMatcher {
 
 /**
  * Evidence (see score.ts) mapped to (0, 1): 1 - exp(-evidence / RELEVANCE_SCALE). At the threshold
- * (evidence 1) this is 0.49; a paper with the phrase in title, keywords, summary and abstract is near 0.9.
+ * (evidence 1) this is 0.49; a paper with the phrase in title, summary, keywords and abstract gets
+ * 0.8-0.95.
  */
 export const RELEVANCE_SCALE = 1.5;
 const toRelevance = (evidence: number): number => 1 - Math.exp(-evidence / RELEVANCE_SCALE);
@@ -65,7 +66,10 @@ function matchQuery(index: IndexedPaper[], query: ParsedQuery): TopicHit[] {
     .map(({ evidence: _evidence, ...hit }) => hit);
 }
 
-function matchFollow(index: IndexedPaper[], topic: TopicRef & { kind: 'organization' | 'author' }): TopicHit[] {
+function matchFollow(
+  index: IndexedPaper[],
+  topic: TopicRef & { kind: 'organization' | 'author' },
+): TopicHit[] {
   const wanted = normalizeName(topic.name);
   if (!wanted) return [];
   const hits: TopicHit[] = [];
@@ -176,7 +180,8 @@ export function rankForDigest(
       if (!papersById.has(hit.paperId)) continue;
       const entry = byPaper.get(hit.paperId) ?? { relevance: 0, why: [] };
       entry.relevance = Math.max(entry.relevance, hit.relevance);
-      if (!entry.why.some((why) => why.topic === label)) entry.why.push({ topic: label, matched: hit.matched });
+      if (!entry.why.some((why) => why.topic === label))
+        entry.why.push({ topic: label, matched: hit.matched });
       byPaper.set(hit.paperId, entry);
     }
   }
@@ -185,11 +190,20 @@ export function rankForDigest(
     const bonus = RANKING.MULTI_TOPIC_BONUS * Math.min(2, entry.why.length - 1);
     const score =
       RANKING.RELEVANCE_WEIGHT * entry.relevance + RANKING.TRENDING_WEIGHT * trendingScore(paper) + bonus;
-    return { paperId, score: round(score), relevance: entry.relevance, engagement: engagement(paper), why: entry.why };
+    return {
+      paperId,
+      score: round(score),
+      relevance: entry.relevance,
+      engagement: engagement(paper),
+      why: entry.why,
+    };
   });
   ranked.sort(
     (a, b) =>
-      b.score - a.score || b.relevance - a.relevance || b.engagement - a.engagement || a.paperId.localeCompare(b.paperId),
+      b.score - a.score ||
+      b.relevance - a.relevance ||
+      b.engagement - a.engagement ||
+      a.paperId.localeCompare(b.paperId),
   );
   const limited = limit === undefined ? ranked : ranked.slice(0, Math.max(0, limit));
   return limited.map(({ paperId, score, why }) => ({ paperId, score, why }));

@@ -30,8 +30,16 @@ export const LEXICON: LexiconConcept[] = [
   { id: 'lm', forms: ['language model'], acronyms: ['LM'] },
   { id: 'moe', forms: ['mixture of experts', 'mixture of expert'], acronyms: ['MoE'] },
   { id: 'rl', forms: ['reinforcement learning'], acronyms: ['RL'] },
-  { id: 'rlhf', forms: ['reinforcement learning from human feedback', 'rl from human feedback'], acronyms: ['RLHF'] },
-  { id: 'rlaif', forms: ['reinforcement learning from ai feedback', 'rl from ai feedback'], acronyms: ['RLAIF'] },
+  {
+    id: 'rlhf',
+    forms: ['reinforcement learning from human feedback', 'rl from human feedback'],
+    acronyms: ['RLHF'],
+  },
+  {
+    id: 'rlaif',
+    forms: ['reinforcement learning from ai feedback', 'rl from ai feedback'],
+    acronyms: ['RLAIF'],
+  },
   {
     id: 'rlvr',
     forms: [
@@ -46,8 +54,15 @@ export const LEXICON: LexiconConcept[] = [
   { id: 'ppo', forms: ['proximal policy optimization'], acronyms: ['PPO'] },
   { id: 'grpo', forms: ['group relative policy optimization'], acronyms: ['GRPO'] },
   { id: 'sft', forms: ['supervised fine tuning', 'supervised finetuning'], acronyms: ['SFT'] },
-  { id: 'finetune', forms: ['fine tuning', 'finetuning', 'fine tuned', 'finetuned', 'fine tune', 'finetune'] },
-  { id: 'peft', forms: ['parameter efficient fine tuning', 'parameter efficient finetuning'], acronyms: ['PEFT'] },
+  {
+    id: 'finetune',
+    forms: ['fine tuning', 'finetuning', 'fine tuned', 'finetuned', 'fine tune', 'finetune'],
+  },
+  {
+    id: 'peft',
+    forms: ['parameter efficient fine tuning', 'parameter efficient finetuning'],
+    acronyms: ['PEFT'],
+  },
   { id: 'lora', forms: ['low rank adaptation'], acronyms: ['LoRA'] },
   { id: 'rag', forms: ['retrieval augmented generation', 'retrieval augmented'], acronyms: ['RAG'] },
   { id: 'kv', forms: ['key value'], acronyms: ['KV'] },
@@ -58,7 +73,12 @@ export const LEXICON: LexiconConcept[] = [
   { id: 'asr', forms: ['automatic speech recognition', 'speech recognition'], acronyms: ['ASR'] },
   { id: 'gui', forms: ['graphical user interface'], acronyms: ['GUI'] },
   { id: 'nerf', forms: ['neural radiance field'], acronyms: ['NeRF'] },
-  { id: '3dgs', forms: ['3d gaussian splatting', 'gaussian splatting'], acronyms: ['3DGS'], ambiguous: ['GS'] },
+  {
+    id: '3dgs',
+    forms: ['3d gaussian splatting', 'gaussian splatting'],
+    acronyms: ['3DGS'],
+    ambiguous: ['GS'],
+  },
   { id: 'vqa', forms: ['visual question answering'], acronyms: ['VQA'] },
   { id: 'qa', forms: ['question answering'], acronyms: ['QA'] },
   { id: 'ocr', forms: ['optical character recognition'], acronyms: ['OCR'] },

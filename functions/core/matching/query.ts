@@ -89,7 +89,8 @@ export function parseQuery(text: string): ParsedQuery {
     const outer = rest.replace(/\([^()]*\)/g, ' ');
     for (const phrase of [outer, ...inner]) {
       const concept = toConcept(phrase);
-      if (concept && !include.some((known) => sameTokens(known.tokens, concept.tokens))) include.push(concept);
+      if (concept && !include.some((known) => sameTokens(known.tokens, concept.tokens)))
+        include.push(concept);
     }
   }
   return { include, exclude };

@@ -82,9 +82,7 @@ export interface IndexedPaper {
 
 /** Analyzes a paper once: sentences of each field, tokens rewritten by the lexicon and its own acronyms. */
 export function indexPaper(paper: Paper): IndexedPaper {
-  const definitions = findAcronymDefinitions(
-    [paper.title, paper.abstract, paper.aiSummary ?? ''].join('. '),
-  );
+  const definitions = findAcronymDefinitions([paper.title, paper.abstract, paper.aiSummary ?? ''].join('. '));
   const local = definitions.length > 0 ? paperRewriters(definitions) : undefined;
   const extra = local ? [local.text] : [];
   const segments = (texts: string[]): Token[][] =>
@@ -193,7 +191,12 @@ export function conceptEvidence(
       note(surfaceOf(words));
     }
   }
-  if (!concept.rigid && counts.title === 0 && content.length >= 2 && counts.summary + counts.keywords + counts.abstract >= 1) {
+  if (
+    !concept.rigid &&
+    counts.title === 0 &&
+    content.length >= 2 &&
+    counts.summary + counts.keywords + counts.abstract >= 1
+  ) {
     const distinctive = content.filter((stem) => !GENERIC_WORDS.has(stem));
     const titleStems = new Set(paper.fields.title.flat().map((token) => token.stem));
     if (distinctive.length > 0 && distinctive.every((stem) => titleStems.has(stem))) {
@@ -212,7 +215,11 @@ export function conceptEvidence(
     const subEvidence = conceptEvidence(paper, sub, params);
     const partial = score + params.partShare * subEvidence.score;
     if (partial > best.score) {
-      best = { score: partial, matched: [...matched, ...subEvidence.matched, ...restEvidence.matched], counts: subEvidence.counts };
+      best = {
+        score: partial,
+        matched: [...matched, ...subEvidence.matched, ...restEvidence.matched],
+        counts: subEvidence.counts,
+      };
     }
   }
   return best;
@@ -229,14 +236,21 @@ export function topicEvidence(
     .map((concept) => conceptEvidence(paper, concept, params))
     .filter((evidence) => evidence.score > 0)
     .sort((a, b) => b.score - a.score);
-  const empty: Evidence = { score: 0, matched: [], counts: { title: 0, keywords: 0, summary: 0, abstract: 0 } };
+  const empty: Evidence = {
+    score: 0,
+    matched: [],
+    counts: { title: 0, keywords: 0, summary: 0, abstract: 0 },
+  };
   if (evidences.length === 0) return empty;
   for (const concept of exclude) {
     const excluded = conceptEvidence(paper, concept, params);
     if (excluded.counts.title > 0 || excluded.score >= params.threshold) return empty;
   }
   const [best, ...others] = evidences;
-  const extra = Math.min(1, others.reduce((sum, evidence) => sum + evidence.score, 0) * params.secondaryShare);
+  const extra = Math.min(
+    1,
+    others.reduce((sum, evidence) => sum + evidence.score, 0) * params.secondaryShare,
+  );
   const matched: string[] = [];
   for (const text of evidences.flatMap((evidence) => evidence.matched)) {
     if (!matched.some((known) => known.toLowerCase() === text.toLowerCase())) matched.push(text);

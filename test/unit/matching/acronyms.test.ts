@@ -1,4 +1,8 @@
-import { bestLongForm, findAcronymDefinitions, looksLikeAcronym } from '../../../functions/core/matching/acronyms';
+import {
+  bestLongForm,
+  findAcronymDefinitions,
+  looksLikeAcronym,
+} from '../../../functions/core/matching/acronyms';
 import { createMatcher } from '../../../functions/core/matching';
 import { aPaper } from './builders';
 
@@ -57,14 +61,20 @@ describe('acronym expansion in matching', () => {
   it('reads an ambiguous acronym by the paper’s own definition', () => {
     const speech = aPaper({
       title: 'Expressive TTS with Prosody Control',
-      abstract: 'Text-to-speech (TTS) systems lack control. Our TTS model adds prosody tokens. TTS quality improves.',
+      abstract:
+        'Text-to-speech (TTS) systems lack control. Our TTS model adds prosody tokens. TTS quality improves.',
     });
     const scaling = aPaper({
       title: 'Budgeted TTS for Reasoning Models',
-      abstract: 'Test-time scaling (TTS) spends compute at inference. TTS improves math. We make TTS cheaper.',
+      abstract:
+        'Test-time scaling (TTS) spends compute at inference. TTS improves math. We make TTS cheaper.',
     });
     const matcher = createMatcher([speech, scaling]);
-    expect(matcher.match({ kind: 'keyword', text: 'text-to-speech' }).map((hit) => hit.paperId)).toEqual([speech.id]);
-    expect(matcher.match({ kind: 'keyword', text: 'test-time scaling' }).map((hit) => hit.paperId)).toEqual([scaling.id]);
+    expect(matcher.match({ kind: 'keyword', text: 'text-to-speech' }).map((hit) => hit.paperId)).toEqual([
+      speech.id,
+    ]);
+    expect(matcher.match({ kind: 'keyword', text: 'test-time scaling' }).map((hit) => hit.paperId)).toEqual([
+      scaling.id,
+    ]);
   });
 });

@@ -12,6 +12,8 @@ describe('stem', () => {
     ['compression', 'compressed'],
     ['policies', 'policy'],
     ['alignment', 'aligned'],
+    ['use', 'using'],
+    ['usage', 'used'],
   ])('conflates %s and %s', (a, b) => {
     expect(stem(a)).toBe(stem(b));
   });
@@ -36,7 +38,9 @@ describe('tokenize', () => {
   });
 
   it('joins a hyphenated prefix so both spellings meet', () => {
-    expect(tokenize('pre-training').map((token) => token.stem)).toEqual(tokenize('pretraining').map((token) => token.stem));
+    expect(tokenize('pre-training').map((token) => token.stem)).toEqual(
+      tokenize('pretraining').map((token) => token.stem),
+    );
     expect(tokenize('multi-modal')[0].stem).toBe(tokenize('multimodal')[0].stem);
   });
 
@@ -53,6 +57,9 @@ describe('tokenize', () => {
 
 describe('splitSentences', () => {
   it('splits on sentence ends, not on decimals', () => {
-    expect(splitSentences('We reach 91.6% accuracy. Then we stop.')).toEqual(['We reach 91.6% accuracy.', 'Then we stop.']);
+    expect(splitSentences('We reach 91.6% accuracy. Then we stop.')).toEqual([
+      'We reach 91.6% accuracy.',
+      'Then we stop.',
+    ]);
   });
 });

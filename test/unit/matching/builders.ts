@@ -21,7 +21,13 @@ export function aPaper(overrides: Partial<Paper> = {}): Paper {
 
 /** Unrelated filler papers, to make a day of a given size. */
 export function fillerPapers(count: number): Paper[] {
-  const topics = ['protein folding', 'weather forecasting', 'graph coloring', 'music transcription', 'traffic prediction'];
+  const topics = [
+    'protein folding',
+    'weather forecasting',
+    'graph coloring',
+    'music transcription',
+    'traffic prediction',
+  ];
   return Array.from({ length: count }, (_, index) =>
     aPaper({
       title: `Advances in ${topics[index % topics.length]} number ${index}`,

@@ -17,7 +17,8 @@ const ids = (hits: TopicHit[]): string[] => hits.map((hit) => hit.paperId);
 describe('phrase matching', () => {
   const onTopic = aPaper({
     title: 'Speculative Decoding with Adaptive Draft Lengths',
-    abstract: 'Speculative decoding speeds up inference with a small draft model verified by the target model.',
+    abstract:
+      'Speculative decoding speeds up inference with a small draft model verified by the target model.',
   });
   const wordsApart = aPaper({
     title: 'Decoding Brain Signals',
@@ -26,7 +27,10 @@ describe('phrase matching', () => {
   });
 
   it('includes the paper about the phrase and not one that has its words apart', () => {
-    const hits = createMatcher([onTopic, wordsApart]).match({ kind: 'keyword', text: 'speculative decoding' });
+    const hits = createMatcher([onTopic, wordsApart]).match({
+      kind: 'keyword',
+      text: 'speculative decoding',
+    });
     expect(ids(hits)).toEqual([onTopic.id]);
     expect(hits[0].matched.map((text) => text.toLowerCase())).toContain('speculative decoding');
   });
@@ -50,7 +54,8 @@ describe('phrase matching', () => {
   it('does not include a paper that mentions the phrase once in passing', () => {
     const passing = aPaper({
       title: 'A Benchmark for Chart Reasoning',
-      abstract: 'We present a chart benchmark. Unlike work on quantization, we focus on reasoning. Models struggle.',
+      abstract:
+        'We present a chart benchmark. Unlike work on quantization, we focus on reasoning. Models struggle.',
       aiKeywords: ['chart reasoning', 'benchmark', 'quantization'],
       aiSummary: 'A benchmark shows models struggle with charts.',
     });
@@ -60,27 +65,42 @@ describe('phrase matching', () => {
   it('finds the words of a longer phrase in another order in one sentence', () => {
     const paper = aPaper({
       title: 'Thin Caches for Long Prompts',
-      abstract: 'We compress the KV cache of large language models by 8x. Compressing the KV cache keeps accuracy.',
+      abstract:
+        'We compress the KV cache of large language models by 8x. Compressing the KV cache keeps accuracy.',
       aiSummary: 'A method compresses the KV cache with little loss.',
     });
-    expect(ids(createMatcher([paper]).match({ kind: 'keyword', text: 'KV cache compression' }))).toEqual([paper.id]);
+    expect(ids(createMatcher([paper]).match({ kind: 'keyword', text: 'KV cache compression' }))).toEqual([
+      paper.id,
+    ]);
   });
 
   it('honours alternatives and exclusions in what the reader typed', () => {
-    const tts = aPaper({ title: 'Zero-Shot Text-to-Speech', abstract: 'A text-to-speech model clones voices.' });
-    const survey = aPaper({ title: 'A Survey of Text-to-Speech', abstract: 'We survey text-to-speech systems.' });
-    const asr = aPaper({ title: 'Robust Speech Recognition', abstract: 'Speech recognition under noise, with speech recognition data.' });
+    const tts = aPaper({
+      title: 'Zero-Shot Text-to-Speech',
+      abstract: 'A text-to-speech model clones voices.',
+    });
+    const survey = aPaper({
+      title: 'A Survey of Text-to-Speech',
+      abstract: 'We survey text-to-speech systems.',
+    });
+    const asr = aPaper({
+      title: 'Robust Speech Recognition',
+      abstract: 'Speech recognition under noise, with speech recognition data.',
+    });
     const matcher = createMatcher([tts, survey, asr]);
-    expect(ids(matcher.match({ kind: 'keyword', text: 'text-to-speech, speech recognition' })).sort()).toEqual(
-      [tts.id, survey.id, asr.id].sort(),
-    );
+    expect(
+      ids(matcher.match({ kind: 'keyword', text: 'text-to-speech, speech recognition' })).sort(),
+    ).toEqual([tts.id, survey.id, asr.id].sort());
     expect(ids(matcher.match({ kind: 'keyword', text: 'text-to-speech -survey' }))).toEqual([tts.id]);
   });
 
   it('is deterministic', () => {
     const papers = [onTopic, wordsApart, ...fillerPapers(10)];
     const first = createMatcher(papers).match({ kind: 'keyword', text: 'speculative decoding' });
-    const second = createMatcher([...papers].reverse()).match({ kind: 'keyword', text: 'speculative decoding' });
+    const second = createMatcher([...papers].reverse()).match({
+      kind: 'keyword',
+      text: 'speculative decoding',
+    });
     expect(second).toEqual(first);
   });
 });
@@ -107,12 +127,17 @@ describe('the decision does not depend on how many papers arrived', () => {
   });
 
   it('includes nothing on a day without a relevant paper', () => {
-    expect(createMatcher(fillerPapers(60)).match({ kind: 'keyword', text: 'speculative decoding' })).toEqual([]);
+    expect(createMatcher(fillerPapers(60)).match({ kind: 'keyword', text: 'speculative decoding' })).toEqual(
+      [],
+    );
   });
 });
 
 describe('follows', () => {
-  const metaPaper = aPaper({ organization: { name: 'facebook', fullname: 'AI at Meta' }, authors: ['Ana Núñez', 'Bo Li'] });
+  const metaPaper = aPaper({
+    organization: { name: 'facebook', fullname: 'AI at Meta' },
+    authors: ['Ana Núñez', 'Bo Li'],
+  });
   const other = aPaper({ organization: { name: 'google' }, authors: ['Carl Doe'] });
   const matcher = createMatcher([metaPaper, other]);
 
@@ -146,7 +171,10 @@ describe('catalog', () => {
       title: 'EAGLE-4: Faster Speculative Decoding',
       abstract: 'Speculative decoding with feature-level drafts doubles the speed of inference.',
     });
-    const hits = createMatcher([paper, ...fillerPapers(3)]).match({ kind: 'catalog', id: 'efficient-inference' });
+    const hits = createMatcher([paper, ...fillerPapers(3)]).match({
+      kind: 'catalog',
+      id: 'efficient-inference',
+    });
     expect(ids(hits)).toEqual([paper.id]);
     expect(findCatalogTopic('Efficient-Inference')?.name).toBe('Efficient inference');
   });
@@ -158,13 +186,21 @@ describe('catalog', () => {
 
 describe('topicKey and topicLabel', () => {
   it('gives one key to the same words typed differently', () => {
-    expect(topicKey({ kind: 'keyword', text: 'GUI agents' })).toBe(topicKey({ kind: 'keyword', text: '  gui   Agent ' }));
+    expect(topicKey({ kind: 'keyword', text: 'GUI agents' })).toBe(
+      topicKey({ kind: 'keyword', text: '  gui   Agent ' }),
+    );
     expect(topicKey({ kind: 'keyword', text: 'RLHF' })).toBe(
       topicKey({ kind: 'keyword', text: 'reinforcement learning from human feedback' }),
     );
-    expect(topicKey({ kind: 'keyword', text: 'GUI agents' })).not.toBe(topicKey({ kind: 'keyword', text: 'web agents' }));
-    expect(topicKey({ kind: 'organization', name: 'Meta' })).toBe(topicKey({ kind: 'organization', name: 'meta ' }));
-    expect(topicKey({ kind: 'author', name: 'Meta' })).not.toBe(topicKey({ kind: 'organization', name: 'Meta' }));
+    expect(topicKey({ kind: 'keyword', text: 'GUI agents' })).not.toBe(
+      topicKey({ kind: 'keyword', text: 'web agents' }),
+    );
+    expect(topicKey({ kind: 'organization', name: 'Meta' })).toBe(
+      topicKey({ kind: 'organization', name: 'meta ' }),
+    );
+    expect(topicKey({ kind: 'author', name: 'Meta' })).not.toBe(
+      topicKey({ kind: 'organization', name: 'Meta' }),
+    );
   });
 
   it('names topics for the reader', () => {
@@ -187,12 +223,19 @@ describe('rankForDigest', () => {
   const cold = aPaper({ upvotes: 0, numComments: 0 });
   const both = aPaper({ upvotes: 20, numComments: 1 });
   const byId = new Map<string, Paper>([hot, cold, both].map((paper) => [paper.id, paper]));
-  const hit = (paper: Paper, relevance: number, matched = ['x']): TopicHit => ({ paperId: paper.id, relevance, matched });
+  const hit = (paper: Paper, relevance: number, matched = ['x']): TopicHit => ({
+    paperId: paper.id,
+    relevance,
+    matched,
+  });
 
   it('lists a paper matched by several topics once, with every topic', () => {
     const ranked = rankForDigest(
       [
-        { topic: { kind: 'keyword', text: 'speculative decoding' }, hits: [hit(both, 0.6, ['speculative decoding'])] },
+        {
+          topic: { kind: 'keyword', text: 'speculative decoding' },
+          hits: [hit(both, 0.6, ['speculative decoding'])],
+        },
         { topic: { kind: 'author', name: 'Jane Doe' }, hits: [hit(both, 1, ['Jane Doe'])] },
       ],
       byId,
@@ -205,15 +248,26 @@ describe('rankForDigest', () => {
   });
 
   it('orders by relevance and trending together', () => {
-    const ranked = rankForDigest([{ topic: { kind: 'keyword', text: 'x' }, hits: [hit(cold, 0.7), hit(hot, 0.7)] }], byId);
+    const ranked = rankForDigest(
+      [{ topic: { kind: 'keyword', text: 'x' }, hits: [hit(cold, 0.7), hit(hot, 0.7)] }],
+      byId,
+    );
     expect(ranked.map((paper) => paper.paperId)).toEqual([hot.id, cold.id]);
-    const byRelevance = rankForDigest([{ topic: { kind: 'keyword', text: 'x' }, hits: [hit(cold, 0.95), hit(both, 0.3)] }], byId);
+    const byRelevance = rankForDigest(
+      [{ topic: { kind: 'keyword', text: 'x' }, hits: [hit(cold, 0.95), hit(both, 0.3)] }],
+      byId,
+    );
     expect(byRelevance.map((paper) => paper.paperId)).toEqual([cold.id, both.id]);
   });
 
   it('respects the limit and drops hits of unknown papers', () => {
     const ranked = rankForDigest(
-      [{ topic: { kind: 'keyword', text: 'x' }, hits: [hit(hot, 0.5), hit(cold, 0.5), { paperId: 'missing', relevance: 1, matched: [] }] }],
+      [
+        {
+          topic: { kind: 'keyword', text: 'x' },
+          hits: [hit(hot, 0.5), hit(cold, 0.5), { paperId: 'missing', relevance: 1, matched: [] }],
+        },
+      ],
       byId,
       1,
     );

@@ -12,6 +12,19 @@ import {
   subscriberLogKeys,
 } from '../../functions/adapters/observability';
 
+// The test setup silences Powertools for the rest of the suite; here its output is the subject.
+const silencing = ['POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_DISABLED'] as const;
+const saved: Record<string, string | undefined> = {};
+beforeEach(() => {
+  for (const name of silencing) {
+    saved[name] = process.env[name];
+    delete process.env[name];
+  }
+});
+afterEach(() => {
+  for (const name of silencing) if (saved[name] !== undefined) process.env[name] = saved[name];
+});
+
 /** Captures what Powertools writes (log lines on stdout/stderr, EMF metric documents on stdout). */
 function captureStdout(): { lines: () => Record<string, any>[]; restore: () => void } {
   const chunks: string[] = [];

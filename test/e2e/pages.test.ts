@@ -1,0 +1,171 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { parseDailyPapers } from '../../functions/adapters/hf-papers/daily-papers-schema';
+import { launchBrowser, screenshotPath } from '../support/browser';
+import { startTestStack, type TestStack } from '../support/local-stack';
+import { HF_DAYS_DIR } from '../support/paths';
+import { linksTo, readInbox } from '../support/ses-inbox';
+
+/** The pages as a person uses them, in headless Chromium against the real local stack. */
+let stack: TestStack;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const READER = 'grace@example.com';
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  for (const day of ['2025-11-11', '2025-11-12', '2025-11-13']) {
+    const raw = JSON.parse(readFileSync(path.join(HF_DAYS_DIR, `${day}.json`), 'utf8'));
+    await stack.services.papers.upsert(parseDailyPapers(raw, day).papers);
+  }
+  ({ browser, context } = await launchBrowser());
+  page = await context.newPage();
+}, 90_000);
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+const stored = () => stack.services.subscribers.findByEmail(READER);
+
+describe('pages in a real browser', () => {
+  let preferencesUrl = '';
+
+  it('signs up from the landing page with topics and own keywords', async () => {
+    await page.goto(stack.urls.app);
+    await page.screenshot({ path: screenshotPath('landing'), fullPage: true });
+    await page.fill('input[name=email]', READER);
+    await page.check('input[name=topics][value=ai-agents]');
+    await page.check('input[name=topics][value=video-generation]');
+    await page.fill('textarea[name=keywords]', 'speculative decoding');
+    await page.click('button[type=submit]');
+    await page.locator('#form-message').filter({ hasText: /inbox/i }).waitFor();
+    await page.screenshot({ path: screenshotPath('landing-sent'), fullPage: true });
+
+    const subscriber = await stored();
+    expect(subscriber?.status).toBe('unconfirmed');
+    expect(subscriber?.preferences.topics).toEqual(['ai-agents', 'video-generation']);
+    expect(subscriber?.preferences.keywords).toEqual(['speculative decoding']);
+    expect(await readInbox(stack.urls.inbox, READER)).toHaveLength(1);
+  });
+
+  it('shows a validation error without losing what was typed', async () => {
+    await page.goto(stack.urls.app);
+    await page.fill('input[name=email]', 'not-an-email');
+    await page.check('input[name=topics][value=ai-agents]');
+    await page.click('button[type=submit]');
+    const message = page.locator('#form-message');
+    await message.filter({ hasText: /email/i }).waitFor();
+    await page.screenshot({ path: screenshotPath('landing-error') });
+
+    expect(await page.inputValue('input[name=email]')).toBe('not-an-email');
+    expect(await page.isChecked('input[name=topics][value=ai-agents]')).toBe(true);
+  });
+
+  it('confirms with the button on the page the email links to, not by opening it', async () => {
+    const [confirmation] = await readInbox(stack.urls.inbox, READER);
+    const [link] = linksTo(confirmation.body.html ?? '', '/confirm');
+    await page.goto(link.toString().replace(/^https?:\/\/[^/]+/, stack.urls.app));
+    await page.screenshot({ path: screenshotPath('confirm') });
+    const statusAfterOpening = (await stored())?.status;
+
+    await Promise.all([page.waitForURL(/\/preferences\?token=/), page.click('#confirm-button')]);
+    await page.locator('#welcome-banner').waitFor({ state: 'visible' });
+    preferencesUrl = page.url();
+
+    expect(statusAfterOpening).toBe('unconfirmed');
+    expect((await stored())?.status).toBe('confirmed');
+  });
+
+  it('edits topics, keywords, follows, cadence and size, with a live preview of recent papers', async () => {
+    await page.goto(preferencesUrl);
+    await page.locator('#preferences-form').waitFor({ state: 'visible' });
+    expect(await page.isChecked('input[name=topics][value=ai-agents]')).toBe(true);
+
+    await page.uncheck('input[name=topics][value=video-generation]');
+    await page.fill('textarea[name=keywords]', 'speculative decoding\nvideo generation');
+    await page.locator('#preview li').first().waitFor({ timeout: 10_000 });
+    const previewText = await page.locator('#preview').innerText();
+    await page.fill('textarea[name=organizations]', 'NVIDIA');
+    await page.fill('textarea[name=authors]', 'Yann LeCun');
+    await page.check('input[name=cadence][value=weekly]');
+    await page.selectOption('select[name=weekday]', '5');
+    await page.fill('input[name=papersPerEmail]', '7');
+    await page.click('#save-button');
+    await page.locator('#status').filter({ hasText: /saved/i }).waitFor();
+    await page.screenshot({ path: screenshotPath('preferences-saved'), fullPage: true });
+
+    expect(previewText.length).toBeGreaterThan(20);
+    expect((await stored())?.preferences).toMatchObject({
+      topics: ['ai-agents'],
+      keywords: ['speculative decoding', 'video generation'],
+      organizations: ['NVIDIA'],
+      authors: ['Yann LeCun'],
+      cadence: 'weekly',
+      weekday: 5,
+      papersPerEmail: 7,
+    });
+  });
+
+  it('rejects a bad value with a message and keeps what was stored', async () => {
+    await page.goto(preferencesUrl);
+    await page.locator('#preferences-form').waitFor({ state: 'visible' });
+    await page.fill('input[name=papersPerEmail]', '500');
+    await page.click('#save-button');
+    await page.locator('#status').filter({ hasText: /papersPerEmail|50/i }).waitFor();
+
+    expect((await stored())?.preferences.papersPerEmail).toBe(7);
+  });
+
+  it('pauses, unsubscribes and resubscribes', async () => {
+    await page.goto(preferencesUrl);
+    await page.locator('#preferences-form').waitFor({ state: 'visible' });
+    await page.check('input[name=paused]');
+    await page.click('#save-button');
+    await page.locator('#status').filter({ hasText: /saved/i }).waitFor();
+    const paused = (await stored())?.preferences.paused;
+
+    await page.click('#unsubscribe-button');
+    await page.locator('#unsubscribed-panel').waitFor({ state: 'visible' });
+    await page.screenshot({ path: screenshotPath('preferences-unsubscribed') });
+    const afterUnsubscribe = (await stored())?.status;
+    await page.click('#resubscribe-button');
+    await page.locator('#preferences-form').waitFor({ state: 'visible' });
+
+    expect(paused).toBe(true);
+    expect(afterUnsubscribe).toBe('unsubscribed');
+    expect((await stored())?.status).toBe('confirmed');
+  });
+
+  it('exports the data as JSON and deletes everything after asking', async () => {
+    await page.goto(preferencesUrl);
+    await page.locator('#preferences-form').waitFor({ state: 'visible' });
+    const href = (await page.getAttribute('#export-link', 'href')) as string;
+    const exported = await (await fetch(new URL(href, stack.urls.app))).json();
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.click('#delete-button');
+    await page.locator('#deleted-panel').waitFor({ state: 'visible' });
+    await page.screenshot({ path: screenshotPath('preferences-deleted') });
+
+    expect(exported.subscriber.email).toBe(READER);
+    expect(await stored()).toBeUndefined();
+  });
+
+  it('shows a clear error page for a tampered link', async () => {
+    const response = await page.goto(`${stack.urls.app}/preferences?token=tampered.token`);
+    await page.screenshot({ path: screenshotPath('bad-link') });
+    expect(response?.status()).toBe(400);
+    expect(await page.locator('h1').innerText()).toMatch(/link/i);
+  });
+
+  it('fits a phone screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(stack.urls.app);
+    await page.screenshot({ path: screenshotPath('landing-mobile'), fullPage: true });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+});
