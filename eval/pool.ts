@@ -8,6 +8,7 @@
  *      BM25 and cut at SCAN_DEPTH.
  * The pool only grows: ids already in eval/pool.json stay. Usage:
  *   tsx eval/pool.ts                  rebuild eval/pool.json
+ *   tsx eval/pool.ts --only "q1|q2"   pool only these topics (the others' pools stay as they are)
  *   tsx eval/pool.ts --show "query"   print the pooled papers of a topic that are not judged yet
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -49,7 +50,10 @@ function main(): void {
   const allWords = allWordsBaseline(papers);
   const bm25 = bm25Baseline(papers, 0);
   const index = papers.map(indexPaper);
+  const onlyIndex = process.argv.indexOf('--only');
+  const only = onlyIndex >= 0 ? new Set(process.argv[onlyIndex + 1].split('|')) : undefined;
   for (const topic of topics) {
+    if (only && !only.has(topic.query)) continue;
     const ids = new Set(pool[topic.query] ?? []);
     const sizeBefore = ids.size;
     const add = (list: string[]): void => list.forEach((id) => ids.add(id));

@@ -1,3 +1,4 @@
+import { SqsSchema } from '@aws-lambda-powertools/parser/schemas';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { countEmails, EmailMetric, instrumented } from '../adapters/observability';
 import { DigestBatchSchema } from '../adapters/sqs/digest-queue';
@@ -13,7 +14,9 @@ export const handler = instrumented(async (event: SQSEvent): Promise<SQSBatchRes
   const services = await getServices();
   const deps = { ...services, linksFor: services.subscriptions.linksFor };
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-  for (const record of event.Records) {
+  // The envelope is validated whole (a malformed event is Lambda's fault, retried as a whole);
+  // each body on its own, so one bad message fails only itself.
+  for (const record of SqsSchema.parse(event).Records) {
     try {
       const batch = DigestBatchSchema.parse(JSON.parse(record.body));
       const result = await sendDigestBatch(deps, batch);

@@ -1,3 +1,4 @@
+import { SnsSchema } from '@aws-lambda-powertools/parser/schemas';
 import type { SNSEvent } from 'aws-lambda';
 import { countEmails, EmailMetric, instrumented } from '../adapters/observability';
 import { suppressAddress } from '../core/subscribers/suppress';
@@ -9,7 +10,7 @@ export const handler = instrumented(async (event: SNSEvent): Promise<{ suppresse
   const services = await getServices();
   let suppressed = 0;
   let ignored = 0;
-  for (const record of event.Records) {
+  for (const record of SnsSchema.parse(event).Records) {
     const message = SesEventMessageSchema.parse(JSON.parse(record.Sns.Message));
     const type = message.eventType ?? message.notificationType;
     const targets =

@@ -138,6 +138,13 @@ describe('plan-digests and send-digests handlers (Scheduler and SQS events)', ()
   });
 });
 
+describe('event envelopes (Powertools parser schemas)', () => {
+  it('rejects an event that is not the shape Lambda delivers, before touching anything', async () => {
+    await expect(sendHandler({ Records: [{ body: '{}' }] } as never, lambdaContext)).rejects.toThrow();
+    await expect(sesEventsHandler({ Records: [{ Sns: { Message: '{}' } }] } as never, lambdaContext)).rejects.toThrow();
+  });
+});
+
 describe('ses-events handler (SNS notifications of SES events)', () => {
   it('suppresses on a hard bounce or complaint and ignores deliveries and soft bounces', async () => {
     const services = await getServices();
