@@ -36,7 +36,9 @@ async function loadTokenSecret(config: Config): Promise<string> {
   if (config.TOKEN_SECRET) return config.TOKEN_SECRET;
   if (!config.TOKEN_SECRET_ARN) throw new Error('TOKEN_SECRET_ARN or TOKEN_SECRET must be set');
   const client = new SecretsManagerClient({});
-  const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: config.TOKEN_SECRET_ARN }));
+  const { SecretString } = await client.send(
+    new GetSecretValueCommand({ SecretId: config.TOKEN_SECRET_ARN }),
+  );
   if (!SecretString) throw new Error('the token secret is empty');
   return SecretString;
 }
@@ -56,7 +58,10 @@ export async function createServices(config: Config, overrides: Overrides = {}) 
     from: config.SES_FROM_ADDRESS,
     configurationSet: config.SES_CONFIGURATION_SET,
   });
-  const mailer = rateLimited(overrides.mailer ? overrides.mailer(sesMailer) : sesMailer, config.MAX_SEND_RATE);
+  const mailer = rateLimited(
+    overrides.mailer ? overrides.mailer(sesMailer) : sesMailer,
+    config.MAX_SEND_RATE,
+  );
   const sqs = createSqsClient({ endpoint: config.SQS_ENDPOINT });
   const queue =
     overrides.queue ??

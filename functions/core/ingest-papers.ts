@@ -25,11 +25,21 @@ export async function ingestDays(
   days: string[],
   onProgress?: (day: string, index: number, total: number, result: IngestResult) => void,
 ): Promise<IngestResult> {
-  const result: IngestResult = { days: 0, fetched: 0, created: 0, updated: 0, unchanged: 0, rejected: [], failedDays: [] };
+  const result: IngestResult = {
+    days: 0,
+    fetched: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    rejected: [],
+    failedDays: [],
+  };
   for (const [index, day] of days.entries()) {
     try {
       const { papers, rejected } = await deps.source.fetchDay(day);
-      const counts = papers.length ? await deps.papers.upsert(papers) : { created: 0, updated: 0, unchanged: 0 };
+      const counts = papers.length
+        ? await deps.papers.upsert(papers)
+        : { created: 0, updated: 0, unchanged: 0 };
       result.days++;
       result.fetched += papers.length;
       result.created += counts.created;

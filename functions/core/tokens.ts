@@ -28,7 +28,12 @@ export function createTokenSigner(secret: string) {
     issue(claims: TokenClaims): string {
       const payload = toBase64Url(
         Buffer.from(
-          JSON.stringify({ p: claims.purpose, s: claims.subscriberId, v: claims.version, e: claims.expiresAt }),
+          JSON.stringify({
+            p: claims.purpose,
+            s: claims.subscriberId,
+            v: claims.version,
+            e: claims.expiresAt,
+          }),
         ),
       );
       return `${payload}.${toBase64Url(sign(payload))}`;
@@ -36,7 +41,8 @@ export function createTokenSigner(secret: string) {
 
     /** Returns the claims of a genuine, unexpired token for `purpose`; throws TokenError otherwise. */
     verify(token: string | undefined | null, purpose: TokenPurpose, nowSeconds: number): TokenClaims {
-      if (!token || typeof token !== 'string') throw new TokenError('token_invalid', 'This link has no token.');
+      if (!token || typeof token !== 'string')
+        throw new TokenError('token_invalid', 'This link has no token.');
       const [payload, signature, extra] = token.split('.');
       if (!payload || !signature || extra !== undefined) {
         throw new TokenError('token_invalid', 'This link is incomplete or has been altered.');

@@ -13,7 +13,11 @@ export const handler = instrumented(async (event: LambdaEvent, context: Context)
   if (!lambdaHandler) {
     const services = await getServices();
     lambdaHandler = handle(
-      createApp({ subscriptions: services.subscriptions, preview: createTopicPreview(services), logger: services.logger }),
+      createApp({
+        subscriptions: services.subscriptions,
+        preview: createTopicPreview(services),
+        logger: services.logger,
+      }),
     );
   }
   return lambdaHandler(event, context);

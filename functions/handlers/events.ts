@@ -11,7 +11,12 @@ const scheduled = { scheduledTime: z.string().datetime({ offset: true }).optiona
  * the event; an empty object (or the Scheduler's default `{}`) means "today".
  */
 export const IngestEventSchema = z
-  .object({ date: Day.optional(), since: Day.optional(), days: z.array(Day).max(400).optional(), ...scheduled })
+  .object({
+    date: Day.optional(),
+    since: Day.optional(),
+    days: z.array(Day).max(400).optional(),
+    ...scheduled,
+  })
   .passthrough();
 
 export const PlanEventSchema = z
@@ -23,12 +28,16 @@ export const SesEventMessageSchema = z
   .object({
     eventType: z.string().optional(),
     notificationType: z.string().optional(),
-    mail: z.object({ messageId: z.string().optional(), destination: z.array(z.string()).optional() }).passthrough(),
+    mail: z
+      .object({ messageId: z.string().optional(), destination: z.array(z.string()).optional() })
+      .passthrough(),
     bounce: z
       .object({
         bounceType: z.string(),
         bounceSubType: z.string().optional(),
-        bouncedRecipients: z.array(z.object({ emailAddress: z.string(), diagnosticCode: z.string().optional() }).passthrough()),
+        bouncedRecipients: z.array(
+          z.object({ emailAddress: z.string(), diagnosticCode: z.string().optional() }).passthrough(),
+        ),
       })
       .passthrough()
       .optional(),

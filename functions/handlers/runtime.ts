@@ -7,7 +7,8 @@ import type { Logger } from '../core/ports';
 const logger: Logger = {
   info: (message, extra) => (extra ? powertoolsLogger.info(message, extra) : powertoolsLogger.info(message)),
   warn: (message, extra) => (extra ? powertoolsLogger.warn(message, extra) : powertoolsLogger.warn(message)),
-  error: (message, extra) => (extra ? powertoolsLogger.error(message, extra) : powertoolsLogger.error(message)),
+  error: (message, extra) =>
+    extra ? powertoolsLogger.error(message, extra) : powertoolsLogger.error(message),
 };
 
 let services: Promise<Services> | undefined;

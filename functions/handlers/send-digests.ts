@@ -25,7 +25,10 @@ export const handler = instrumented(async (event: SQSEvent): Promise<SQSBatchRes
       countEmails(EmailMetric.Failed, result.failedSubscriberIds.length);
       if (result.failedSubscriberIds.length > 0) batchItemFailures.push({ itemIdentifier: record.messageId });
     } catch (error) {
-      services.logger.error('digest message failed', { messageId: record.messageId, error: (error as Error).message });
+      services.logger.error('digest message failed', {
+        messageId: record.messageId,
+        error: (error as Error).message,
+      });
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }
   }

@@ -6,24 +6,38 @@ import { SesEventMessageSchema } from './events';
 import { getServices } from './runtime';
 
 /** SES bounce and complaint events (configuration set → SNS → here): suppress the address at once. */
-export const handler = instrumented(async (event: SNSEvent): Promise<{ suppressed: number; ignored: number }> => {
-  const services = await getServices();
-  let suppressed = 0;
-  let ignored = 0;
-  for (const record of SnsSchema.parse(event).Records) {
-    const message = SesEventMessageSchema.parse(JSON.parse(record.Sns.Message));
-    const type = message.eventType ?? message.notificationType;
-    const targets =
-      type === 'Bounce' && message.bounce?.bounceType === 'Permanent'
-        ? message.bounce.bouncedRecipients.map((r) => ({ email: r.emailAddress, reason: 'hard-bounce' as const, detail: r.diagnosticCode }))
-        : type === 'Complaint' && message.complaint
-          ? message.complaint.complainedRecipients.map((r) => ({ email: r.emailAddress, reason: 'complaint' as const, detail: message.complaint?.complaintFeedbackType }))
-          : [];
-    if (targets.length === 0) ignored++;
-    else countEmails(targets[0].reason === 'complaint' ? EmailMetric.Complained : EmailMetric.Bounced, targets.length);
-    for (const target of targets) {
-      if ((await suppressAddress(services, target)) === 'suppressed') suppressed++;
+export const handler = instrumented(
+  async (event: SNSEvent): Promise<{ suppressed: number; ignored: number }> => {
+    const services = await getServices();
+    let suppressed = 0;
+    let ignored = 0;
+    for (const record of SnsSchema.parse(event).Records) {
+      const message = SesEventMessageSchema.parse(JSON.parse(record.Sns.Message));
+      const type = message.eventType ?? message.notificationType;
+      const targets =
+        type === 'Bounce' && message.bounce?.bounceType === 'Permanent'
+          ? message.bounce.bouncedRecipients.map((r) => ({
+              email: r.emailAddress,
+              reason: 'hard-bounce' as const,
+              detail: r.diagnosticCode,
+            }))
+          : type === 'Complaint' && message.complaint
+            ? message.complaint.complainedRecipients.map((r) => ({
+                email: r.emailAddress,
+                reason: 'complaint' as const,
+                detail: message.complaint?.complaintFeedbackType,
+              }))
+            : [];
+      if (targets.length === 0) ignored++;
+      else
+        countEmails(
+          targets[0].reason === 'complaint' ? EmailMetric.Complained : EmailMetric.Bounced,
+          targets.length,
+        );
+      for (const target of targets) {
+        if ((await suppressAddress(services, target)) === 'suppressed') suppressed++;
+      }
     }
-  }
-  return { suppressed, ignored };
-});
+    return { suppressed, ignored };
+  },
+);

@@ -24,7 +24,8 @@ const catalogForPages = () => topicCatalog.map(({ id, name, description }) => ({
 
 /** HTTP status for an error the core raised on purpose. */
 function statusOf(error: PaperboyError): ContentfulStatusCode {
-  if (error instanceof TokenError) return error.problem === 'token_expired' || error.problem === 'token_revoked' ? 410 : 400;
+  if (error instanceof TokenError)
+    return error.problem === 'token_expired' || error.problem === 'token_revoked' ? 410 : 400;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof RateLimitedError) return 429;
   if (error instanceof ValidationError) return 400;
@@ -40,7 +41,8 @@ const PAGE_ERROR_TITLES: Record<string, string> = {
 };
 
 const PAGE_ERROR_HINTS: Record<string, string> = {
-  token_invalid: 'It may have been cut off or changed. Open the link from your email again, or subscribe again from the home page.',
+  token_invalid:
+    'It may have been cut off or changed. Open the link from your email again, or subscribe again from the home page.',
   token_expired: 'Confirmation links last 48 hours. Subscribe again from the home page to get a fresh one.',
   token_wrong_purpose: 'Use the link from the matching email, or start again from the home page.',
   token_revoked: 'Use the link in your most recent paperboy email.',
@@ -90,7 +92,13 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/preferences', async (c) => {
     const token = c.req.query('token');
     await subscriptions.checkToken(token, 'manage');
-    return c.html(renderPreferencesPage({ token: token as string, topics: catalogForPages(), welcome: c.req.query('welcome') === '1' }));
+    return c.html(
+      renderPreferencesPage({
+        token: token as string,
+        topics: catalogForPages(),
+        welcome: c.req.query('welcome') === '1',
+      }),
+    );
   });
 
   app.get('/unsubscribe', async (c) => {
@@ -105,7 +113,8 @@ export function createApp(deps: AppDeps): Hono {
     return c.html(
       renderMessagePage({
         title: "You're unsubscribed",
-        message: 'You will get no more digests from paperboy. Changed your mind? Subscribe again any time from the home page.',
+        message:
+          'You will get no more digests from paperboy. Changed your mind? Subscribe again any time from the home page.',
       }),
     );
   });
@@ -124,7 +133,11 @@ export function createApp(deps: AppDeps): Hono {
   app.post('/api/confirm', async (c) => {
     const body = await readJson(c);
     const { manageToken } = await subscriptions.confirm(body.token);
-    return c.json({ message: 'Subscription confirmed.', manageToken, manageUrl: `/preferences?token=${encodeURIComponent(manageToken)}` });
+    return c.json({
+      message: 'Subscription confirmed.',
+      manageToken,
+      manageUrl: `/preferences?token=${encodeURIComponent(manageToken)}`,
+    });
   });
 
   app.get('/api/preferences', async (c) => c.json(await subscriptions.getPreferences(c.req.query('token'))));
@@ -151,7 +164,14 @@ export function createApp(deps: AppDeps): Hono {
   app.notFound((c) =>
     c.req.path.startsWith('/api/')
       ? c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404)
-      : c.html(renderMessagePage({ title: 'Page not found', message: 'There is nothing here. Try the home page.', status: 404 }), 404),
+      : c.html(
+          renderMessagePage({
+            title: 'Page not found',
+            message: 'There is nothing here. Try the home page.',
+            status: 404,
+          }),
+          404,
+        ),
   );
 
   app.onError((error, c) => {
@@ -168,9 +188,14 @@ export function createApp(deps: AppDeps): Hono {
       code = 'bad_request';
       message = error.message || 'Bad request';
     } else {
-      deps.logger.error('unhandled error', { path: c.req.path, method: c.req.method, error: error.message, stack: error.stack });
+      deps.logger.error('unhandled error', {
+        path: c.req.path,
+        method: c.req.method,
+        error: error.message,
+        stack: error.stack,
+      });
     }
-    if (isApi || c.req.method !== 'GET' && c.req.header('content-type')?.includes('json')) {
+    if (isApi || (c.req.method !== 'GET' && c.req.header('content-type')?.includes('json'))) {
       return c.json({ error: { code, message } }, status);
     }
     const title = PAGE_ERROR_TITLES[code] ?? (status === 500 ? 'Something went wrong' : 'That did not work');

@@ -6,7 +6,11 @@ import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { parseConfig } from '../../functions/config';
 import { createServices, type Services } from '../../functions/composition';
 import { parseDailyPapers } from '../../functions/adapters/hf-papers/daily-papers-schema';
-import { createPapersSource, createFilePapersSource, isHttpSource } from '../../functions/adapters/hf-papers/papers-source';
+import {
+  createPapersSource,
+  createFilePapersSource,
+  isHttpSource,
+} from '../../functions/adapters/hf-papers/papers-source';
 import { digestStates } from '../../functions/adapters/dynamodb/delivery-repository';
 import { dayInTimeZone, daysBetween, isValidDay, addDays } from '../../functions/core/dates';
 import { createDigestComposer, planDigests } from '../../functions/core/digests/plan-digests';
@@ -16,7 +20,13 @@ import { matchQueries } from '../../functions/core/matching';
 import type { Logger } from '../../functions/core/ports';
 import type { Paper } from '../../functions/core/papers';
 import { normalizeEmail } from '../../functions/core/subscribers/subscriber';
-import { endpointsOf, functionEnvironment, loadOrCreateTokenSecret, parseLocalSettings, TABLE_PREFIX } from './settings';
+import {
+  endpointsOf,
+  functionEnvironment,
+  loadOrCreateTokenSecret,
+  parseLocalSettings,
+  TABLE_PREFIX,
+} from './settings';
 
 /** A bad invocation: printed as one line, exit code 2. */
 class UsageError extends Error {}
@@ -40,7 +50,11 @@ async function connect(papersSource?: string): Promise<Services> {
   const settings = parseLocalSettings();
   const endpoints = endpointsOf(settings);
   const tokenSecret = await loadOrCreateTokenSecret(settings.DATA_DIR);
-  const tables = { papers: `${TABLE_PREFIX}papers`, subscribers: `${TABLE_PREFIX}subscribers`, deliveries: `${TABLE_PREFIX}deliveries` };
+  const tables = {
+    papers: `${TABLE_PREFIX}papers`,
+    subscribers: `${TABLE_PREFIX}subscribers`,
+    deliveries: `${TABLE_PREFIX}deliveries`,
+  };
   const env = functionEnvironment({
     settings: { ...settings, PAPERS_SOURCE: papersSource ?? settings.PAPERS_SOURCE },
     endpoints,
@@ -51,7 +65,9 @@ async function connect(papersSource?: string): Promise<Services> {
   });
   const services = await createServices(parseConfig(env), { logger: quietLogger });
   try {
-    const { QueueUrl } = await services.sqs.send(new GetQueueUrlCommand({ QueueName: `${TABLE_PREFIX}send` }));
+    const { QueueUrl } = await services.sqs.send(
+      new GetQueueUrlCommand({ QueueName: `${TABLE_PREFIX}send` }),
+    );
     return await createServices(parseConfig({ ...env, SEND_QUEUE_URL: QueueUrl }), { logger: quietLogger });
   } catch (error) {
     throw new Error(
@@ -61,7 +77,10 @@ async function connect(papersSource?: string): Promise<Services> {
 }
 
 async function ingest(args: string[]) {
-  const { values } = parseArgs({ args, options: { date: { type: 'string' }, since: { type: 'string' }, from: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: { date: { type: 'string' }, since: { type: 'string' }, from: { type: 'string' } },
+  });
   const date = day(values.date, '--date');
   const since = day(values.since, '--since');
   if (date && since) throw new UsageError('give --date or --since, not both');
@@ -77,34 +96,59 @@ async function ingest(args: string[]) {
   else if (since) days = daysBetween(since, today);
   else if (!isHttpSource(sourceName)) days = await createFilePapersSource(sourceName).availableDays();
   else days = [addDays(today, -1), today];
-  const result = await ingestDays({ source, papers: services.papers, logger: quietLogger }, days, (d, index, total) => {
-    if (total > 1) process.stderr.write(`[${index + 1}/${total}] ${d}\n`);
-  });
-  console.log(`days: ${result.days}  papers: ${result.fetched}  new: ${result.created}  updated: ${result.updated}  unchanged: ${result.unchanged}  rejected: ${result.rejected.length}`);
-  for (const item of result.rejected) console.log(`  rejected ${item.day} ${item.id ?? '(no id)'}: ${item.reason}`);
+  const result = await ingestDays(
+    { source, papers: services.papers, logger: quietLogger },
+    days,
+    (d, index, total) => {
+      if (total > 1) process.stderr.write(`[${index + 1}/${total}] ${d}\n`);
+    },
+  );
+  console.log(
+    `days: ${result.days}  papers: ${result.fetched}  new: ${result.created}  updated: ${result.updated}  unchanged: ${result.unchanged}  rejected: ${result.rejected.length}`,
+  );
+  for (const item of result.rejected)
+    console.log(`  rejected ${item.day} ${item.id ?? '(no id)'}: ${item.reason}`);
   for (const failure of result.failedDays) console.log(`  failed ${failure.day}: ${failure.reason}`);
-  if (days.length > 0 && result.failedDays.length === days.length) throw new Error('no day could be ingested');
+  if (days.length > 0 && result.failedDays.length === days.length)
+    throw new Error('no day could be ingested');
 }
 
 async function digest(args: string[]) {
-  const { values } = parseArgs({ args, options: { date: { type: 'string' }, 'dry-run': { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args,
+    options: { date: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  });
   const services = await connect();
-  const digestDate = day(values.date, '--date') ?? dayInTimeZone(new Date(), services.config.SCHEDULE_TIME_ZONE);
+  const digestDate =
+    day(values.date, '--date') ?? dayInTimeZone(new Date(), services.config.SCHEDULE_TIME_ZONE);
   const dryRun = values['dry-run'] ?? false;
   const plan = await planDigests(services, { digestDate, dryRun });
   if (dryRun) {
-    console.log(`digest ${digestDate} (dry run): subscribers: ${plan.subscribers}  due: ${plan.due}  would send: ${plan.withDigest}  skipped empty: ${plan.skippedEmpty}  distinct digests: ${plan.distinctDigests}`);
+    console.log(
+      `digest ${digestDate} (dry run): subscribers: ${plan.subscribers}  due: ${plan.due}  would send: ${plan.withDigest}  skipped empty: ${plan.skippedEmpty}  distinct digests: ${plan.distinctDigests}`,
+    );
     for (const batch of plan.batches) {
-      console.log(`  ${batch.subscriberIds.length} subscriber(s), ${batch.cadence}: ${batch.papers.map((p) => p.paperId).join(', ')}`);
+      console.log(
+        `  ${batch.subscriberIds.length} subscriber(s), ${batch.cadence}: ${batch.papers.map((p) => p.paperId).join(', ')}`,
+      );
     }
     return;
   }
-  process.stderr.write(`enqueued ${plan.messages} message(s) for ${plan.withDigest} subscriber(s); waiting for the send queue to drain...\n`);
+  process.stderr.write(
+    `enqueued ${plan.messages} message(s) for ${plan.withDigest} subscriber(s); waiting for the send queue to drain...\n`,
+  );
   await waitForDrain(services, 180_000);
-  const states = await digestStates(services.db, services.config.DELIVERIES_TABLE_NAME, plan.plannedSubscriberIds, digestDate);
+  const states = await digestStates(
+    services.db,
+    services.config.DELIVERIES_TABLE_NAME,
+    plan.plannedSubscriberIds,
+    digestDate,
+  );
   const sent = plan.plannedSubscriberIds.filter((id) => states.get(id) === 'sent').length;
   const failed = plan.plannedSubscriberIds.length - sent;
-  console.log(`digest ${digestDate}: subscribers: ${plan.subscribers}  emails sent: ${sent}  skipped empty: ${plan.skippedEmpty}  failed: ${failed}`);
+  console.log(
+    `digest ${digestDate}: subscribers: ${plan.subscribers}  emails sent: ${sent}  skipped empty: ${plan.skippedEmpty}  failed: ${failed}`,
+  );
   if (failed > 0) process.exitCode = 1;
 }
 
@@ -119,23 +163,30 @@ async function waitForDrain(services: Services, timeoutMs: number) {
         AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
       }),
     );
-    const waiting = Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+    const waiting =
+      Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
     if (waiting === 0) {
       // Deleting the message is the consumer's last step, so an empty queue means sends are recorded.
       quietSince ||= Date.now();
       if (Date.now() - quietSince > 300) return;
     } else quietSince = 0;
-    if (Date.now() > deadline) throw new Error(`the send queue still holds ${waiting} message(s); is \`npm start\` running?`);
+    if (Date.now() > deadline)
+      throw new Error(`the send queue still holds ${waiting} message(s); is \`npm start\` running?`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
 async function preview(args: string[]) {
-  const { values } = parseArgs({ args, options: { email: { type: 'string' }, date: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: { email: { type: 'string' }, date: { type: 'string' }, out: { type: 'string' } },
+  });
   if (!values.email) throw new UsageError('preview needs --email ADDR');
   const email = normalizeEmailOrUsage(values.email);
   const services = await connect();
-  const digestDate = day(values.date, '--date') ?? dayInTimeZone(new Date(), services.config.SCHEDULE_TIME_ZONE);
+  const digestDate =
+    day(values.date, '--date') ?? dayInTimeZone(new Date(), services.config.SCHEDULE_TIME_ZONE);
   const subscriber = await services.subscribers.findByEmail(email);
   if (!subscriber) throw new UsageError(`no subscriber with address ${email}`);
   const composer = await createDigestComposer(services, digestDate);
@@ -144,16 +195,22 @@ async function preview(args: string[]) {
     console.log(`nothing to send to ${email} for ${digestDate}: no new paper matches their topics`);
     return;
   }
-  const papers = new Map((await services.papers.getMany(planned.map((p) => p.paperId))).map((p) => [p.id, p]));
+  const papers = new Map(
+    (await services.papers.getMany(planned.map((p) => p.paperId))).map((p) => [p.id, p]),
+  );
   const rendered = await services.renderer.renderDigest({
     date: digestDate,
     cadence: subscriber.preferences.cadence,
-    papers: planned.flatMap((p) => (papers.has(p.paperId) ? [toPaperView(papers.get(p.paperId) as Paper, p.why)] : [])),
+    papers: planned.flatMap((p) =>
+      papers.has(p.paperId) ? [toPaperView(papers.get(p.paperId) as Paper, p.why)] : [],
+    ),
   });
   const email_ = services.renderer.personalize(rendered, services.subscriptions.linksFor(subscriber));
   if (values.out) {
     await writeFile(values.out, email_.html);
-    console.log(`${email_.subject}\nwrote ${values.out} (${Math.round(email_.html.length / 1024)} KB, ${planned.length} papers)`);
+    console.log(
+      `${email_.subject}\nwrote ${values.out} (${Math.round(email_.html.length / 1024)} KB, ${planned.length} papers)`,
+    );
   } else {
     console.log(`Subject: ${email_.subject}\n\n${email_.text}`);
   }
@@ -171,7 +228,10 @@ async function loadPapers(location: string): Promise<Paper[]> {
   const info = await stat(location).catch(() => undefined);
   if (!info) throw new UsageError(`--papers ${location}: no such file or folder`);
   const files = info.isDirectory()
-    ? (await readdir(location)).filter((name) => name.endsWith('.json')).sort().map((name) => path.join(location, name))
+    ? (await readdir(location))
+        .filter((name) => name.endsWith('.json'))
+        .sort()
+        .map((name) => path.join(location, name))
     : [location];
   const papers = new Map<string, Paper>();
   for (const file of files) {
@@ -183,7 +243,8 @@ async function loadPapers(location: string): Promise<Paper[]> {
     }
     const listedOn = /(\d{4}-\d{2}-\d{2})\.json$/.exec(file)?.[1];
     const parsed = parseDailyPapers(raw, listedOn);
-    if (parsed.papers.length === 0 && parsed.rejected.length > 0) throw new UsageError(`${file}: ${parsed.rejected[0].reason}`);
+    if (parsed.papers.length === 0 && parsed.rejected.length > 0)
+      throw new UsageError(`${file}: ${parsed.rejected[0].reason}`);
     for (const paper of parsed.papers) if (!papers.has(paper.id)) papers.set(paper.id, paper);
   }
   return [...papers.values()];
@@ -192,7 +253,11 @@ async function loadPapers(location: string): Promise<Paper[]> {
 async function match(args: string[]) {
   const { values } = parseArgs({
     args,
-    options: { papers: { type: 'string' }, query: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+    options: {
+      papers: { type: 'string' },
+      query: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+    },
   });
   if (!values.papers) throw new UsageError('match needs --papers FILE|DIR');
   const queries = (values.query ?? []).map((query) => query.trim()).filter(Boolean);
@@ -220,7 +285,8 @@ async function main(argv: string[]) {
 main(process.argv.slice(2))
   .then(() => process.exit(process.exitCode ?? 0))
   .catch((error: Error) => {
-    const isUsage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const isUsage =
+      error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     console.error(`error: ${error.message.split('\n')[0]}`);
     if (isUsage && error.message.includes('\n')) console.error(error.message.split('\n').slice(1).join('\n'));
     process.exit(isUsage ? 2 : 1);

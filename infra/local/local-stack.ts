@@ -13,7 +13,13 @@ import { localLambdaContext } from './lambda-context';
 import { startQueuePoller } from './queue-poller';
 import { loadSampleIfEmpty } from './sample-data';
 import { startScheduler } from './scheduler';
-import { functionEnvironment, HOST, loadOrCreateTokenSecret, TABLE_PREFIX, type LocalSettings } from './settings';
+import {
+  functionEnvironment,
+  HOST,
+  loadOrCreateTokenSecret,
+  TABLE_PREFIX,
+  type LocalSettings,
+} from './settings';
 import { startStandIns } from './stand-ins';
 
 export interface LocalStack {
@@ -33,7 +39,12 @@ export interface LocalStack {
  */
 export async function startLocalStack(
   settings: LocalSettings,
-  options: { overrides?: Overrides; schedules?: boolean; log?: (line: string) => void; persist?: boolean } = {},
+  options: {
+    overrides?: Overrides;
+    schedules?: boolean;
+    log?: (line: string) => void;
+    persist?: boolean;
+  } = {},
 ): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
   const standIns = await startStandIns({
@@ -51,7 +62,8 @@ export async function startLocalStack(
   try {
     const tokenSecret = await loadOrCreateTokenSecret(settings.DATA_DIR);
     // The app's own URL (PUBLIC_URL) is known only once the server listens (port 0 in tests).
-    let fetchApp: (request: Request) => Response | Promise<Response> = () => new Response('starting', { status: 503 });
+    let fetchApp: (request: Request) => Response | Promise<Response> = () =>
+      new Response('starting', { status: 503 });
     const app = serve({ fetch: (request) => fetchApp(request), port: settings.PORT, hostname: HOST });
     await new Promise<void>((resolve, reject) => {
       app.once('listening', () => resolve());
@@ -71,7 +83,11 @@ export async function startLocalStack(
       }),
     );
     const services = await createServices(parseConfig(), options.overrides);
-    const honoApp = createApp({ subscriptions: services.subscriptions, preview: createTopicPreview(services), logger: services.logger });
+    const honoApp = createApp({
+      subscriptions: services.subscriptions,
+      preview: createTopicPreview(services),
+      logger: services.logger,
+    });
     fetchApp = honoApp.fetch;
     stopping.push(
       () =>
@@ -101,11 +117,31 @@ export async function startLocalStack(
       const scheduler = startScheduler({
         timeZone: settings.SCHEDULE_TIME_ZONE,
         jobs: [
-          { name: 'ingest', hours: settings.INGEST_HOURS, run: () => ingestHandler({ scheduledTime: new Date().toISOString() }, localLambdaContext('paperboy-ingest')) },
-          { name: 'plan-digests', hours: [settings.DIGEST_HOUR], run: () => planHandler({ scheduledTime: new Date().toISOString() }, localLambdaContext('paperboy-plan-digests')) },
+          {
+            name: 'ingest',
+            hours: settings.INGEST_HOURS,
+            run: () =>
+              ingestHandler(
+                { scheduledTime: new Date().toISOString() },
+                localLambdaContext('paperboy-ingest'),
+              ),
+          },
+          {
+            name: 'plan-digests',
+            hours: [settings.DIGEST_HOUR],
+            run: () =>
+              planHandler(
+                { scheduledTime: new Date().toISOString() },
+                localLambdaContext('paperboy-plan-digests'),
+              ),
+          },
         ],
         onRun: (name, outcome) =>
-          log(outcome.ok ? `${name}: ${JSON.stringify(outcome.result)}` : `${name} failed: ${outcome.error?.message}`),
+          log(
+            outcome.ok
+              ? `${name}: ${JSON.stringify(outcome.result)}`
+              : `${name} failed: ${outcome.error?.message}`,
+          ),
       });
       stopping.push(() => scheduler.stop());
     }
@@ -119,15 +155,23 @@ export async function startLocalStack(
             AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
           }),
         );
-        const waiting = Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+        const waiting =
+          Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+          Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
         if (waiting === 0 && !poller.busy) return;
-        if (Date.now() > deadline) throw new Error(`send queue not drained after ${timeoutMs} ms (${waiting} messages left)`);
+        if (Date.now() > deadline)
+          throw new Error(`send queue not drained after ${timeoutMs} ms (${waiting} messages left)`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     };
 
     return {
-      urls: { app: publicUrl, inbox: standIns.endpoints.ses, dynamodb: standIns.endpoints.dynamodb, sqs: standIns.endpoints.sqs },
+      urls: {
+        app: publicUrl,
+        inbox: standIns.endpoints.ses,
+        dynamodb: standIns.endpoints.dynamodb,
+        sqs: standIns.endpoints.sqs,
+      },
       services,
       sendQueueUrl: standIns.queues.sendQueueUrl,
       deadLetterQueueUrl: standIns.queues.deadLetterQueueUrl,

@@ -48,7 +48,8 @@ export function startQueuePoller(options: {
             ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
             SentTimestamp: message.Attributes?.SentTimestamp ?? String(Date.now()),
             SenderId: message.Attributes?.SenderId ?? 'local',
-            ApproximateFirstReceiveTimestamp: message.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+            ApproximateFirstReceiveTimestamp:
+              message.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
           },
           messageAttributes: {},
           md5OfBody: message.MD5OfBody ?? '',
@@ -68,7 +69,10 @@ export function startQueuePoller(options: {
           await options.sqs.send(
             new DeleteMessageBatchCommand({
               QueueUrl: options.queueUrl,
-              Entries: succeeded.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+              Entries: succeeded.map((message, index) => ({
+                Id: String(index),
+                ReceiptHandle: message.ReceiptHandle,
+              })),
             }),
           );
         }

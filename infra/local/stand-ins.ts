@@ -1,19 +1,37 @@
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { tableDefinitions } from '../../functions/adapters/dynamodb/keys';
 
 // CommonJS packages without types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require('dynalite') as (options: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
+const dynalite = require('dynalite') as (options: {
+  path?: string;
+  createTableMs?: number;
+  deleteTableMs?: number;
+  updateTableMs?: number;
+}) => Server;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createSqsServer } = require('local-aws-sqs') as {
-  createSqsServer: (options: { port: number; hostname?: string; validateDlqDestination?: boolean; emulateQueueCreationLifecycle?: boolean }) => Promise<Server>;
+  createSqsServer: (options: {
+    port: number;
+    hostname?: string;
+    validateDlqDestination?: boolean;
+    emulateQueueCreationLifecycle?: boolean;
+  }) => Promise<Server>;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const startSesServer = (require('aws-ses-v2-local').default) as (config: { host?: string; port: number }) => Promise<Server>;
+const startSesServer = require('aws-ses-v2-local').default as (config: {
+  host?: string;
+  port: number;
+}) => Promise<Server>;
 
 export interface StandInOptions {
   /** Where dynalite keeps its data; omit for in-memory (tests). */
@@ -78,13 +96,20 @@ export async function createTables(endpoint: string, tables: StandIns['tables'])
       await client.send(new DescribeTableCommand({ TableName: name }));
       continue;
     } catch (error) {
-      if (!(error instanceof ResourceNotFoundException) && (error as Error).name !== 'ResourceNotFoundException') throw error;
+      if (
+        !(error instanceof ResourceNotFoundException) &&
+        (error as Error).name !== 'ResourceNotFoundException'
+      )
+        throw error;
     }
     await client.send(
       new CreateTableCommand({
         TableName: name,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: definition.attributes.map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+        AttributeDefinitions: definition.attributes.map((AttributeName) => ({
+          AttributeName,
+          AttributeType: 'S',
+        })),
         KeySchema: [
           { AttributeName: 'pk', KeyType: 'HASH' },
           { AttributeName: 'sk', KeyType: 'RANGE' },
@@ -107,7 +132,9 @@ export async function createTables(endpoint: string, tables: StandIns['tables'])
 
 async function createQueues(endpoint: string, options: StandInOptions, prefix: string) {
   const client = new SQSClient({ endpoint, region: 'us-east-1', credentials: localCredentials });
-  const { QueueUrl: deadLetterQueueUrl } = await client.send(new CreateQueueCommand({ QueueName: `${prefix}send-dlq` }));
+  const { QueueUrl: deadLetterQueueUrl } = await client.send(
+    new CreateQueueCommand({ QueueName: `${prefix}send-dlq` }),
+  );
   const { Attributes } = await client.send(
     new GetQueueAttributesCommand({ QueueUrl: deadLetterQueueUrl, AttributeNames: ['QueueArn'] }),
   );
@@ -152,7 +179,11 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
       ses: `http://${HOST}:${portOf(ses)}`,
       sqs: `http://${HOST}:${portOf(sqs)}`,
     };
-    const tables = { papers: `${prefix}papers`, subscribers: `${prefix}subscribers`, deliveries: `${prefix}deliveries` };
+    const tables = {
+      papers: `${prefix}papers`,
+      subscribers: `${prefix}subscribers`,
+      deliveries: `${prefix}deliveries`,
+    };
     await createTables(endpoints.dynamodb, tables);
     const queues = await createQueues(endpoints.sqs, options, prefix);
     return {

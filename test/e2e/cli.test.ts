@@ -11,11 +11,15 @@ const run = promisify(execFile);
 /** `npm run cli -- ...` without a running stack (commands that need none, and bad input). */
 async function cli(args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'infra/local/cli.ts', ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...env },
-      timeout: 60_000,
-    });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'infra/local/cli.ts', ...args],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, ...env },
+        timeout: 60_000,
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failure = error as { code?: number; stdout?: string; stderr?: string };
@@ -28,7 +32,13 @@ describe('match command', () => {
     const file = path.join(HF_DAYS_DIR, '2025-11-11.json');
     const queries = ['video generation', 'speculative decoding', 'GUI agents'];
 
-    const result = await cli(['match', '--papers', file, ...queries.flatMap((q) => ['--query', q]), '--json']);
+    const result = await cli([
+      'match',
+      '--papers',
+      file,
+      ...queries.flatMap((q) => ['--query', q]),
+      '--json',
+    ]);
     const printed = JSON.parse(result.stdout);
     const papers = parseDailyPapers(JSON.parse(readFileSync(file, 'utf8')), '2025-11-11').papers;
 
@@ -60,12 +70,16 @@ describe('bad input', () => {
     [['preview'], /needs --email/],
     [['frobnicate'], /unknown command "frobnicate"/],
     [['digest', '--bogus'], /Unknown option/],
-  ])('%j exits 2 with a one-line reason', async (args, reason) => {
-    const result = await cli(args as string[]);
-    expect(result.code).toBe(2);
-    expect(result.stderr.split('\n')[0]).toMatch(/^error: /);
-    expect(result.stderr).toMatch(reason as RegExp);
-  }, 60_000);
+  ])(
+    '%j exits 2 with a one-line reason',
+    async (args, reason) => {
+      const result = await cli(args as string[]);
+      expect(result.code).toBe(2);
+      expect(result.stderr.split('\n')[0]).toMatch(/^error: /);
+      expect(result.stderr).toMatch(reason as RegExp);
+    },
+    60_000,
+  );
 
   it('says how to start the stack when it is not running', async () => {
     const result = await cli(['digest'], { SQS_PORT: '1', DYNAMODB_PORT: '2' });

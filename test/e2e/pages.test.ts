@@ -114,7 +114,10 @@ describe('pages in a real browser', () => {
     await page.locator('#preferences-form').waitFor({ state: 'visible' });
     await page.fill('input[name=papersPerEmail]', '500');
     await page.click('#save-button');
-    await page.locator('#status').filter({ hasText: /papersPerEmail|50/i }).waitFor();
+    await page
+      .locator('#status')
+      .filter({ hasText: /papersPerEmail|50/i })
+      .waitFor();
 
     expect((await stored())?.preferences.papersPerEmail).toBe(7);
   });

@@ -17,11 +17,16 @@ beforeAll(async () => {
 afterAll(async () => stack?.stop());
 
 const api = (path: string, init: RequestInit = {}) =>
-  fetch(`${stack.urls.app}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) }, redirect: 'manual' });
+  fetch(`${stack.urls.app}${path}`, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...(init.headers ?? {}) },
+    redirect: 'manual',
+  });
 const digestsFor = async (to: string): Promise<StoredEmail[]> =>
   (await readInbox(stack.urls.inbox, to)).filter((email) => !/confirm/i.test(email.subject));
-const paperIdsIn = (email: StoredEmail) =>
-  [...new Set([...(email.body.html ?? '').matchAll(/huggingface\.co\/papers\/([\w.]+)/g)].map((m) => m[1]))];
+const paperIdsIn = (email: StoredEmail) => [
+  ...new Set([...(email.body.html ?? '').matchAll(/huggingface\.co\/papers\/([\w.]+)/g)].map((m) => m[1])),
+];
 
 describe('the whole service on one machine', () => {
   let manageToken = '';
@@ -30,7 +35,9 @@ describe('the whole service on one machine', () => {
   it('shows the landing page with the topic catalog', async () => {
     const page = await fetch(stack.urls.app);
     const html = await page.text();
-    const { topics } = (await (await api('/api/topics')).json()) as { topics: { id: string; name: string; description: string }[] };
+    const { topics } = (await (await api('/api/topics')).json()) as {
+      topics: { id: string; name: string; description: string }[];
+    };
 
     expect(page.status).toBe(200);
     expect(topics.length).toBeGreaterThanOrEqual(20);
@@ -81,15 +88,29 @@ describe('the whole service on one machine', () => {
   it('saves preferences through the API and rejects bad ones without losing what is stored', async () => {
     const saved = await api('/api/preferences', {
       method: 'PUT',
-      body: JSON.stringify({ token: manageToken, topics: ['ai-agents'], keywords: ['video generation'], papersPerEmail: 5 }),
+      body: JSON.stringify({
+        token: manageToken,
+        topics: ['ai-agents'],
+        keywords: ['video generation'],
+        papersPerEmail: 5,
+      }),
     });
-    const rejected = await api('/api/preferences', { method: 'PUT', body: JSON.stringify({ token: manageToken, papersPerEmail: 500 }) });
+    const rejected = await api('/api/preferences', {
+      method: 'PUT',
+      body: JSON.stringify({ token: manageToken, papersPerEmail: 500 }),
+    });
     const current = await (await api(`/api/preferences?token=${encodeURIComponent(manageToken)}`)).json();
 
     expect(saved.status).toBe(200);
     expect(rejected.status).toBe(400);
     expect((await rejected.json()).error.message).toMatch(/papersPerEmail/);
-    expect(current).toMatchObject({ email: READER, subscribed: true, topics: ['ai-agents'], keywords: ['video generation'], papersPerEmail: 5 });
+    expect(current).toMatchObject({
+      email: READER,
+      subscribed: true,
+      topics: ['ai-agents'],
+      keywords: ['video generation'],
+      papersPerEmail: 5,
+    });
   });
 
   it('ingests a real day with the CLI and reports the counts', async () => {
@@ -122,7 +143,9 @@ describe('the whole service on one machine', () => {
     expect(digests).toHaveLength(1);
     expect(ids.length).toBeGreaterThan(0);
     expect(ids.length).toBeLessThanOrEqual(5);
-    expect(ids).toEqual([...new Set([...previewHtml.matchAll(/huggingface\.co\/papers\/([\w.]+)/g)].map((m) => m[1]))]);
+    expect(ids).toEqual([
+      ...new Set([...previewHtml.matchAll(/huggingface\.co\/papers\/([\w.]+)/g)].map((m) => m[1])),
+    ]);
     expect(html).toContain(`https://arxiv.org/abs/${ids[0]}`);
     expect(linksTo(html, '/preferences')).not.toHaveLength(0);
     expect(linksTo(html, '/unsubscribe')).not.toHaveLength(0);

@@ -42,7 +42,9 @@ describe('paper repository on dynalite', () => {
 
     const first = await papers.upsert(day);
     const again = await papers.upsert(day);
-    const bumped = day.map((paper, index) => (index === 0 ? { ...paper, upvotes: (paper.upvotes ?? 0) + 5, dailyDate: '2025-11-14' } : paper));
+    const bumped = day.map((paper, index) =>
+      index === 0 ? { ...paper, upvotes: (paper.upvotes ?? 0) + 5, dailyDate: '2025-11-14' } : paper,
+    );
     const third = await papers.upsert(bumped);
 
     expect(first).toEqual({ created: day.length, updated: 0, unchanged: 0 });
@@ -82,7 +84,9 @@ describe('subscriber repository on dynalite', () => {
 
     await subscribers.create(subscriber);
 
-    await expect(subscribers.create(aSubscriber({ email: subscriber.email }))).rejects.toBeInstanceOf(EmailTakenError);
+    await expect(subscribers.create(aSubscriber({ email: subscriber.email }))).rejects.toBeInstanceOf(
+      EmailTakenError,
+    );
     expect((await subscribers.findByEmail(subscriber.email))?.id).toBe(subscriber.id);
   });
 
@@ -94,7 +98,10 @@ describe('subscriber repository on dynalite', () => {
     await subscribers.save(later, subscriber.updatedAt);
 
     await expect(
-      subscribers.save({ ...subscriber, status: 'unsubscribed', updatedAt: '2025-11-13T09:01:00.000Z' }, subscriber.updatedAt),
+      subscribers.save(
+        { ...subscriber, status: 'unsubscribed', updatedAt: '2025-11-13T09:01:00.000Z' },
+        subscriber.updatedAt,
+      ),
     ).rejects.toBeInstanceOf(ConcurrentUpdateError);
     expect((await subscribers.get(subscriber.id))?.status).toBe('confirmed');
   });
@@ -132,7 +139,10 @@ describe('delivery repository on dynalite', () => {
 
     expect([firstClaim, secondClaim, afterRelease, afterSent]).toEqual([true, false, true, false]);
     expect(await deliveries.sentPaperIds('s1', ['p1', 'p3', 'p2'])).toEqual(new Set(['p1', 'p2']));
-    expect((await deliveries.listForSubscriber('s1')).map((record) => record.paperId).sort()).toEqual(['p1', 'p2']);
+    expect((await deliveries.listForSubscriber('s1')).map((record) => record.paperId).sort()).toEqual([
+      'p1',
+      'p2',
+    ]);
   });
 
   it('treats records past their TTL as gone even before DynamoDB deletes them', async () => {

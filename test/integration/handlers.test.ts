@@ -48,11 +48,21 @@ const callApi = async (input: Parameters<typeof httpEvent>[0]) =>
   (await apiHandler(httpEvent(input) as never, lambdaContext)) as HttpResult;
 
 async function receiveAll(): Promise<SQSEvent> {
-  const sqs = new SQSClient({ endpoint: standIns.endpoints.sqs, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+  const sqs = new SQSClient({
+    endpoint: standIns.endpoints.sqs,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+  });
   const { Messages = [] } = await sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: standIns.queues.sendQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    new ReceiveMessageCommand({
+      QueueUrl: standIns.queues.sendQueueUrl,
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: 1,
+    }),
   );
-  return { Records: Messages.map((message) => sqsRecord(message.Body ?? '', { messageId: message.MessageId })) };
+  return {
+    Records: Messages.map((message) => sqsRecord(message.Body ?? '', { messageId: message.MessageId })),
+  };
 }
 
 describe('ingest handler (EventBridge Scheduler event)', () => {
@@ -81,7 +91,11 @@ describe('api handler (API Gateway HTTP API v2 events)', () => {
     const [confirmation] = await readInbox(standIns.endpoints.ses, READER);
     const [confirmLink] = linksTo(confirmation.body.html ?? '', '/confirm');
     const token = confirmLink.searchParams.get('token') as string;
-    const page = await callApi({ method: 'GET', path: '/confirm', query: `token=${encodeURIComponent(token)}` });
+    const page = await callApi({
+      method: 'GET',
+      path: '/confirm',
+      query: `token=${encodeURIComponent(token)}`,
+    });
     const stillPending = (await (await getServices()).subscribers.findByEmail(READER))?.status;
     const confirmed = await callApi({
       method: 'POST',
@@ -100,12 +114,18 @@ describe('api handler (API Gateway HTTP API v2 events)', () => {
   });
 
   it('answers bad input with a 4xx JSON error and a tampered link with an error page', async () => {
-    const badEmail = await callApi({ method: 'POST', path: '/api/subscribe', body: { email: 'not-an-address' } });
+    const badEmail = await callApi({
+      method: 'POST',
+      path: '/api/subscribe',
+      body: { email: 'not-an-address' },
+    });
     const notJson = await callApi({ method: 'POST', path: '/api/subscribe', body: '{oops' });
     const tampered = await callApi({ method: 'GET', path: '/preferences', query: 'token=abc.def' });
 
     expect(badEmail.statusCode).toBe(400);
-    expect(JSON.parse(badEmail.body as string)).toEqual({ error: { code: 'invalid_request', message: expect.stringMatching(/email/) } });
+    expect(JSON.parse(badEmail.body as string)).toEqual({
+      error: { code: 'invalid_request', message: expect.stringMatching(/email/) },
+    });
     expect(notJson.statusCode).toBe(400);
     expect(tampered.statusCode).toBe(400);
     expect(tampered.body).toContain('This link does not work');
@@ -118,38 +138,61 @@ describe('plan-digests and send-digests handlers (Scheduler and SQS events)', ()
     const event = await receiveAll();
     const firstSend = await sendHandler(event, lambdaContext);
     const secondSend = await sendHandler(event, lambdaContext);
-    const digests = (await readInbox(standIns.endpoints.ses, READER)).filter((email) => !/confirm/i.test(email.subject));
+    const digests = (await readInbox(standIns.endpoints.ses, READER)).filter(
+      (email) => !/confirm/i.test(email.subject),
+    );
 
     expect(plan).toMatchObject({ digestDate: '2025-11-13', withDigest: 1, messages: 1 });
     expect(event.Records).toHaveLength(1);
     expect(firstSend.batchItemFailures).toEqual([]);
     expect(secondSend.batchItemFailures).toEqual([]);
     expect(digests).toHaveLength(1);
-    expect(header(digests[0], 'List-Unsubscribe')).toMatch(/^<https:\/\/paperboy\.example\/unsubscribe\?token=.+>$/);
+    expect(header(digests[0], 'List-Unsubscribe')).toMatch(
+      /^<https:\/\/paperboy\.example\/unsubscribe\?token=.+>$/,
+    );
     expect(header(digests[0], 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
     expect(linksTo(digests[0].body.html ?? '', '/preferences').length).toBeGreaterThan(0);
   });
 
   it('reports a poison message as a batch item failure without failing the others', async () => {
-    const response = await sendHandler({
-      Records: [sqsRecord('{not json', { messageId: 'poison-1' }), sqsRecord(JSON.stringify({ digestDate: 'x' }), { messageId: 'poison-2' })],
-    }, lambdaContext);
-    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(['poison-1', 'poison-2']);
+    const response = await sendHandler(
+      {
+        Records: [
+          sqsRecord('{not json', { messageId: 'poison-1' }),
+          sqsRecord(JSON.stringify({ digestDate: 'x' }), { messageId: 'poison-2' }),
+        ],
+      },
+      lambdaContext,
+    );
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual([
+      'poison-1',
+      'poison-2',
+    ]);
   });
 });
 
 describe('event envelopes (Powertools parser schemas)', () => {
   it('rejects an event that is not the shape Lambda delivers, before touching anything', async () => {
     await expect(sendHandler({ Records: [{ body: '{}' }] } as never, lambdaContext)).rejects.toThrow();
-    await expect(sesEventsHandler({ Records: [{ Sns: { Message: '{}' } }] } as never, lambdaContext)).rejects.toThrow();
+    await expect(
+      sesEventsHandler({ Records: [{ Sns: { Message: '{}' } }] } as never, lambdaContext),
+    ).rejects.toThrow();
   });
 });
 
 describe('ses-events handler (SNS notifications of SES events)', () => {
   it('suppresses on a hard bounce or complaint and ignores deliveries and soft bounces', async () => {
     const services = await getServices();
-    await callApi({ method: 'POST', path: '/api/subscribe', body: { email: 'bouncy@example.com', topics: ['ai-agents'] } });
-    await callApi({ method: 'POST', path: '/api/subscribe', body: { email: 'angry@example.com', topics: ['ai-agents'] } });
+    await callApi({
+      method: 'POST',
+      path: '/api/subscribe',
+      body: { email: 'bouncy@example.com', topics: ['ai-agents'] },
+    });
+    await callApi({
+      method: 'POST',
+      path: '/api/subscribe',
+      body: { email: 'angry@example.com', topics: ['ai-agents'] },
+    });
 
     const soft = await sesEventsHandler(sesBounceEvent('bouncy@example.com', 'Transient'), lambdaContext);
     const delivered = await sesEventsHandler(sesDeliveryEvent('bouncy@example.com'), lambdaContext);
@@ -162,7 +205,11 @@ describe('ses-events handler (SNS notifications of SES events)', () => {
     expect(hard).toEqual({ suppressed: 1, ignored: 0 });
     expect(complaint).toEqual({ suppressed: 1, ignored: 0 });
     expect(unknown).toEqual({ suppressed: 0, ignored: 0 });
-    expect((await services.subscribers.findByEmail('bouncy@example.com'))?.suppressed?.reason).toBe('hard-bounce');
-    expect((await services.subscribers.findByEmail('angry@example.com'))?.suppressed?.reason).toBe('complaint');
+    expect((await services.subscribers.findByEmail('bouncy@example.com'))?.suppressed?.reason).toBe(
+      'hard-bounce',
+    );
+    expect((await services.subscribers.findByEmail('angry@example.com'))?.suppressed?.reason).toBe(
+      'complaint',
+    );
   });
 });

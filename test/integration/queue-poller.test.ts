@@ -7,8 +7,19 @@ let standIns: StandIns;
 let sqs: SQSClient;
 
 beforeAll(async () => {
-  standIns = await startStandIns({ dynamodbPort: 0, sesPort: 0, sqsPort: 0, tablePrefix: 'poller-', maxReceiveCount: 2, visibilityTimeoutSeconds: 1 });
-  sqs = new SQSClient({ endpoint: standIns.endpoints.sqs, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+  standIns = await startStandIns({
+    dynamodbPort: 0,
+    sesPort: 0,
+    sqsPort: 0,
+    tablePrefix: 'poller-',
+    maxReceiveCount: 2,
+    visibilityTimeoutSeconds: 1,
+  });
+  sqs = new SQSClient({
+    endpoint: standIns.endpoints.sqs,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+  });
 });
 afterAll(async () => {
   sqs.destroy();
@@ -17,9 +28,14 @@ afterAll(async () => {
 
 const depth = async (queueUrl: string) => {
   const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
   );
-  return Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
+  return (
+    Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible)
+  );
 };
 
 async function until(condition: () => Promise<boolean>, timeoutMs = 20_000) {
@@ -40,7 +56,9 @@ describe('local event source mapping over local-aws-sqs', () => {
       handler: async (event: SQSEvent) => {
         for (const record of event.Records) seen[record.body] = (seen[record.body] ?? 0) + 1;
         return {
-          batchItemFailures: event.Records.filter((record) => record.body === 'poison').map((record) => ({ itemIdentifier: record.messageId })),
+          batchItemFailures: event.Records.filter((record) => record.body === 'poison').map((record) => ({
+            itemIdentifier: record.messageId,
+          })),
         };
       },
     });

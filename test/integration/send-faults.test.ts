@@ -16,7 +16,9 @@ function throttleFor(addresses: Set<string>) {
   return (real: Mailer): Mailer => ({
     async send(email) {
       if (addresses.has(email.to)) {
-        throw Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' });
+        throw Object.assign(new Error('Maximum sending rate exceeded.'), {
+          name: 'TooManyRequestsException',
+        });
       }
       return real.send(email);
     },
@@ -38,8 +40,14 @@ beforeAll(async () => {
     tokenSecret: 'faults-test-secret-0123456789-abcdefghijklmnop',
     publicUrl: 'https://paperboy.example',
   });
-  services = await createServices(parseConfig({ ...env, MAX_SEND_RATE: '1000' }), { mailer: throttleFor(throttled), logger: silent });
-  const papers = parseDailyPapers(JSON.parse(readFileSync(path.join(HF_DAYS_DIR, '2025-11-13.json'), 'utf8')), '2025-11-13').papers;
+  services = await createServices(parseConfig({ ...env, MAX_SEND_RATE: '1000' }), {
+    mailer: throttleFor(throttled),
+    logger: silent,
+  });
+  const papers = parseDailyPapers(
+    JSON.parse(readFileSync(path.join(HF_DAYS_DIR, '2025-11-13.json'), 'utf8')),
+    '2025-11-13',
+  ).papers;
   await services.papers.upsert(papers);
 });
 afterAll(async () => standIns.stop());
@@ -90,12 +98,20 @@ describe('send-digests under SES throttling (fault injected around the real SES 
 
   it('skips a subscriber who unsubscribed between planning and sending', async () => {
     const [reader] = await confirmedReaders(1);
-    await services.subscribers.save({ ...reader, status: 'unsubscribed', updatedAt: new Date(Date.now() + 1000).toISOString() }, reader.updatedAt);
+    await services.subscribers.save(
+      { ...reader, status: 'unsubscribed', updatedAt: new Date(Date.now() + 1000).toISOString() },
+      reader.updatedAt,
+    );
     const [paper] = await services.papers.listByDays(['2025-11-13']);
 
     const result = await sendDigestBatch(
       { ...services, linksFor: services.subscriptions.linksFor },
-      { digestDate: '2025-11-13', cadence: 'daily', papers: [{ paperId: paper.id, score: 1, why: [] }], subscriberIds: [reader.id] },
+      {
+        digestDate: '2025-11-13',
+        cadence: 'daily',
+        papers: [{ paperId: paper.id, score: 1, why: [] }],
+        subscriberIds: [reader.id],
+      },
     );
 
     expect(result).toEqual({ sent: 0, skipped: 1, failedSubscriberIds: [] });

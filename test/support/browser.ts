@@ -16,7 +16,12 @@ export async function launchBrowser(): Promise<{ browser: Browser; context: Brow
   const chromium = await sparticuzChromium();
   const browser = await playwright.launch({
     executablePath: chromium.executablePath,
-    args: [...chromium.args, '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      ...chromium.args,
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     headless: true,
   });
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });

@@ -1,7 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-export function createDocumentClient(options: { endpoint?: string; region?: string } = {}): DynamoDBDocumentClient {
+export function createDocumentClient(
+  options: { endpoint?: string; region?: string } = {},
+): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     endpoint: options.endpoint,
     region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
@@ -42,7 +44,9 @@ export async function batchGetAll(
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 8) throw new Error(`BatchGet on ${tableName} left ${pending.length} keys unprocessed`);
       if (attempt > 0) await pause(50 * 2 ** attempt);
-      const response = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }));
+      const response = await db.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }),
+      );
       items.push(...((response.Responses?.[tableName] ?? []) as Record<string, unknown>[]));
       pending = (response.UnprocessedKeys?.[tableName]?.Keys ?? []) as Key[];
     }
@@ -55,7 +59,8 @@ export async function batchWriteAll(db: DynamoDBDocumentClient, tableName: strin
   for (const group of chunks(requests, 25)) {
     let pending = group;
     for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 8) throw new Error(`BatchWrite on ${tableName} left ${pending.length} writes unprocessed`);
+      if (attempt > 8)
+        throw new Error(`BatchWrite on ${tableName} left ${pending.length} writes unprocessed`);
       if (attempt > 0) await pause(50 * 2 ** attempt);
       const response = await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
       pending = (response.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];

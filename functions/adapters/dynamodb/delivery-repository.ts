@@ -1,4 +1,10 @@
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Clock, DeliveryRecord, DeliveryRepository } from '../../core/ports';
 import { batchGetAll, batchWriteAll, isConditionFailure } from './client';
 import { keys } from './keys';
@@ -14,7 +20,8 @@ export function createDeliveryRepository(
   const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);
   const expiresAt = () => nowSeconds() + DELIVERY_RETENTION_DAYS * 86400;
   // TTL deletion is lazy in DynamoDB (and absent in dynalite): expired items are filtered on read.
-  const live = (item: Record<string, unknown>) => typeof item.expiresAt !== 'number' || item.expiresAt > nowSeconds();
+  const live = (item: Record<string, unknown>) =>
+    typeof item.expiresAt !== 'number' || item.expiresAt > nowSeconds();
 
   const queryPartition = async (subscriberId: string) => {
     const items: Record<string, unknown>[] = [];
@@ -49,7 +56,12 @@ export function createDeliveryRepository(
         await db.send(
           new PutCommand({
             TableName: tableName,
-            Item: { ...keys.digestClaim(subscriberId, digestDate), state: 'sending', claimedAt: clock.now().toISOString(), expiresAt: expiresAt() },
+            Item: {
+              ...keys.digestClaim(subscriberId, digestDate),
+              state: 'sending',
+              claimedAt: clock.now().toISOString(),
+              expiresAt: expiresAt(),
+            },
             ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
             ExpressionAttributeValues: { ':now': nowSeconds() },
           }),
@@ -62,17 +74,19 @@ export function createDeliveryRepository(
     },
 
     async releaseDigest(subscriberId, digestDate) {
-      await db.send(
-        new DeleteCommand({
-          TableName: tableName,
-          Key: keys.digestClaim(subscriberId, digestDate),
-          ConditionExpression: '#state = :sending',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':sending': 'sending' },
-        }),
-      ).catch((error) => {
-        if (!isConditionFailure(error)) throw error;
-      });
+      await db
+        .send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: keys.digestClaim(subscriberId, digestDate),
+            ConditionExpression: '#state = :sending',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':sending': 'sending' },
+          }),
+        )
+        .catch((error) => {
+          if (!isConditionFailure(error)) throw error;
+        });
     },
 
     async recordSent(subscriberId, digestDate, paperIds, messageId) {
@@ -82,7 +96,13 @@ export function createDeliveryRepository(
         tableName,
         paperIds.map((paperId) => ({
           PutRequest: {
-            Item: { ...keys.delivery(subscriberId, paperId), paperId, digestDate, sentAt, expiresAt: expiresAt() },
+            Item: {
+              ...keys.delivery(subscriberId, paperId),
+              paperId,
+              digestDate,
+              sentAt,
+              expiresAt: expiresAt(),
+            },
           },
         })),
       );
@@ -90,16 +110,24 @@ export function createDeliveryRepository(
         new UpdateCommand({
           TableName: tableName,
           Key: keys.digestClaim(subscriberId, digestDate),
-          UpdateExpression: 'SET #state = :sent, sentAt = :sentAt, messageId = :messageId, paperIds = :paperIds',
+          UpdateExpression:
+            'SET #state = :sent, sentAt = :sentAt, messageId = :messageId, paperIds = :paperIds',
           ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':sent': 'sent', ':sentAt': sentAt, ':messageId': messageId, ':paperIds': paperIds },
+          ExpressionAttributeValues: {
+            ':sent': 'sent',
+            ':sentAt': sentAt,
+            ':messageId': messageId,
+            ':paperIds': paperIds,
+          },
         }),
       );
     },
 
     async listForSubscriber(subscriberId) {
       return (await queryPartition(subscriberId))
-        .filter((item) => live(item) && typeof item.paperId === 'string' && String(item.sk).startsWith('PAPER#'))
+        .filter(
+          (item) => live(item) && typeof item.paperId === 'string' && String(item.sk).startsWith('PAPER#'),
+        )
         .map((item) => ({
           paperId: item.paperId as string,
           digestDate: item.digestDate as string,
@@ -112,9 +140,16 @@ export function createDeliveryRepository(
       const items = await queryPartition(subscriberId);
       for (let start = 0; start < items.length; start += 25) {
         await Promise.all(
-          items.slice(start, start + 25).map((item) =>
-            db.send(new DeleteCommand({ TableName: tableName, Key: { pk: item.pk as string, sk: item.sk as string } })),
-          ),
+          items
+            .slice(start, start + 25)
+            .map((item) =>
+              db.send(
+                new DeleteCommand({
+                  TableName: tableName,
+                  Key: { pk: item.pk as string, sk: item.sk as string },
+                }),
+              ),
+            ),
         );
       }
     },
@@ -128,6 +163,10 @@ export async function digestStates(
   subscriberIds: string[],
   digestDate: string,
 ): Promise<Map<string, string>> {
-  const items = await batchGetAll(db, tableName, subscriberIds.map((id) => keys.digestClaim(id, digestDate)));
+  const items = await batchGetAll(
+    db,
+    tableName,
+    subscriberIds.map((id) => keys.digestClaim(id, digestDate)),
+  );
   return new Map(items.map((item) => [String(item.pk).slice('SUB#'.length), item.state as string]));
 }

@@ -4,8 +4,14 @@ export const keys = {
   listedDay: (day: string) => ({ pk: 'DAYS', sk: day }),
   subscriber: (subscriberId: string) => ({ pk: `SUB#${subscriberId}`, sk: 'PROFILE' }),
   emailClaim: (email: string) => ({ pk: `EMAIL#${email}`, sk: 'EMAIL' }),
-  delivery: (subscriberId: string, paperId: string) => ({ pk: `SUB#${subscriberId}`, sk: `PAPER#${paperId}` }),
-  digestClaim: (subscriberId: string, digestDate: string) => ({ pk: `SUB#${subscriberId}`, sk: `DIGEST#${digestDate}` }),
+  delivery: (subscriberId: string, paperId: string) => ({
+    pk: `SUB#${subscriberId}`,
+    sk: `PAPER#${paperId}`,
+  }),
+  digestClaim: (subscriberId: string, digestDate: string) => ({
+    pk: `SUB#${subscriberId}`,
+    sk: `DIGEST#${digestDate}`,
+  }),
   subscriberPartition: (subscriberId: string) => `SUB#${subscriberId}`,
 };
 

@@ -53,7 +53,11 @@ export function createPaperRepository(db: DynamoDBDocumentClient, tableName: str
         else continue;
         writes.push(next);
       }
-      await batchWriteAll(db, tableName, writes.map((paper) => ({ PutRequest: { Item: toItem(paper) } })));
+      await batchWriteAll(
+        db,
+        tableName,
+        writes.map((paper) => ({ PutRequest: { Item: toItem(paper) } })),
+      );
       const days = [...new Set(writes.map((paper) => paper.dailyDate))];
       await batchWriteAll(
         db,
@@ -94,7 +98,10 @@ export function createPaperRepository(db: DynamoDBDocumentClient, tableName: str
         new QueryCommand({
           TableName: tableName,
           KeyConditionExpression: notAfter ? 'pk = :pk AND sk <= :last' : 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.listedDay('').pk, ...(notAfter ? { ':last': notAfter } : {}) },
+          ExpressionAttributeValues: {
+            ':pk': keys.listedDay('').pk,
+            ...(notAfter ? { ':last': notAfter } : {}),
+          },
           ScanIndexForward: false,
           Limit: limit,
         }),

@@ -1,4 +1,10 @@
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ConcurrentUpdateError, EmailTakenError, type SubscriberRepository } from '../../core/ports';
 import { PreferencesSchema, type Subscriber } from '../../core/subscribers/subscriber';
@@ -25,7 +31,10 @@ const SubscriberItemSchema = z.object({
 const toSubscriber = (item: Record<string, unknown>): Subscriber => SubscriberItemSchema.parse(item);
 const toItem = (subscriber: Subscriber) => ({ ...keys.subscriber(subscriber.id), ...subscriber });
 
-export function createSubscriberRepository(db: DynamoDBDocumentClient, tableName: string): SubscriberRepository {
+export function createSubscriberRepository(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+): SubscriberRepository {
   const get = async (id: string) => {
     const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.subscriber(id) }));
     return Item ? toSubscriber(Item) : undefined;

@@ -57,8 +57,10 @@ export function toPaper(item: DailyPaperItem, listedOn?: string): Paper {
   const { paper } = item;
   const organization = paper.organization ?? item.organization;
   const orgName = organization?.name ?? organization?.fullname ?? undefined;
-  const dailyDate = listedOn ?? isoDay(paper.submittedOnDailyAt) ?? isoDay(item.publishedAt) ?? isoDay(paper.publishedAt);
-  if (!dailyDate) throw new Error('no Daily Papers date: neither the query date nor submittedOnDailyAt nor publishedAt');
+  const dailyDate =
+    listedOn ?? isoDay(paper.submittedOnDailyAt) ?? isoDay(item.publishedAt) ?? isoDay(paper.publishedAt);
+  if (!dailyDate)
+    throw new Error('no Daily Papers date: neither the query date nor submittedOnDailyAt nor publishedAt');
   return {
     id: paper.id,
     title: collapseWhitespace(paper.title),
@@ -68,9 +70,7 @@ export function toPaper(item: DailyPaperItem, listedOn?: string): Paper {
     authors: (paper.authors ?? [])
       .filter((author) => !author.hidden && author.name)
       .map((author) => collapseWhitespace(author.name as string)),
-    organization: orgName
-      ? { name: orgName, fullname: organization?.fullname ?? undefined }
-      : undefined,
+    organization: orgName ? { name: orgName, fullname: organization?.fullname ?? undefined } : undefined,
     upvotes: paper.upvotes ?? null,
     numComments: item.numComments ?? 0,
     publishedAt: paper.publishedAt ?? item.publishedAt ?? `${dailyDate}T00:00:00.000Z`,

@@ -48,7 +48,9 @@ function failDay(reason: string): never {
  * A file or folder of Daily Papers JSON. A folder holds one file per day named YYYY-MM-DD.json;
  * a single file is one response whose items carry their own dates.
  */
-export function createFilePapersSource(location: string): PapersSource & { availableDays(): Promise<string[]> } {
+export function createFilePapersSource(
+  location: string,
+): PapersSource & { availableDays(): Promise<string[]> } {
   const filesByDay = async (): Promise<Map<string, string>> => {
     const info = await stat(location).catch(() => undefined);
     if (!info) throw new Error(`papers source ${location} does not exist`);

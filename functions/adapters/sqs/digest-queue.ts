@@ -33,9 +33,13 @@ export function createDigestQueue(client: SQSClient, queueUrl: string): DigestQu
           Id: String(start + index),
           MessageBody: JSON.stringify(batch),
         }));
-        const response = await client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+        const response = await client.send(
+          new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }),
+        );
         if (response.Failed?.length) {
-          throw new Error(`SQS refused ${response.Failed.length} digest messages: ${response.Failed[0].Message}`);
+          throw new Error(
+            `SQS refused ${response.Failed.length} digest messages: ${response.Failed[0].Message}`,
+          );
         }
       }
     },

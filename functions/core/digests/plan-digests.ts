@@ -1,7 +1,22 @@
-import { createMatcher, rankForDigest, topicKey, type PaperMatcher, type TopicHit, type TopicRef } from '../matching';
+import {
+  createMatcher,
+  rankForDigest,
+  topicKey,
+  type PaperMatcher,
+  type TopicHit,
+  type TopicRef,
+} from '../matching';
 import { daysEnding, isoWeekday } from '../dates';
 import type { Paper } from '../papers';
-import type { Clock, DeliveryRepository, DigestBatch, DigestQueue, Logger, PaperRepository, SubscriberRepository } from '../ports';
+import type {
+  Clock,
+  DeliveryRepository,
+  DigestBatch,
+  DigestQueue,
+  Logger,
+  PaperRepository,
+  SubscriberRepository,
+} from '../ports';
 import { hasAnyTopic, isActive, type Preferences, type Subscriber } from '../subscribers/subscriber';
 
 /** A daily digest looks back this many days, so papers listed after yesterday's send still go out once. */
@@ -71,7 +86,10 @@ export type PlannedPaper = DigestBatch['papers'][number];
  * Matches subscribers against the papers of one digest day: the daily window (last
  * DAILY_WINDOW_DAYS days) and the weekly window (last WEEKLY_WINDOW_DAYS), each indexed once.
  */
-export async function createDigestComposer(deps: Pick<PlanDeps, 'papers' | 'deliveries'>, digestDate: string) {
+export async function createDigestComposer(
+  deps: Pick<PlanDeps, 'papers' | 'deliveries'>,
+  digestDate: string,
+) {
   const weeklyDays = daysEnding(digestDate, WEEKLY_WINDOW_DAYS);
   const dailyDays = new Set(daysEnding(digestDate, DAILY_WINDOW_DAYS));
   const windowPapers = await deps.papers.listByDays(weeklyDays);
@@ -95,7 +113,10 @@ export async function createDigestComposer(deps: Pick<PlanDeps, 'papers' | 'deli
         preferences.papersPerEmail + CANDIDATE_SLACK,
       );
       if (ranked.length === 0) return [];
-      const alreadySent = await deps.deliveries.sentPaperIds(subscriber.id, ranked.map((paper) => paper.paperId));
+      const alreadySent = await deps.deliveries.sentPaperIds(
+        subscriber.id,
+        ranked.map((paper) => paper.paperId),
+      );
       return ranked
         .filter((paper) => !alreadySent.has(paper.paperId))
         .slice(0, preferences.papersPerEmail)

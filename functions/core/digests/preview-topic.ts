@@ -28,7 +28,11 @@ export function createTopicPreview(deps: { papers: PaperRepository; clock: Clock
     if (!cached || now - cached.builtAt > INDEX_TTL_MS) {
       const days = await deps.papers.recentDays(PREVIEW_DAYS);
       const papers = await deps.papers.listByDays(days);
-      cached = { builtAt: now, matcher: createMatcher(papers), papersById: new Map(papers.map((p) => [p.id, p])) };
+      cached = {
+        builtAt: now,
+        matcher: createMatcher(papers),
+        papersById: new Map(papers.map((p) => [p.id, p])),
+      };
     }
     return cached;
   };
@@ -38,12 +42,14 @@ export function createTopicPreview(deps: { papers: PaperRepository; clock: Clock
     if (text.length < 2 || text.length > 100) throw new ValidationError('q: type 2 to 100 characters');
     const { matcher, papersById } = await index();
     const topic: TopicRef = { kind: 'keyword', text };
-    return rankForDigest([{ topic, hits: matcher.match(topic) }], papersById, PREVIEW_LIMIT).map((ranked) => ({
-      id: ranked.paperId,
-      title: papersById.get(ranked.paperId)?.title ?? ranked.paperId,
-      url: paperUrl(ranked.paperId),
-      score: Math.round(ranked.score * 1000) / 1000,
-      matched: ranked.why.flatMap((why) => why.matched),
-    }));
+    return rankForDigest([{ topic, hits: matcher.match(topic) }], papersById, PREVIEW_LIMIT).map(
+      (ranked) => ({
+        id: ranked.paperId,
+        title: papersById.get(ranked.paperId)?.title ?? ranked.paperId,
+        url: paperUrl(ranked.paperId),
+        score: Math.round(ranked.score * 1000) / 1000,
+        matched: ranked.why.flatMap((why) => why.matched),
+      }),
+    );
   };
 }

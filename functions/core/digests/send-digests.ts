@@ -1,4 +1,13 @@
-import type { Clock, DeliveryRepository, DigestBatch, EmailRenderer, Logger, Mailer, PaperRepository, SubscriberRepository } from '../ports';
+import type {
+  Clock,
+  DeliveryRepository,
+  DigestBatch,
+  EmailRenderer,
+  Logger,
+  Mailer,
+  PaperRepository,
+  SubscriberRepository,
+} from '../ports';
 import { isActive, type Subscriber } from '../subscribers/subscriber';
 import { toPaperView } from './paper-view';
 
@@ -34,7 +43,9 @@ export class PartialSendError extends Error {
  * mails anyone twice.
  */
 export async function sendDigestBatch(deps: SendDeps, batch: DigestBatch): Promise<SendResult> {
-  const papers = new Map((await deps.papers.getMany(batch.papers.map((paper) => paper.paperId))).map((p) => [p.id, p]));
+  const papers = new Map(
+    (await deps.papers.getMany(batch.papers.map((paper) => paper.paperId))).map((p) => [p.id, p]),
+  );
   const views = batch.papers.flatMap(({ paperId, why }) => {
     const paper = papers.get(paperId);
     return paper ? [toPaperView(paper, why)] : [];
@@ -44,7 +55,11 @@ export async function sendDigestBatch(deps: SendDeps, batch: DigestBatch): Promi
     result.skipped = batch.subscriberIds.length;
     return result;
   }
-  const rendered = await deps.renderer.renderDigest({ date: batch.digestDate, cadence: batch.cadence, papers: views });
+  const rendered = await deps.renderer.renderDigest({
+    date: batch.digestDate,
+    cadence: batch.cadence,
+    papers: views,
+  });
   const sentPaperIds = views.map((view) => view.id);
   const subscribers = await deps.subscribers.getMany(batch.subscriberIds);
   result.skipped += batch.subscriberIds.length - subscribers.length;
@@ -79,7 +94,11 @@ export async function sendDigestBatch(deps: SendDeps, batch: DigestBatch): Promi
     } catch (error) {
       // The mail is out and the claim stays, so a retry cannot send it again; only the
       // per-paper history is missing, which at worst lets a paper appear in a later digest.
-      deps.logger.error('sent digest not recorded', { subscriberId: subscriber.id, messageId, error: errorLabel(error) });
+      deps.logger.error('sent digest not recorded', {
+        subscriberId: subscriber.id,
+        messageId,
+        error: errorLabel(error),
+      });
     }
   }
   deps.logger.info('digest batch processed', {

@@ -67,7 +67,11 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
   };
 
   const issueLinks = (subscriber: Subscriber) => ({
-    manageToken: tokens.issue({ purpose: 'manage', subscriberId: subscriber.id, version: subscriber.tokenVersion }),
+    manageToken: tokens.issue({
+      purpose: 'manage',
+      subscriberId: subscriber.id,
+      version: subscriber.tokenVersion,
+    }),
     unsubscribeToken: tokens.issue({
       purpose: 'unsubscribe',
       subscriberId: subscriber.id,
@@ -84,7 +88,10 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
         const subscriber = await subscribers.get(claims.subscriberId);
         if (!subscriber) throw new NotFoundError('This subscription no longer exists.');
         if (claims.version !== subscriber.tokenVersion) {
-          throw new TokenError('token_revoked', 'This link is no longer valid. Use the link in your latest email.');
+          throw new TokenError(
+            'token_revoked',
+            'This link is no longer valid. Use the link in your latest email.',
+          );
         }
         return subscriber;
       } catch (error) {
@@ -99,7 +106,10 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
    * Applies `change` to the stored subscriber and saves; if someone else saved in between, the
    * change is applied again to the fresh copy (up to three attempts in all).
    */
-  const update = async (subscriber: Subscriber, change: (current: Subscriber) => Subscriber): Promise<Subscriber> => {
+  const update = async (
+    subscriber: Subscriber,
+    change: (current: Subscriber) => Subscriber,
+  ): Promise<Subscriber> => {
     let current = subscriber;
     for (let attempt = 0; ; attempt++) {
       const next = { ...change(current), updatedAt: clock.now().toISOString() };

@@ -20,14 +20,21 @@ const entryList = (what: string) =>
 
 /** What a subscriber controls from the preferences page. */
 export const PreferencesSchema = z.object({
-  topics: z.array(z.string().regex(/^[a-z0-9-]{1,60}$/, 'topic ids are kebab-case')).max(MAX_TOPIC_ENTRIES).transform(dedupeCaseInsensitive),
+  topics: z
+    .array(z.string().regex(/^[a-z0-9-]{1,60}$/, 'topic ids are kebab-case'))
+    .max(MAX_TOPIC_ENTRIES)
+    .transform(dedupeCaseInsensitive),
   keywords: entryList('keywords'),
   organizations: entryList('organizations'),
   authors: entryList('authors'),
   cadence: z.enum(['daily', 'weekly']),
   /** ISO weekday the weekly digest goes out on: 1 = Monday ... 7 = Sunday. */
   weekday: z.number().int().min(1).max(7),
-  papersPerEmail: z.number().int().min(1, 'at least 1 paper per email').max(50, 'at most 50 papers per email'),
+  papersPerEmail: z
+    .number()
+    .int()
+    .min(1, 'at least 1 paper per email')
+    .max(50, 'at most 50 papers per email'),
   paused: z.boolean(),
 });
 export type Preferences = z.infer<typeof PreferencesSchema>;
@@ -96,4 +103,8 @@ export const isActive = (subscriber: Subscriber): boolean =>
   subscriber.status === 'confirmed' && !subscriber.preferences.paused && !subscriber.suppressed;
 
 export const hasAnyTopic = (preferences: Preferences): boolean =>
-  preferences.topics.length + preferences.keywords.length + preferences.organizations.length + preferences.authors.length > 0;
+  preferences.topics.length +
+    preferences.keywords.length +
+    preferences.organizations.length +
+    preferences.authors.length >
+  0;

@@ -254,29 +254,26 @@ describe('sendDigestBatch', () => {
   // BUG: send-digests.ts wraps recordSent in the same try as mailer.send, so when the mail went out
   // but recording it fails, the claim is released and the subscriber reported as failed; the queue
   // retries the batch and the subscriber is mailed a second time.
-  it(
-    'never mails twice when recording a successful send fails and the batch is retried',
-    async () => {
-      class FlakyDeliveries extends InMemoryDeliveryRepository {
-        failuresLeft = 1;
-        override async recordSent(
-          subscriberId: string,
-          digestDate: string,
-          paperIds: string[],
-          messageId: string,
-        ) {
-          if (this.failuresLeft-- > 0) throw new Error('ProvisionedThroughputExceededException');
-          return super.recordSent(subscriberId, digestDate, paperIds, messageId);
-        }
+  it('never mails twice when recording a successful send fails and the batch is retried', async () => {
+    class FlakyDeliveries extends InMemoryDeliveryRepository {
+      failuresLeft = 1;
+      override async recordSent(
+        subscriberId: string,
+        digestDate: string,
+        paperIds: string[],
+        messageId: string,
+      ) {
+        if (this.failuresLeft-- > 0) throw new Error('ProvisionedThroughputExceededException');
+        return super.recordSent(subscriberId, digestDate, paperIds, messageId);
       }
-      const { papers, ada, batch } = twoReadersTwoPapers();
-      const single = { ...batch, subscriberIds: [ada.id] };
-      const { deps, mailer } = setup({ papers, subscribers: [ada], deliveries: new FlakyDeliveries() });
+    }
+    const { papers, ada, batch } = twoReadersTwoPapers();
+    const single = { ...batch, subscriberIds: [ada.id] };
+    const { deps, mailer } = setup({ papers, subscribers: [ada], deliveries: new FlakyDeliveries() });
 
-      const first = await sendDigestBatch(deps, single);
-      if (first.failedSubscriberIds.length > 0) await sendDigestBatch(deps, single); // what the SQS retry does
+    const first = await sendDigestBatch(deps, single);
+    if (first.failedSubscriberIds.length > 0) await sendDigestBatch(deps, single); // what the SQS retry does
 
-      expect(mailer.sentTo('ada@example.com')).toHaveLength(1);
-    },
-  );
+    expect(mailer.sentTo('ada@example.com')).toHaveLength(1);
+  });
 });
