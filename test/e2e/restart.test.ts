@@ -1,0 +1,102 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT } from '../support/paths';
+import { linksTo, readInbox } from '../support/ses-inbox';
+
+/** `npm start` as an operator runs it: a real process, stopped with Ctrl-C (SIGINT), started again. */
+interface Running {
+  child: ChildProcess;
+  app: string;
+  inbox: string;
+  output: () => string;
+}
+
+async function start(dataDir: string): Promise<Running> {
+  const child = spawn(
+    process.execPath,
+    [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'infra/local/start.ts'],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        PORT: '0',
+        SES_PORT: '0',
+        DYNAMODB_PORT: '0',
+        SQS_PORT: '0',
+        DATA_DIR: dataDir,
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const deadline = Date.now() + 60_000;
+  while (!/Stop: Ctrl-C/.test(output)) {
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`npm start did not come up:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const url = (label: string) => new RegExp(`${label}\\s+(http\\S+)`).exec(output)?.[1] as string;
+  return { child, app: url('web app'), inbox: url('inbox \\(SES\\)'), output: () => output };
+}
+
+function stop(running: Running): Promise<number | null> {
+  return new Promise((resolve) => {
+    running.child.once('exit', (code) => resolve(code));
+    running.child.kill('SIGINT');
+  });
+}
+
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'paperboy-restart-'));
+});
+afterAll(async () => rm(dataDir, { recursive: true, force: true }));
+
+it('stops cleanly on Ctrl-C and keeps subscribers, papers and working links across a restart', async () => {
+  const first = await start(dataDir);
+  await fetch(`${first.app}/api/subscribe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'lin@example.com', topics: ['ai-agents'] }),
+  });
+  const [confirmation] = await readInbox(first.inbox, 'lin@example.com');
+  const token = linksTo(confirmation.body.html ?? '', '/confirm')[0].searchParams.get('token') as string;
+  const confirmed = await fetch(`${first.app}/api/confirm`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token }),
+  });
+  const { manageToken } = (await confirmed.json()) as { manageToken: string };
+  const sampleLine = /sample\s+(\d+) real papers/.exec(first.output())?.[1];
+  const firstExit = await stop(first);
+  const appAfterStop = await fetch(first.app).then(
+    () => 'still answering',
+    () => 'closed',
+  );
+
+  const second = await start(dataDir);
+  try {
+    const preferences = await fetch(`${second.app}/api/preferences?token=${encodeURIComponent(manageToken)}`);
+    const preview = await fetch(`${second.app}/api/preview?q=agents`);
+
+    expect(firstExit).toBe(0);
+    expect(appAfterStop).toBe('closed');
+    expect(Number(sampleLine)).toBeGreaterThan(50);
+    // The sample loads only into an empty table: the second start finds the papers already there.
+    expect(second.output()).not.toMatch(/sample\s+\d+ real papers/);
+    expect(preferences.status).toBe(200);
+    expect(await preferences.json()).toMatchObject({
+      email: 'lin@example.com',
+      subscribed: true,
+      topics: ['ai-agents'],
+    });
+    expect(((await preview.json()) as { papers: unknown[] }).papers.length).toBeGreaterThan(0);
+  } finally {
+    expect(await stop(second)).toBe(0);
+  }
+}, 150_000);
