@@ -27,6 +27,7 @@ import {
   parseLocalSettings,
   TABLE_PREFIX,
 } from './settings';
+import { waitUntilQueueEmpty } from './queue-drain';
 
 /** A bad invocation: printed as one line, exit code 2. */
 class UsageError extends Error {}
@@ -137,7 +138,10 @@ async function digest(args: string[]) {
   process.stderr.write(
     `enqueued ${plan.messages} message(s) for ${plan.withDigest} subscriber(s); waiting for the send queue to drain...\n`,
   );
-  await waitForDrain(services, 180_000);
+  await waitUntilQueueEmpty(services.sqs, services.config.SEND_QUEUE_URL as string, {
+    timeoutMs: 180_000,
+    hint: 'is `npm start` running?',
+  });
   const states = await digestStates(
     services.db,
     services.config.DELIVERIES_TABLE_NAME,
@@ -150,31 +154,6 @@ async function digest(args: string[]) {
     `digest ${digestDate}: subscribers: ${plan.subscribers}  emails sent: ${sent}  skipped empty: ${plan.skippedEmpty}  failed: ${failed}`,
   );
   if (failed > 0) process.exitCode = 1;
-}
-
-async function waitForDrain(services: Services, timeoutMs: number) {
-  const { GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
-  const deadline = Date.now() + timeoutMs;
-  let quietSince = 0;
-  for (;;) {
-    const { Attributes = {} } = await services.sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: services.config.SEND_QUEUE_URL,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    const waiting =
-      Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
-    if (waiting === 0) {
-      // Deleting the message is the consumer's last step, so an empty queue means sends are recorded.
-      quietSince ||= Date.now();
-      if (Date.now() - quietSince > 300) return;
-    } else quietSince = 0;
-    if (Date.now() > deadline)
-      throw new Error(`the send queue still holds ${waiting} message(s); is \`npm start\` running?`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 async function preview(args: string[]) {

@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { parseConfig } from '../../functions/config';
 import { createServices, type Overrides, type Services } from '../../functions/composition';
 import { createTopicPreview } from '../../functions/core/digests/preview-topic';
@@ -28,8 +27,6 @@ export interface LocalStack {
   sendQueueUrl: string;
   deadLetterQueueUrl: string;
   sample?: { loaded: number; days: string[]; from?: string };
-  /** Resolves when the send queue has nothing waiting or in flight. */
-  waitForQueueDrained(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -146,25 +143,6 @@ export async function startLocalStack(
       stopping.push(() => scheduler.stop());
     }
 
-    const waitForQueueDrained = async (timeoutMs = 120_000) => {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const { Attributes = {} } = await services.sqs.send(
-          new GetQueueAttributesCommand({
-            QueueUrl: standIns.queues.sendQueueUrl,
-            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-          }),
-        );
-        const waiting =
-          Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-          Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
-        if (waiting === 0 && !poller.busy) return;
-        if (Date.now() > deadline)
-          throw new Error(`send queue not drained after ${timeoutMs} ms (${waiting} messages left)`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    };
-
     return {
       urls: {
         app: publicUrl,
@@ -176,7 +154,6 @@ export async function startLocalStack(
       sendQueueUrl: standIns.queues.sendQueueUrl,
       deadLetterQueueUrl: standIns.queues.deadLetterQueueUrl,
       sample,
-      waitForQueueDrained,
       stop,
     };
   } catch (error) {

@@ -1,31 +1,11 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { parseDailyPapers } from '../../functions/adapters/hf-papers/daily-papers-schema';
 import { matchQueries } from '../../functions/core/matching';
-import { HF_DAYS_DIR, REPO_ROOT, SEED_FILE } from '../support/paths';
+import { runCli } from '../support/cli';
+import { HF_DAYS_DIR, SEED_FILE } from '../support/paths';
 
-const run = promisify(execFile);
-
-/** `npm run cli -- ...` without a running stack (commands that need none, and bad input). */
-async function cli(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'infra/local/cli.ts', ...args],
-      {
-        cwd: REPO_ROOT,
-        env: { ...process.env, ...env },
-        timeout: 60_000,
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: Number(failure.code ?? 1), stdout: failure.stdout ?? '', stderr: failure.stderr ?? '' };
-  }
-}
+const cli = runCli;
 
 describe('match command', () => {
   it('prints, per query, exactly what the digest code path selects, best first', async () => {

@@ -1,21 +1,18 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Logger } from '../../functions/core/ports';
 import { startLocalStack, type LocalStack } from '../../infra/local/local-stack';
 import { parseLocalSettings } from '../../infra/local/settings';
-import { REPO_ROOT } from './paths';
+import { runCli, type CliResult } from './cli';
 
-const run = promisify(execFile);
 export const silentLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 export interface TestStack extends LocalStack {
   dataDir: string;
   env: Record<string, string>;
   /** Runs `npm run cli -- ...` against this stack in a child process, as an operator would. */
-  cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  cli(args: string[]): Promise<CliResult>;
 }
 
 /** The whole local stack on free ports with a throw-away DATA_DIR; no sample data, no schedules. */
@@ -43,27 +40,7 @@ export async function startTestStack(): Promise<TestStack> {
     ...stack,
     dataDir,
     env,
-    async cli(args) {
-      try {
-        const { stdout, stderr } = await run(
-          process.execPath,
-          [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'infra/local/cli.ts', ...args],
-          {
-            cwd: REPO_ROOT,
-            env: { ...process.env, ...env },
-            timeout: 120_000,
-          },
-        );
-        return { code: 0, stdout, stderr };
-      } catch (error) {
-        const failure = error as { code?: number; stdout?: string; stderr?: string };
-        return {
-          code: typeof failure.code === 'number' ? failure.code : 1,
-          stdout: failure.stdout ?? '',
-          stderr: failure.stderr ?? '',
-        };
-      }
-    },
+    cli: (args) => runCli(args, env),
     async stop() {
       await stack.stop();
       await rm(dataDir, { recursive: true, force: true });

@@ -140,16 +140,14 @@ export function createDeliveryRepository(
       const items = await queryPartition(subscriberId);
       for (let start = 0; start < items.length; start += 25) {
         await Promise.all(
-          items
-            .slice(start, start + 25)
-            .map((item) =>
-              db.send(
-                new DeleteCommand({
-                  TableName: tableName,
-                  Key: { pk: item.pk as string, sk: item.sk as string },
-                }),
-              ),
+          items.slice(start, start + 25).map((item) =>
+            db.send(
+              new DeleteCommand({
+                TableName: tableName,
+                Key: { pk: item.pk as string, sk: item.sk as string },
+              }),
             ),
+          ),
         );
       }
     },
