@@ -72,7 +72,14 @@ export async function createServices(config: Config, overrides: Overrides = {}) 
             throw new Error('SEND_QUEUE_URL is not set');
           },
         });
-  const renderer: EmailRenderer = { ...createRenderer({ templatesDir: config.TEMPLATES_DIR }), personalize };
+  // Templates are read and compiled on first use: ingest, plan-digests and ses-events never render.
+  let templates: ReturnType<typeof createRenderer> | undefined;
+  const loadTemplates = () => (templates ??= createRenderer({ templatesDir: config.TEMPLATES_DIR }));
+  const renderer: EmailRenderer = {
+    renderConfirmation: (input) => loadTemplates().renderConfirmation(input),
+    renderDigest: (input) => loadTemplates().renderDigest(input),
+    personalize,
+  };
   const tokens = createTokenSigner(overrides.tokenSecret ?? (await loadTokenSecret(config)));
   const links = createLinks(config.PUBLIC_URL);
   const subscriptions = createSubscriptionService({
