@@ -47,6 +47,8 @@ export interface EvalTopic {
   about: string;
   /** Extra title/keyword patterns scanned when pooling (regular expressions, case-insensitive). */
   scan: string[];
+  /** History of the topic's split, when it changed. */
+  note?: string;
 }
 
 export type Judgments = Record<string, Record<string, 0 | 1 | 2>>;

@@ -40,6 +40,11 @@ export class Rewriter {
     return this.root.children.has(stem);
   }
 
+  /** The stems a rule can start with. */
+  firstStems(): string[] {
+    return [...this.root.children.keys()];
+  }
+
   /** Longest match of a rule at `start`: its length and replacement. */
   longestAt(tokens: Token[], start: number): { length: number; replacement: Token[] } | undefined {
     let node: TrieNode | undefined = this.root;
@@ -73,7 +78,17 @@ export function rewrite(tokens: Token[], rewriters: Rewriter[]): Token[] {
       .slice(index, index + best.length)
       .map((token) => token.surface)
       .join(' ');
-    for (const token of best.replacement) out.push({ stem: token.stem, stop: token.stop, surface });
+    const group =
+      best.replacement.length > 1
+        ? best.replacement.filter((token) => !token.stop).map((token) => token.stem)
+        : undefined;
+    for (const token of best.replacement) {
+      out.push(
+        group
+          ? { stem: token.stem, stop: token.stop, surface, group }
+          : { stem: token.stem, stop: token.stop, surface },
+      );
+    }
     index += best.length;
   }
   return out;

@@ -9,7 +9,7 @@ import { engagement, type Paper } from '../papers';
 import { findCatalogTopic } from '../topics/catalog';
 import { normalizeName } from './analysis';
 import { parseQuery, queryKey, toConcept, type Concept, type ParsedQuery } from './query';
-import { indexPaper, THRESHOLD, topicEvidence, type IndexedPaper } from './score';
+import { contentOf, indexPaper, THRESHOLD, topicEvidence, type Evidence, type IndexedPaper } from './score';
 
 export type TopicRef =
   | { kind: 'catalog'; id: string }
@@ -48,12 +48,72 @@ function catalogQuery(id: string): ParsedQuery | undefined {
   return { include: concepts(topic.phrases), exclude: concepts(topic.exclude) };
 }
 
-function matchQuery(index: IndexedPaper[], query: ParsedQuery): TopicHit[] {
+/** The indexed papers, and where each stem occurs, to look only at papers that can match. */
+interface PaperIndex {
+  papers: IndexedPaper[];
+  /** stem -> indices of the papers using it, ascending. */
+  postings: Map<string, number[]>;
+  /** stem -> indices of the papers that define it as an acronym of their own. */
+  ownAcronyms: Map<string, number[]>;
+}
+
+function buildIndex(papers: Paper[]): PaperIndex {
+  const indexed = papers.map(indexPaper);
+  const postings = new Map<string, number[]>();
+  const ownAcronyms = new Map<string, number[]>();
+  const post = (map: Map<string, number[]>, stem: string, at: number): void => {
+    const list = map.get(stem);
+    if (list) list.push(at);
+    else map.set(stem, [at]);
+  };
+  indexed.forEach((paper, at) => {
+    for (const stem of paper.stems) post(postings, stem, at);
+    for (const stem of paper.acronyms?.firstStems() ?? []) post(ownAcronyms, stem, at);
+  });
+  return { papers: indexed, postings, ownAcronyms };
+}
+
+/**
+ * Papers that can have evidence for the query: every kind of evidence of a phrase needs all its words
+ * in the paper (or the paper's own reading of an acronym in it). Only a speed-up: scoring the others
+ * would give 0.
+ */
+function candidates(index: PaperIndex, query: ParsedQuery): IndexedPaper[] {
+  const found = new Set<number>();
+  const visit = (concept: Concept): void => {
+    const lists = contentOf(concept.tokens).map((stem) => index.postings.get(stem) ?? []);
+    lists.sort((a, b) => a.length - b.length);
+    if (lists.length > 0) {
+      const others = lists.slice(1).map((list) => new Set(list));
+      for (const at of lists[0]) if (others.every((set) => set.has(at))) found.add(at);
+    }
+    for (const token of concept.tokens)
+      for (const at of index.ownAcronyms.get(token.stem) ?? []) found.add(at);
+  };
+  for (const concept of query.include) {
+    visit(concept);
+    for (const expansion of concept.expansions ?? []) visit(expansion);
+  }
+  return [...found].sort((a, b) => a - b).map((at) => index.papers[at]);
+}
+
+/**
+ * A paper is mainly about a phrase when its title or its one-line summary says it (papers without a
+ * summary: the title, or the abstract twice).
+ */
+function isFocused(paper: IndexedPaper, evidence: Evidence): boolean {
+  const { counts } = evidence;
+  if (counts.title > 0 || counts.summary > 0) return true;
+  return !paper.paper.aiSummary && counts.abstract >= 2;
+}
+
+function matchQuery(index: PaperIndex, query: ParsedQuery, focus = false): TopicHit[] {
   if (query.include.length === 0) return [];
   const hits: (TopicHit & { evidence: number })[] = [];
-  for (const paper of index) {
+  for (const paper of candidates(index, query)) {
     const evidence = topicEvidence(paper, query.include, query.exclude);
     if (evidence.score < THRESHOLD) continue;
+    if (focus && !isFocused(paper, evidence)) continue;
     hits.push({
       paperId: paper.paper.id,
       relevance: round(toRelevance(evidence.score)),
@@ -66,14 +126,11 @@ function matchQuery(index: IndexedPaper[], query: ParsedQuery): TopicHit[] {
     .map(({ evidence: _evidence, ...hit }) => hit);
 }
 
-function matchFollow(
-  index: IndexedPaper[],
-  topic: TopicRef & { kind: 'organization' | 'author' },
-): TopicHit[] {
+function matchFollow(index: PaperIndex, topic: TopicRef & { kind: 'organization' | 'author' }): TopicHit[] {
   const wanted = normalizeName(topic.name);
   if (!wanted) return [];
   const hits: TopicHit[] = [];
-  for (const { paper } of index) {
+  for (const { paper } of index.papers) {
     if (topic.kind === 'organization') {
       const org = paper.organization;
       const names = org ? [org.name, org.fullname].filter((name): name is string => !!name) : [];
@@ -90,13 +147,14 @@ function matchFollow(
 
 /** Indexes the papers once; `match` is then called once per distinct topic. */
 export function createMatcher(papers: Paper[]): PaperMatcher {
-  const index = papers.map(indexPaper);
+  const index = buildIndex(papers);
   return {
     match(topic: TopicRef): TopicHit[] {
       switch (topic.kind) {
         case 'catalog': {
           const query = catalogQuery(topic.id);
-          return query ? matchQuery(index, query) : [];
+          // A curated topic is broad (many phrases): a paper is in it only when mainly about one of them.
+          return query ? matchQuery(index, query, true) : [];
         }
         case 'keyword':
           return matchQuery(index, parseQuery(topic.text));

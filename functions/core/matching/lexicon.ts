@@ -100,7 +100,11 @@ export const LEXICON: LexiconConcept[] = [
   { id: 'sota', forms: ['state of the art'], acronyms: ['SOTA'] },
   { id: 'nlp', forms: ['natural language processing'], acronyms: ['NLP'] },
   { id: 'sae', forms: ['sparse autoencoder', 'sparse auto encoder'], acronyms: ['SAE'] },
-  { id: 'dllm', forms: ['diffusion large language model', 'diffusion llm'], acronyms: ['dLLM'] },
+  {
+    id: 'dllm',
+    forms: ['diffusion large language model', 'diffusion llm', 'diffusion language model'],
+    acronyms: ['dLLM'],
+  },
   { id: 'mlm', forms: ['masked language model'], ambiguous: ['MLM'] },
   { id: 'ar', forms: ['autoregressive', 'auto regressive'], ambiguous: ['AR'] },
   { id: 'sr', forms: ['super resolution'], ambiguous: ['SR'] },
@@ -117,6 +121,10 @@ export const LEXICON: LexiconConcept[] = [
   { id: 'benchmark', forms: ['benchmark', 'bench mark'] },
   { id: 'multimodal', forms: ['multimodal', 'multi modal', 'multi modality', 'multimodality'] },
   { id: 'real-time', forms: ['real time', 'realtime'] },
+  // One word, so that "real-world" says nothing about "world models".
+  { id: 'real-world', forms: ['realworld', 'real world'] },
+  // One word: "on" is a stop word, and "device" alone is not the concept.
+  { id: 'on-device', forms: ['ondevice', 'on device'] },
   { id: 'open-source', forms: ['open source', 'opensource', 'open sourced'] },
   { id: 'long-context', forms: ['long context', 'longcontext'] },
   { id: 'text-to-3d', forms: ['text to 3d'] },

@@ -5,6 +5,7 @@
 import { tokenize, type Token } from './analysis';
 import { analyze } from './canonical';
 import { GENERIC_WORDS } from './lexicon';
+import { RELATED } from './related';
 
 /** One phrase to look for, already analyzed (stemmed, lexicon forms rewritten). */
 export interface Concept {
@@ -20,6 +21,14 @@ export interface Concept {
    * words scattered in a sentence ("text" ... "speech").
    */
   rigid?: boolean;
+  /**
+   * The phrase in related words (related.ts): a span of it replaced by a related term ("GUI agents":
+   * "computer use agents", "web agents"; "KV cache compression": "KV cache eviction"). Expansions count
+   * less than the phrase itself (SCORING.expansion) and have neither parts nor expansions of their own.
+   */
+  expansions?: Concept[];
+  /** True for an expansion: a phrase in related words, not the reader's. */
+  related?: boolean;
 }
 
 export interface ParsedQuery {
@@ -36,7 +45,7 @@ function trimStops(tokens: Token[]): Token[] {
 }
 
 /** A phrase as a concept, or undefined when nothing but stop words is left. */
-export function toConcept(text: string, withParts = true): Concept | undefined {
+export function toConcept(text: string, withParts = true, expand = false): Concept | undefined {
   const tokens = trimStops(analyze(text));
   if (tokens.length === 0) return undefined;
   const concept: Concept = { text: text.trim(), tokens };
@@ -46,7 +55,91 @@ export function toConcept(text: string, withParts = true): Concept | undefined {
     const parts = partsOf(text);
     if (parts.length > 0) concept.parts = parts;
   }
+  if (expand) {
+    const expansions = expansionsOf(concept);
+    if (expansions.length > 0) concept.expansions = expansions;
+  }
   return concept;
+}
+
+interface RelatedRule {
+  from: string[];
+  to: Token[][];
+  inPhrase: boolean;
+}
+
+const stemsOf = (tokens: Token[]): string[] => tokens.map((token) => token.stem);
+
+const RELATED_RULES: RelatedRule[] = RELATED.flatMap((group) => {
+  const to = group.related.map((text) => trimStops(analyze(text))).filter((tokens) => tokens.length > 0);
+  return group.terms
+    .map((term) => trimStops(analyze(term)))
+    .filter((tokens) => tokens.length > 0)
+    .map((from) => ({ from: stemsOf(from), to, inPhrase: !!group.inPhrase || from.length > 1 }));
+});
+
+/** At most this many expansions per phrase, in the lexicon's order (the closest terms come first). */
+export const MAX_EXPANSIONS = 48;
+
+/** Spans of `tokens` a rule applies to: its start, its length and the rule. */
+function relatedSpans(tokens: Token[]): { start: number; length: number; rule: RelatedRule }[] {
+  const stems = stemsOf(tokens);
+  const spans: { start: number; length: number; rule: RelatedRule }[] = [];
+  for (const rule of RELATED_RULES) {
+    const whole = rule.from.length === stems.length;
+    if (!whole && !rule.inPhrase) continue;
+    for (let start = 0; start + rule.from.length <= stems.length; start += 1) {
+      if (rule.from.every((stem, offset) => stems[start + offset] === stem)) {
+        spans.push({ start, length: rule.from.length, rule });
+      }
+    }
+  }
+  return spans;
+}
+
+/**
+ * The phrase with one span, or two spans that do not overlap, replaced by related terms ("KV cache
+ * compression" -> "key cache pruning"). Deterministic: rules in lexicon order.
+ */
+function expansionsOf(concept: Concept): Concept[] {
+  const spans = relatedSpans(concept.tokens);
+  if (spans.length === 0) return [];
+  const seen = new Set([stemsOf(concept.tokens).join(' ')]);
+  const out: Concept[] = [];
+  const add = (tokens: Token[]): void => {
+    const key = stemsOf(tokens).join(' ');
+    if (seen.has(key) || out.length >= MAX_EXPANSIONS) return;
+    seen.add(key);
+    const inner = tokens.slice(1, -1);
+    out.push({
+      text: tokens.map((token) => token.surface).join(' '),
+      tokens,
+      related: true,
+      rigid: concept.rigid || inner.some((token) => token.stop) || undefined,
+    });
+  };
+  const replace = (tokens: Token[], start: number, length: number, by: Token[]): Token[] => [
+    ...tokens.slice(0, start),
+    ...by,
+    ...tokens.slice(start + length),
+  ];
+  // One replacement first (closest to what was typed), then two.
+  for (const { start, length, rule } of spans) {
+    for (const to of rule.to) add(replace(concept.tokens, start, length, to));
+  }
+  for (let a = 0; a < spans.length; a += 1) {
+    for (let b = a + 1; b < spans.length; b += 1) {
+      const [first, second] = spans[a].start < spans[b].start ? [spans[a], spans[b]] : [spans[b], spans[a]];
+      if (first.start + first.length > second.start) continue;
+      for (const toFirst of first.rule.to) {
+        for (const toSecond of second.rule.to) {
+          const once = replace(concept.tokens, second.start, second.length, toSecond);
+          add(replace(once, first.start, first.length, toFirst));
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /** Sub-phrases of a phrase of 3+ words that still say something specific (not "language models"). */
@@ -88,7 +181,7 @@ export function parseQuery(text: string): ParsedQuery {
     const inner = [...rest.matchAll(/\(([^()]+)\)/g)].map((match) => match[1]);
     const outer = rest.replace(/\([^()]*\)/g, ' ');
     for (const phrase of [outer, ...inner]) {
-      const concept = toConcept(phrase);
+      const concept = toConcept(phrase, true, true);
       if (concept && !include.some((known) => sameTokens(known.tokens, concept.tokens)))
         include.push(concept);
     }

@@ -45,6 +45,12 @@ export interface ScoringParameters {
   partShare: number;
   /** Secondary phrases of a topic add this share of their evidence to the best one's. */
   secondaryShare: number;
+  /**
+   * Evidence of a phrase in related words (query.ts expansions, related.ts) counts at this share: below
+   * 1/title·sat(1) = 1, so a related phrase once in the title, or once in the summary and once in the
+   * abstract, is not enough alone; in the title and the summary (or abstract) it is.
+   */
+  expansion: number;
   /** The decision threshold on the evidence. */
   threshold: number;
 }
@@ -60,6 +66,7 @@ export const SCORING: ScoringParameters = {
   titleWordsCredit: 0.5,
   partShare: 0.5,
   secondaryShare: 0.25,
+  expansion: 0.6,
   threshold: 1.0,
 };
 
@@ -76,6 +83,8 @@ export const FIELD_WEIGHTS: Record<Field, number> = {
 export interface IndexedPaper {
   paper: Paper;
   fields: Record<Field, Token[][]>;
+  /** Every stem of the paper: a phrase with a word the paper never uses has no evidence (fast path). */
+  stems: Set<string>;
   /** The paper's own acronyms (not in the lexicon) for reading queries; undefined when none. */
   acronyms?: Rewriter;
 }
@@ -87,15 +96,20 @@ export function indexPaper(paper: Paper): IndexedPaper {
   const extra = local ? [local.text] : [];
   const segments = (texts: string[]): Token[][] =>
     texts.map((text) => analyze(text, extra)).filter((tokens) => tokens.length > 0);
+  const fields: Record<Field, Token[][]> = {
+    title: segments([paper.title]),
+    keywords: segments(paper.aiKeywords),
+    summary: segments(paper.aiSummary ? splitSentences(paper.aiSummary) : []),
+    abstract: segments(splitSentences(paper.abstract)),
+  };
+  const stems = new Set<string>();
+  for (const field of FIELDS)
+    for (const segment of fields[field]) for (const token of segment) stems.add(token.stem);
   return {
     paper,
     acronyms: local && !local.query.isEmpty ? local.query : undefined,
-    fields: {
-      title: segments([paper.title]),
-      keywords: segments(paper.aiKeywords),
-      summary: segments(paper.aiSummary ? splitSentences(paper.aiSummary) : []),
-      abstract: segments(splitSentences(paper.abstract)),
-    },
+    fields,
+    stems,
   };
 }
 
@@ -123,6 +137,15 @@ function occurrences(segment: Token[], phrase: Token[]): number[] {
   return starts;
 }
 
+/**
+ * A token may stand for a word of a phrase whose words are scattered when it is a plain word, or part of a
+ * rewritten form (an acronym's long form) all of whose words are the phrase's: "LLM" serves "large
+ * language model agents", but the "language model" inside "MLLM" or "VLA" does not serve "diffusion
+ * language models".
+ */
+const usable = (token: Token, wanted: Set<string>): boolean =>
+  wanted.has(token.stem) && (!token.group || token.group.every((stem) => wanted.has(stem)));
+
 /** Smallest window of the segment holding every stem of `words`, or undefined. */
 function nearestWindow(segment: Token[], words: string[]): { start: number; end: number } | undefined {
   const wanted = new Set(words);
@@ -131,12 +154,12 @@ function nearestWindow(segment: Token[], words: string[]): { start: number; end:
   let start = 0;
   for (let end = 0; end < segment.length; end += 1) {
     const stem = segment[end].stem;
-    if (!wanted.has(stem)) continue;
+    if (!usable(segment[end], wanted)) continue;
     have.set(stem, (have.get(stem) ?? 0) + 1);
     while (have.size === wanted.size) {
       if (!best || end - start < best.end - best.start) best = { start, end };
       const first = segment[start].stem;
-      if (wanted.has(first)) {
+      if (usable(segment[start], wanted)) {
         const left = (have.get(first) ?? 0) - 1;
         if (left === 0) have.delete(first);
         else have.set(first, left);
@@ -154,9 +177,23 @@ function surfaceOf(tokens: Token[]): string {
 }
 
 function phraseFor(concept: Concept, paper: IndexedPaper): Token[] {
+  // A related term is the lexicon's word, not the reader's: a paper's own acronyms do not re-read it.
+  if (concept.related) return concept.tokens;
   const local = paper.acronyms;
   if (!local || !concept.tokens.some((token) => local.has(token.stem))) return concept.tokens;
   return rewrite(concept.tokens, [local]);
+}
+
+const CONTENT = new WeakMap<Token[], string[]>();
+
+/** The distinct stems of a phrase's words other than stop words (memoized per phrase). */
+export function contentOf(phrase: Token[]): string[] {
+  let content = CONTENT.get(phrase);
+  if (!content) {
+    content = [...new Set(phrase.filter((token) => !token.stop).map((token) => token.stem))];
+    CONTENT.set(phrase, content);
+  }
+  return content;
 }
 
 /** Evidence that a paper is about one phrase. */
@@ -166,9 +203,11 @@ export function conceptEvidence(
   params: ScoringParameters = SCORING,
 ): Evidence {
   const phrase = phraseFor(concept, paper);
-  const content = [...new Set(phrase.filter((token) => !token.stop).map((token) => token.stem))];
-  const maxSpan = Math.max(10, 3 * content.length + 2);
+  const content = contentOf(phrase);
   const counts: Record<Field, number> = { title: 0, keywords: 0, summary: 0, abstract: 0 };
+  // Every kind of evidence (the phrase, its words together, its parts) needs every word in the paper.
+  for (const stem of content) if (!paper.stems.has(stem)) return { score: 0, matched: [], counts };
+  const maxSpan = Math.max(10, 3 * content.length + 2);
   const matched: string[] = [];
   const note = (text: string): void => {
     if (!matched.some((known) => known.toLowerCase() === text.toLowerCase())) matched.push(text);
@@ -232,10 +271,34 @@ export function topicEvidence(
   exclude: Concept[] = [],
   params: ScoringParameters = SCORING,
 ): Evidence {
-  const evidences = include
-    .map((concept) => conceptEvidence(paper, concept, params))
-    .filter((evidence) => evidence.score > 0)
-    .sort((a, b) => b.score - a.score);
+  // Per phrase: the reader's words, or the best of its related phrases at a lower weight (not both:
+  // "human feedback" inside "reinforcement learning from human feedback" is no second signal).
+  // When the paper never says the phrase, several different related phrases corroborate each other
+  // ("function calling" and "MCP" for "tool use"): the best one plus a share of the others.
+  const evidences: Evidence[] = [];
+  for (const concept of include) {
+    const direct = conceptEvidence(paper, concept, params);
+    const related = (concept.expansions ?? [])
+      .map((expansion) => conceptEvidence(paper, expansion, params))
+      .filter((evidence) => evidence.score > 0)
+      .map((evidence) => ({ ...evidence, score: evidence.score * params.expansion }))
+      .sort((a, b) => b.score - a.score);
+    if (related.length === 0 || direct.score >= related[0].score) {
+      if (direct.score > 0) evidences.push(direct);
+      continue;
+    }
+    const [best, ...others] = related;
+    const corroboration =
+      direct.score > 0
+        ? 0
+        : Math.min(1, others.reduce((sum, evidence) => sum + evidence.score, 0) * params.secondaryShare);
+    evidences.push({
+      ...best,
+      score: best.score + corroboration,
+      matched: [...best.matched, ...others.flatMap((o) => o.matched)],
+    });
+  }
+  evidences.sort((a, b) => b.score - a.score);
   const empty: Evidence = {
     score: 0,
     matched: [],
