@@ -13,7 +13,7 @@ import { createLinks } from './core/links';
 import type { Clock, DigestQueue, EmailRenderer, Logger, Mailer } from './core/ports';
 import { createSubscriptionService } from './core/subscribers/manage-subscription';
 import { findCatalogTopic } from './core/topics/catalog';
-import { createTokenSigner } from './core/tokens';
+import { createTokenSigner, type TokenSigner } from './core/tokens';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -32,9 +32,10 @@ export interface Overrides {
   tokenSecret?: string;
 }
 
-async function loadTokenSecret(config: Config): Promise<string> {
+/** The link-signing secret, for the functions that sign or verify links (api, send-digests). */
+async function loadTokenSecret(config: Config): Promise<string | undefined> {
   if (config.TOKEN_SECRET) return config.TOKEN_SECRET;
-  if (!config.TOKEN_SECRET_ARN) throw new Error('TOKEN_SECRET_ARN or TOKEN_SECRET must be set');
+  if (!config.TOKEN_SECRET_ARN) return undefined;
   const client = new SecretsManagerClient({});
   const { SecretString } = await client.send(
     new GetSecretValueCommand({ SecretId: config.TOKEN_SECRET_ARN }),
@@ -80,7 +81,8 @@ export async function createServices(config: Config, overrides: Overrides = {}) 
     renderDigest: (input) => loadTemplates().renderDigest(input),
     personalize,
   };
-  const tokens = createTokenSigner(overrides.tokenSecret ?? (await loadTokenSecret(config)));
+  const tokenSecret = overrides.tokenSecret ?? (await loadTokenSecret(config));
+  const tokens = tokenSecret ? createTokenSigner(tokenSecret) : withoutTokenSecret();
   const links = createLinks(config.PUBLIC_URL);
   const subscriptions = createSubscriptionService({
     subscribers,
@@ -112,3 +114,11 @@ export async function createServices(config: Config, overrides: Overrides = {}) 
   };
 }
 export type Services = Awaited<ReturnType<typeof createServices>>;
+
+/** For functions given no secret (ingest, plan-digests, ses-events): any use of links fails loudly. */
+function withoutTokenSecret(): TokenSigner {
+  const missing = (): never => {
+    throw new Error('this function has no token secret: set TOKEN_SECRET_ARN (or TOKEN_SECRET locally)');
+  };
+  return { issue: missing, verify: missing };
+}

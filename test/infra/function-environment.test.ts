@@ -1,0 +1,60 @@
+import { parseConfig } from '../../functions/config';
+import { createServices } from '../../functions/composition';
+import { functionLogicalId } from './support/iam';
+import { removeSynthOutputs, synthApp } from './support/test-app';
+
+/**
+ * Each function's composition root, built from exactly the environment the stack gives it, so a
+ * variable a function needs but the stack forgot fails here and not at the first cold start in AWS.
+ */
+const FUNCTIONS = [
+  'ApiFunction',
+  'IngestFunction',
+  'PlanDigestsFunction',
+  'SendDigestsFunction',
+  'SesEventsFunction',
+];
+const SIGNS_LINKS = new Set(['ApiFunction', 'SendDigestsFunction']);
+
+/** CloudFormation intrinsics (Ref, Fn::GetAtt, Fn::Join ...) stand for strings known at deploy time. */
+function resolve(value: unknown, name: string): string {
+  if (typeof value === 'string') return value;
+  if (name.endsWith('_URL')) return `https://resolved.example/${name.toLowerCase()}`;
+  if (name.endsWith('_ARN')) return `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}`;
+  return `resolved-${name.toLowerCase()}`;
+}
+
+afterAll(removeSynthOutputs);
+
+describe('function environments from the synthesized template', () => {
+  const template = synthApp().statelessTemplate;
+  const environmentOf = (fn: string): Record<string, string> => {
+    const variables =
+      template.toJSON().Resources[functionLogicalId(template, fn)].Properties.Environment.Variables;
+    return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, resolve(value, name)]));
+  };
+
+  it.each(FUNCTIONS)('%s builds its services from its own environment, offline', async (fn) => {
+    const env = environmentOf(fn);
+    const config = parseConfig(env);
+    // A secret ARN would be read from Secrets Manager at cold start; hand its value in instead.
+    const services = await createServices(config, {
+      tokenSecret: env.TOKEN_SECRET_ARN ? 'x'.repeat(40) : undefined,
+    });
+
+    expect(Boolean(env.TOKEN_SECRET_ARN)).toBe(SIGNS_LINKS.has(fn));
+    expect(services.papers).toBeDefined();
+    if (SIGNS_LINKS.has(fn)) {
+      expect(() => services.tokens.issue({ purpose: 'manage', subscriberId: 's', version: 1 })).not.toThrow();
+    } else {
+      expect(() => services.tokens.issue({ purpose: 'manage', subscriberId: 's', version: 1 })).toThrow(
+        /no token secret/,
+      );
+    }
+  });
+
+  it('gives plan-digests the send queue and send-digests its per-instance send rate', () => {
+    expect(parseConfig(environmentOf('PlanDigestsFunction')).SEND_QUEUE_URL).toMatch(/^https:/);
+    expect(parseConfig(environmentOf('SendDigestsFunction')).MAX_SEND_RATE).toBeGreaterThan(0);
+  });
+});
