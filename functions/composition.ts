@@ -6,11 +6,12 @@ import { createPaperRepository } from './adapters/dynamodb/paper-repository';
 import { createSubscriberRepository } from './adapters/dynamodb/subscriber-repository';
 import { createPapersSource } from './adapters/hf-papers/papers-source';
 import { createRenderer, personalize } from './adapters/render';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createSesClient, createSesMailer } from './adapters/ses/ses-mailer';
 import { rateLimited } from './adapters/ses/rate-limited-mailer';
 import { createDigestQueue, createSqsClient } from './adapters/sqs/digest-queue';
 import { createLinks } from './core/links';
-import type { Clock, DigestQueue, EmailRenderer, Logger, Mailer } from './core/ports';
+import type { Clock, DigestQueue, EmailRenderer, Logger } from './core/ports';
 import { createSubscriptionService } from './core/subscribers/manage-subscription';
 import { findCatalogTopic } from './core/topics/catalog';
 import { createTokenSigner, type TokenSigner } from './core/tokens';
@@ -27,7 +28,8 @@ export const consoleLogger: Logger = {
 export interface Overrides {
   clock?: Clock;
   logger?: Logger;
-  mailer?: (real: Mailer) => Mailer;
+  /** Wraps the real SES client, e.g. to inject throttling or timeouts in tests. */
+  sesClient?: (real: SESv2Client) => SESv2Client;
   queue?: DigestQueue;
   tokenSecret?: string;
 }
@@ -55,12 +57,12 @@ export async function createServices(config: Config, overrides: Overrides = {}) 
   const papers = createPaperRepository(db, config.PAPERS_TABLE_NAME);
   const subscribers = createSubscriberRepository(db, config.SUBSCRIBERS_TABLE_NAME);
   const deliveries = createDeliveryRepository(db, config.DELIVERIES_TABLE_NAME, clock);
-  const sesMailer = createSesMailer(createSesClient({ endpoint: config.SES_ENDPOINT }), {
-    from: config.SES_FROM_ADDRESS,
-    configurationSet: config.SES_CONFIGURATION_SET,
-  });
+  const sesClient = createSesClient({ endpoint: config.SES_ENDPOINT });
   const mailer = rateLimited(
-    overrides.mailer ? overrides.mailer(sesMailer) : sesMailer,
+    createSesMailer(overrides.sesClient ? overrides.sesClient(sesClient) : sesClient, {
+      from: config.SES_FROM_ADDRESS,
+      configurationSet: config.SES_CONFIGURATION_SET,
+    }),
     config.MAX_SEND_RATE,
   );
   const sqs = createSqsClient({ endpoint: config.SQS_ENDPOINT });

@@ -65,8 +65,20 @@ export interface OutgoingEmail {
   headers?: Record<string, string>;
 }
 
+/**
+ * Sends one email. Throws MailNotSentError when the provider certainly did not accept it
+ * (throttled, rejected); any other error leaves it unknown whether the mail went out.
+ */
 export interface Mailer {
   send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+/** The provider refused the email before accepting it: sending it again later is safe. */
+export class MailNotSentError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MailNotSentError';
+  }
 }
 
 /** One SQS message: a digest shared by a group of subscribers. */

@@ -1,5 +1,5 @@
 import { SqsSchema } from '@aws-lambda-powertools/parser/schemas';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { countEmails, EmailMetric, instrumented } from '../adapters/observability';
 import { DigestBatchSchema } from '../adapters/sqs/digest-queue';
 import { sendDigestBatch } from '../core/digests/send-digests';
@@ -10,7 +10,7 @@ import { getServices } from './runtime';
  * send is reported back (partial batch response) so only it is retried, and a record that keeps
  * failing or cannot be parsed ends in the DLQ.
  */
-export const handler = instrumented(async (event: SQSEvent): Promise<SQSBatchResponse> => {
+export const handler = instrumented(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const services = await getServices();
   const deps = { ...services, linksFor: services.subscriptions.linksFor };
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
@@ -19,10 +19,15 @@ export const handler = instrumented(async (event: SQSEvent): Promise<SQSBatchRes
   for (const record of SqsSchema.parse(event).Records) {
     try {
       const batch = DigestBatchSchema.parse(JSON.parse(record.body));
-      const result = await sendDigestBatch(deps, batch);
+      // Leave time to record outcomes and answer before Lambda's timeout.
+      const hasTimeLeft = () => context.getRemainingTimeInMillis() > 10_000;
+      const result = await sendDigestBatch(deps, batch, { hasTimeLeft });
       countEmails(EmailMetric.Sent, result.sent);
       countEmails(EmailMetric.Skipped, result.skipped);
-      countEmails(EmailMetric.Failed, result.failedSubscriberIds.length);
+      countEmails(
+        EmailMetric.Failed,
+        result.failedSubscriberIds.length + result.uncertainSubscriberIds.length,
+      );
       if (result.failedSubscriberIds.length > 0) batchItemFailures.push({ itemIdentifier: record.messageId });
     } catch (error) {
       services.logger.error('digest message failed', {

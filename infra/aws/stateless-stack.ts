@@ -43,6 +43,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type DeployConfig, fromHeader, sendConcurrency } from './config';
 import { bindTable } from './constructs/bind-table';
+import { SUBSCRIBERS_PER_MESSAGE } from '../../functions/core/digests/plan-digests';
 import { PaperboyFunction } from './constructs/paperboy-function';
 import type { StatefulStack } from './stateful-stack';
 
@@ -80,7 +81,12 @@ export class StatelessStack extends Stack {
     const timeZone = config.scheduleTimeZone;
 
     // ---- queues -------------------------------------------------------------------------------
-    const sendTimeout = Duration.seconds(60);
+    const { maxConcurrency, perInstanceRate } = sendConcurrency(config.sesMaxSendRate);
+    // One message (up to SUBSCRIBERS_PER_MESSAGE emails at the per-instance rate) per invocation,
+    // with room for DynamoDB round trips; the handler also stops early when time runs short.
+    const sendTimeout = Duration.seconds(
+      Math.max(60, Math.ceil((1.5 * SUBSCRIBERS_PER_MESSAGE) / perInstanceRate) + 30),
+    );
     this.sendDeadLetterQueue = new Queue(this, 'SendDeadLetterQueue', {
       retentionPeriod: Duration.days(14),
       encryption: QueueEncryption.SQS_MANAGED,
@@ -161,7 +167,6 @@ export class StatelessStack extends Stack {
       SES_CONFIGURATION_SET: configurationSet.configurationSetName,
       TOKEN_SECRET_ARN: stateful.tokenSecret.secretArn,
     };
-    const { maxConcurrency, perInstanceRate } = sendConcurrency(config.sesMaxSendRate);
 
     const api = new PaperboyFunction(this, 'ApiFunction', {
       handlerName: 'api',
@@ -178,6 +183,8 @@ export class StatelessStack extends Stack {
       timeout: Duration.seconds(120),
       logRetention,
       environment: { PAPERS_SOURCE: config.papersSource, SCHEDULE_TIME_ZONE: timeZone },
+      // The Scheduler invokes asynchronously: a run that fails Lambda's retries lands here.
+      deadLetterQueue: this.failedEventsQueue,
     });
     const planDigests = new PaperboyFunction(this, 'PlanDigestsFunction', {
       handlerName: 'plan-digests',
@@ -186,6 +193,7 @@ export class StatelessStack extends Stack {
       timeout: Duration.minutes(5),
       logRetention,
       environment: { ...common, SEND_QUEUE_URL: this.sendQueue.queueUrl },
+      deadLetterQueue: this.failedEventsQueue,
     });
     const sendDigests = new PaperboyFunction(this, 'SendDigestsFunction', {
       handlerName: 'send-digests',
@@ -221,7 +229,7 @@ export class StatelessStack extends Stack {
     );
 
     bindTable(sendDigests, stateful.papers, 'read');
-    bindTable(sendDigests, stateful.subscribers, 'readWrite');
+    bindTable(sendDigests, stateful.subscribers, 'read');
     bindTable(sendDigests, stateful.deliveries, 'readWrite');
 
     bindTable(sesEvents, stateful.subscribers, 'readWrite');
@@ -257,7 +265,7 @@ export class StatelessStack extends Stack {
     // ---- event sources ----------------------------------------------------------------------------
     sendDigests.addEventSource(
       new SqsEventSource(this.sendQueue, {
-        batchSize: 10,
+        batchSize: 1,
         reportBatchItemFailures: true,
         maxConcurrency,
       }),

@@ -44,18 +44,23 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
     ...SES_SEND,
     ...SECRET,
   ],
-  IngestFunction: [...grants(LOGS, ['IngestFunctionLogs']), ...grants(readWrite, PAPERS)],
+  IngestFunction: [
+    ...grants(LOGS, ['IngestFunctionLogs']),
+    ...grants(readWrite, PAPERS),
+    ...grants(['sqs:SendMessage'], ['FailedEventsQueue']),
+  ],
   PlanDigestsFunction: [
     ...grants(LOGS, ['PlanDigestsFunctionLogs']),
     ...grants(read, PAPERS),
     ...grants(read, ['Subscribers']),
     ...grants(read, ['Deliveries']),
     ...grants(['sqs:SendMessage'], ['SendQueue']),
+    ...grants(['sqs:SendMessage'], ['FailedEventsQueue']),
   ],
   SendDigestsFunction: [
     ...grants(LOGS, ['SendDigestsFunctionLogs']),
     ...grants(read, PAPERS),
-    ...grants(readWrite, ['Subscribers']),
+    ...grants(read, ['Subscribers']),
     ...grants(readWrite, ['Deliveries']),
     ...SES_SEND,
     ...SECRET,
@@ -180,6 +185,20 @@ describe('stateless stack', () => {
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         ScalingConfig: { MaximumConcurrency: sendConcurrency(14).maxConcurrency },
       });
+    });
+
+    it('gives send-digests one message per invocation and time to send it at the sandbox rate', () => {
+      const sandbox = synthApp({ config: aDeployConfig({ sesMaxSendRate: 1 }) }).statelessTemplate;
+      const sendFunction = sandbox.toJSON().Resources[functionLogicalId(sandbox, 'SendDigestsFunction')];
+      const queue = Object.values(sandbox.findResources('AWS::SQS::Queue')).find(
+        (q: any) => q.Properties.RedrivePolicy,
+      ) as any;
+      const { perInstanceRate } = sendConcurrency(1);
+
+      sandbox.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 1 });
+      // 50 emails (one full message) at the per-instance rate must fit, with room to spare.
+      expect(sendFunction.Properties.Timeout).toBeGreaterThanOrEqual(50 / perInstanceRate);
+      expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * sendFunction.Properties.Timeout);
     });
 
     it('raises the concurrency cap with the account send rate', () => {

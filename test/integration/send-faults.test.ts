@@ -1,7 +1,8 @@
 import { parseConfig } from '../../functions/config';
 import { createServices, type Services } from '../../functions/composition';
 import { sendDigestBatch } from '../../functions/core/digests/send-digests';
-import type { Logger, Mailer } from '../../functions/core/ports';
+import type { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import type { Logger } from '../../functions/core/ports';
 import { defaultPreferences, type Subscriber } from '../../functions/core/subscribers/subscriber';
 import { functionEnvironment, parseLocalSettings } from '../../infra/local/settings';
 import { startStandIns, type StandIns } from '../../infra/local/stand-ins';
@@ -11,23 +12,36 @@ import path from 'node:path';
 import { parseDailyPapers } from '../../functions/adapters/hf-papers/daily-papers-schema';
 import { HF_DAYS_DIR } from '../support/paths';
 
-/** SES answering "slow down" for chosen recipients, around the real SES adapter. */
-function throttleFor(addresses: Set<string>) {
-  return (real: Mailer): Mailer => ({
-    async send(email) {
-      if (addresses.has(email.to)) {
-        throw Object.assign(new Error('Maximum sending rate exceeded.'), {
-          name: 'TooManyRequestsException',
-        });
-      }
-      return real.send(email);
+/**
+ * Faults injected around the real SES client (so the real SES adapter classifies them): SES
+ * throttling for some recipients (refused, certainly not sent), and for others a timeout after
+ * SES accepted the message (the outcome is unknown to the sender).
+ */
+const throttled = new Set<string>();
+const acceptedThenTimedOut = new Set<string>();
+function faultyClient(real: SESv2Client): SESv2Client {
+  return new Proxy(real, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver);
+      return async (command: SendEmailCommand) => {
+        const [to] = command.input.Destination?.ToAddresses ?? [];
+        if (throttled.has(to)) {
+          throw Object.assign(new Error('Maximum sending rate exceeded.'), {
+            name: 'TooManyRequestsException',
+            $metadata: { httpStatusCode: 429 },
+          });
+        }
+        const response = await target.send(command);
+        if (acceptedThenTimedOut.has(to))
+          throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+        return response;
+      };
     },
   });
 }
 
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 let standIns: StandIns;
-const throttled = new Set<string>();
 let services: Services;
 
 beforeAll(async () => {
@@ -41,7 +55,7 @@ beforeAll(async () => {
     publicUrl: 'https://paperboy.example',
   });
   services = await createServices(parseConfig({ ...env, MAX_SEND_RATE: '1000' }), {
-    mailer: throttleFor(throttled),
+    sesClient: faultyClient,
     logger: silent,
   });
   const papers = parseDailyPapers(
@@ -89,8 +103,8 @@ describe('send-digests under SES throttling (fault injected around the real SES 
 
     expect(first.sent).toBe(2);
     expect(first.failedSubscriberIds.sort()).toEqual([readers[1].id, readers[3].id].sort());
-    expect(retry).toEqual({ sent: 2, skipped: 2, failedSubscriberIds: [] });
-    expect(third).toEqual({ sent: 0, skipped: 4, failedSubscriberIds: [] });
+    expect(retry).toEqual({ sent: 2, skipped: 2, failedSubscriberIds: [], uncertainSubscriberIds: [] });
+    expect(third).toEqual({ sent: 0, skipped: 4, failedSubscriberIds: [], uncertainSubscriberIds: [] });
     for (const reader of readers) {
       expect(inbox.filter((email) => email.destination.to.includes(reader.email))).toHaveLength(1);
     }
@@ -114,7 +128,28 @@ describe('send-digests under SES throttling (fault injected around the real SES 
       },
     );
 
-    expect(result).toEqual({ sent: 0, skipped: 1, failedSubscriberIds: [] });
+    expect(result).toEqual({ sent: 0, skipped: 1, failedSubscriberIds: [], uncertainSubscriberIds: [] });
     expect(await readInbox(standIns.endpoints.ses, reader.email)).toHaveLength(0);
+  });
+
+  it('never sends a second copy when SES accepted the mail but the answer timed out', async () => {
+    const [reader] = await confirmedReaders(1);
+    const [paper] = await services.papers.listByDays(['2025-11-13']);
+    const batch = {
+      digestDate: '2025-11-13',
+      cadence: 'daily' as const,
+      papers: [{ paperId: paper.id, score: 1, why: [] }],
+      subscriberIds: [reader.id],
+    };
+    const deps = { ...services, linksFor: services.subscriptions.linksFor };
+    acceptedThenTimedOut.add(reader.email);
+
+    const first = await sendDigestBatch(deps, batch);
+    acceptedThenTimedOut.clear();
+    const retry = await sendDigestBatch(deps, batch);
+
+    expect(first).toMatchObject({ sent: 0, failedSubscriberIds: [], uncertainSubscriberIds: [reader.id] });
+    expect(retry).toMatchObject({ sent: 0, skipped: 1 });
+    expect(await readInbox(standIns.endpoints.ses, reader.email)).toHaveLength(1);
   });
 });

@@ -8,6 +8,7 @@ import type { Paper } from '../../functions/core/papers';
 import {
   ConcurrentUpdateError,
   EmailTakenError,
+  MailNotSentError,
   type Clock,
   type DeliveryRecord,
   type DeliveryRepository,
@@ -230,7 +231,7 @@ export class RecordingMailer implements Mailer {
 
   constructor(options: { failFor?: string[]; error?: (email: OutgoingEmail) => Error } = {}) {
     for (const address of options.failFor ?? []) this.failing.add(address);
-    this.makeError = options.error ?? (() => new Error('mailer unavailable'));
+    this.makeError = options.error ?? (() => new MailNotSentError('mailer unavailable'));
   }
 
   /** From now on, sends to `address` throw. */

@@ -1,5 +1,5 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import type { Mailer, OutgoingEmail } from '../../core/ports';
+import { MailNotSentError, type Mailer, type OutgoingEmail } from '../../core/ports';
 
 export function createSesClient(options: { endpoint?: string; region?: string } = {}): SESv2Client {
   return new SESv2Client({
@@ -21,25 +21,56 @@ export function createSesMailer(
 ): Mailer {
   return {
     async send(email: OutgoingEmail) {
-      const response = await client.send(
-        new SendEmailCommand({
-          FromEmailAddress: options.from,
-          Destination: { ToAddresses: [email.to] },
-          ConfigurationSetName: options.configurationSet,
-          Content: {
-            Simple: {
-              Subject: { Data: email.subject, Charset: 'UTF-8' },
-              Body: {
-                Html: { Data: email.html, Charset: 'UTF-8' },
-                Text: { Data: email.text, Charset: 'UTF-8' },
+      const response = await sendClassified(() =>
+        client.send(
+          new SendEmailCommand({
+            FromEmailAddress: options.from,
+            Destination: { ToAddresses: [email.to] },
+            ConfigurationSetName: options.configurationSet,
+            Content: {
+              Simple: {
+                Subject: { Data: email.subject, Charset: 'UTF-8' },
+                Body: {
+                  Html: { Data: email.html, Charset: 'UTF-8' },
+                  Text: { Data: email.text, Charset: 'UTF-8' },
+                },
+                Headers: Object.entries(email.headers ?? {}).map(([Name, Value]) => ({ Name, Value })),
               },
-              Headers: Object.entries(email.headers ?? {}).map(([Name, Value]) => ({ Name, Value })),
             },
-          },
-        }),
+          }),
+        ),
       );
       if (!response.MessageId) throw new Error('SES accepted the message without a MessageId');
       return { messageId: response.MessageId };
     },
   };
+}
+
+/**
+ * SES errors that mean the message was refused before it was accepted (throttling after the
+ * SDK's retries, a paused account, a rejected message or any other 4xx). Timeouts, connection
+ * resets and 5xx leave the outcome unknown and are rethrown as they are.
+ */
+const REFUSED = new Set([
+  'TooManyRequestsException',
+  'LimitExceededException',
+  'SendingPausedException',
+  'AccountSuspendedException',
+  'MessageRejected',
+  'MailFromDomainNotVerifiedException',
+  'BadRequestException',
+  'NotFoundException',
+]);
+
+async function sendClassified<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    const { name, $metadata } = (error ?? {}) as { name?: string; $metadata?: { httpStatusCode?: number } };
+    const status = $metadata?.httpStatusCode;
+    if ((name && REFUSED.has(name)) || (status !== undefined && status >= 400 && status < 500)) {
+      throw new MailNotSentError(`SES refused the email (${name ?? status})`, { cause: error });
+    }
+    throw error;
+  }
 }

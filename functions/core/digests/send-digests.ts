@@ -8,6 +8,7 @@ import type {
   PaperRepository,
   SubscriberRepository,
 } from '../ports';
+import { MailNotSentError } from '../ports';
 import { isActive, type Subscriber } from '../subscribers/subscriber';
 import { toPaperView } from './paper-view';
 
@@ -26,15 +27,10 @@ export interface SendResult {
   sent: number;
   /** Not sent on purpose: unsubscribed, paused or suppressed since planning, or already sent. */
   skipped: number;
+  /** Not sent, claim given back: a retry of the batch sends to them. */
   failedSubscriberIds: string[];
-}
-
-/** Raised when some subscribers of a batch could not be mailed, so the queue retries the batch. */
-export class PartialSendError extends Error {
-  constructor(readonly result: SendResult) {
-    super(`${result.failedSubscriberIds.length} of the batch's emails failed`);
-    this.name = 'PartialSendError';
-  }
+  /** The send failed in a way that may have delivered it: the claim stays, so they get no second copy. */
+  uncertainSubscriberIds: string[];
 }
 
 /**
@@ -42,7 +38,11 @@ export class PartialSendError extends Error {
  * links per subscriber, and claims each (subscriber, day) first so a redelivered message never
  * mails anyone twice.
  */
-export async function sendDigestBatch(deps: SendDeps, batch: DigestBatch): Promise<SendResult> {
+export async function sendDigestBatch(
+  deps: SendDeps,
+  batch: DigestBatch,
+  options: { hasTimeLeft?: () => boolean } = {},
+): Promise<SendResult> {
   const papers = new Map(
     (await deps.papers.getMany(batch.papers.map((paper) => paper.paperId))).map((p) => [p.id, p]),
   );
@@ -50,7 +50,7 @@ export async function sendDigestBatch(deps: SendDeps, batch: DigestBatch): Promi
     const paper = papers.get(paperId);
     return paper ? [toPaperView(paper, why)] : [];
   });
-  const result: SendResult = { sent: 0, skipped: 0, failedSubscriberIds: [] };
+  const result: SendResult = { sent: 0, skipped: 0, failedSubscriberIds: [], uncertainSubscriberIds: [] };
   if (views.length === 0) {
     result.skipped = batch.subscriberIds.length;
     return result;
@@ -64,7 +64,16 @@ export async function sendDigestBatch(deps: SendDeps, batch: DigestBatch): Promi
   const subscribers = await deps.subscribers.getMany(batch.subscriberIds);
   result.skipped += batch.subscriberIds.length - subscribers.length;
 
-  for (const subscriber of subscribers) {
+  for (const [index, subscriber] of subscribers.entries()) {
+    if (options.hasTimeLeft && !options.hasTimeLeft()) {
+      // Nobody from here on is claimed yet, so the retried message sends to them.
+      const deferred = subscribers.slice(index).map((rest) => rest.id);
+      result.failedSubscriberIds.push(...deferred);
+      deps.logger.warn('time running out: rest of the batch left for the retry', {
+        deferred: deferred.length,
+      });
+      break;
+    }
     if (!isActive(subscriber) || !(await deps.deliveries.claimDigest(subscriber.id, batch.digestDate))) {
       result.skipped++;
       continue;
@@ -82,10 +91,19 @@ export async function sendDigestBatch(deps: SendDeps, batch: DigestBatch): Promi
         },
       }));
     } catch (error) {
-      // Nothing left paperboy: give the claim back so the retried message can send it.
-      await deps.deliveries.releaseDigest(subscriber.id, batch.digestDate);
-      deps.logger.error('digest send failed', { subscriberId: subscriber.id, error: errorLabel(error) });
-      result.failedSubscriberIds.push(subscriber.id);
+      if (error instanceof MailNotSentError) {
+        // Certainly not sent: give the claim back so the retried message sends it.
+        await deps.deliveries.releaseDigest(subscriber.id, batch.digestDate);
+        deps.logger.error('digest send failed', { subscriberId: subscriber.id, error: errorLabel(error) });
+        result.failedSubscriberIds.push(subscriber.id);
+      } else {
+        // A timeout or 5xx may still have delivered it: keep the claim, at most once beats twice.
+        deps.logger.error('digest send outcome unknown; not retried', {
+          subscriberId: subscriber.id,
+          error: errorLabel(error),
+        });
+        result.uncertainSubscriberIds.push(subscriber.id);
+      }
       continue;
     }
     result.sent++;
@@ -107,6 +125,7 @@ export async function sendDigestBatch(deps: SendDeps, batch: DigestBatch): Promi
     sent: result.sent,
     skipped: result.skipped,
     failed: result.failedSubscriberIds.length,
+    uncertain: result.uncertainSubscriberIds.length,
   });
   return result;
 }

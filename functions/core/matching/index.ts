@@ -9,7 +9,15 @@ import { engagement, type Paper } from '../papers';
 import { findCatalogTopic } from '../topics/catalog';
 import { normalizeName } from './analysis';
 import { parseQuery, queryKey, toConcept, type Concept, type ParsedQuery } from './query';
-import { contentOf, indexPaper, THRESHOLD, topicEvidence, type Evidence, type IndexedPaper } from './score';
+import {
+  contentOf,
+  indexPaper,
+  rankScore,
+  THRESHOLD,
+  topicEvidence,
+  type Evidence,
+  type IndexedPaper,
+} from './score';
 
 export type TopicRef =
   | { kind: 'catalog'; id: string }
@@ -114,11 +122,13 @@ function matchQuery(index: PaperIndex, query: ParsedQuery, focus = false): Topic
     const evidence = topicEvidence(paper, query.include, query.exclude);
     if (evidence.score < THRESHOLD) continue;
     if (focus && !isFocused(paper, evidence)) continue;
+    // The decision is on the evidence; the order adds how central the phrase is to the paper.
+    const rank = rankScore(evidence);
     hits.push({
       paperId: paper.paper.id,
-      relevance: round(toRelevance(evidence.score)),
+      relevance: round(toRelevance(rank)),
       matched: evidence.matched.slice(0, 5),
-      evidence: evidence.score,
+      evidence: rank,
     });
   }
   return hits

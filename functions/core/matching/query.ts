@@ -29,6 +29,12 @@ export interface Concept {
   expansions?: Concept[];
   /** True for an expansion: a phrase in related words, not the reader's. */
   related?: boolean;
+  /**
+   * The reader's phrase less a generic modifier ("jailbreaks" for "LLM jailbreaks"): papers rarely put
+   * "LLM" next to the specific word. It counts only where a paper says what it is about (title, summary
+   * or keywords), at the weight of the reader's own words times SCORING.modifierDropped.
+   */
+  modifierDropped?: boolean;
 }
 
 export interface ParsedQuery {
@@ -56,10 +62,54 @@ export function toConcept(text: string, withParts = true, expand = false): Conce
     if (parts.length > 0) concept.parts = parts;
   }
   if (expand) {
+    const dropped = withoutGenericModifier(tokens);
     const expansions = expansionsOf(concept);
+    if (dropped) expansions.unshift(dropped);
     if (expansions.length > 0) concept.expansions = expansions;
   }
   return concept;
+}
+
+/**
+ * Generic modifiers: domain words a reader puts before the specific word ("LLM jailbreaks", "neural
+ * machine translation") that papers often leave out or write elsewhere ("jailbreak attacks on aligned
+ * models"). Only as leading words: a generic head stays ("reward models" is not "reward"). Stems after
+ * the lexicon (LLM = large language model).
+ */
+const GENERIC_MODIFIERS: string[][] = [
+  'large language model',
+  'multimodal large language model',
+  'vision language model',
+  'language model',
+  'LLM-based',
+  'AI',
+  'neural',
+  'deep',
+].map((text) => trimStops(analyze(text)).map((token) => token.stem));
+
+/**
+ * The phrase without its leading generic modifier, when a specific word of at least 4 letters is left
+ * ("LLM jailbreaks" -> "jailbreaks"; "deep learning" stays whole: "learning" is generic too).
+ */
+function withoutGenericModifier(tokens: Token[]): Concept | undefined {
+  const stems = stemsOf(tokens);
+  for (const modifier of GENERIC_MODIFIERS) {
+    if (modifier.length >= stems.length) continue;
+    if (!modifier.every((stem, index) => stems[index] === stem)) continue;
+    const rest = trimStops(tokens.slice(modifier.length));
+    const content = rest.filter((token) => !token.stop);
+    if (content.length === 0 || content.some((token) => GENERIC_WORDS.has(token.stem))) return undefined;
+    if (content.every((token) => token.stem.length < 4)) return undefined;
+    const inner = rest.slice(1, -1);
+    return {
+      text: rest.map((token) => token.surface).join(' '),
+      tokens: rest,
+      related: true,
+      modifierDropped: true,
+      rigid: inner.some((token) => token.stop) || undefined,
+    };
+  }
+  return undefined;
 }
 
 interface RelatedRule {
@@ -111,12 +161,9 @@ function expansionsOf(concept: Concept): Concept[] {
     if (seen.has(key) || out.length >= MAX_EXPANSIONS) return;
     seen.add(key);
     const inner = tokens.slice(1, -1);
-    out.push({
-      text: tokens.map((token) => token.surface).join(' '),
-      tokens,
-      related: true,
-      rigid: concept.rigid || inner.some((token) => token.stop) || undefined,
-    });
+    // A related phrase counts only as a phrase: its words scattered in a sentence are no evidence
+    // ("code LLM" is not in "code-switching aware large language models").
+    out.push({ text: tokens.map((token) => token.surface).join(' '), tokens, related: true, rigid: true });
   };
   const replace = (tokens: Token[], start: number, length: number, by: Token[]): Token[] => [
     ...tokens.slice(0, start),

@@ -51,6 +51,22 @@ export interface ScoringParameters {
    * abstract, is not enough alone; in the title and the summary (or abstract) it is.
    */
   expansion: number;
+  /**
+   * Evidence of the reader's phrase less a generic modifier ("jailbreak" for "LLM jailbreaks") counts at
+   * this share, and only when the title, the summary or the keywords hold it.
+   */
+  modifierDropped: number;
+  /**
+   * Ranking only: the order of the included papers is evidence + centrality·centrality, where
+   * centrality (0..1) says how much the paper is about the phrase rather than mentioning it (see
+   * `centralityOf`). The decision does not use it.
+   */
+  centrality: number;
+  /**
+   * Ranking only: evidence from related terms alone counts at this share in the order, so that a paper
+   * in the reader's own words comes before one about a neighbouring term (DPO for "RLHF").
+   */
+  relatedRank: number;
   /** The decision threshold on the evidence. */
   threshold: number;
 }
@@ -67,6 +83,9 @@ export const SCORING: ScoringParameters = {
   partShare: 0.5,
   secondaryShare: 0.25,
   expansion: 0.6,
+  modifierDropped: 1.0,
+  centrality: 2,
+  relatedRank: 0.7,
   threshold: 1.0,
 };
 
@@ -118,6 +137,14 @@ export interface Evidence {
   /** Matched phrases as written in the paper, best field first. */
   matched: string[];
   counts: Record<Field, number>;
+  /** Occurrences of the phrase itself (not its scattered words) per field. */
+  exact?: Record<Field, number>;
+  /** The phrase (or its words together) in the first sentence of the abstract. */
+  lead?: boolean;
+  /** Share of the abstract's sentences that hold the phrase (or its words together). */
+  spread?: number;
+  /** True when the evidence is the reader's own words, not related terms. */
+  direct?: boolean;
 }
 
 const saturate = (count: number): number => 1 - 0.5 ** count;
@@ -196,6 +223,49 @@ export function contentOf(phrase: Token[]): string[] {
   return content;
 }
 
+/**
+ * A single mention deep in the abstract, with nothing else in the paper saying the phrase (no title,
+ * summary or keyword, no second abstract sentence, not the opening sentence): a passing mention, not
+ * what the paper is about, whatever the title's loose words.
+ */
+function isPassingMention(
+  paper: IndexedPaper,
+  counts: Record<Field, number>,
+  exact: Record<Field, number>,
+  lead: boolean,
+  sentences: number,
+): boolean {
+  if (exact.title > 0 || counts.summary > 0 || counts.keywords > 0) return false;
+  if (sentences !== 1 || lead) return false;
+  return paper.fields.abstract.length >= PASSING_MIN_SENTENCES;
+}
+
+/** An abstract of at least this many sentences is long enough for a mention in passing. */
+const PASSING_MIN_SENTENCES = 6;
+
+/**
+ * How much a paper is about the phrase rather than mentioning it, in [0, 1] (ranking only): the phrase
+ * in the title, in the keywords, opening the abstract or in the one-line summary, and the share of the
+ * abstract's sentences that hold it. Related terms count at SCORING.expansion.
+ */
+export function centralityOf(evidence: Evidence, params: ScoringParameters = SCORING): number {
+  const { counts } = evidence;
+  const title = Math.min(1, counts.title);
+  const value =
+    0.35 * title +
+    0.2 * (counts.summary > 0 ? 1 : 0) +
+    0.15 * (counts.keywords > 0 ? 1 : 0) +
+    0.1 * (evidence.lead ? 1 : 0) +
+    0.2 * Math.min(1, (evidence.spread ?? 0) * 2);
+  return evidence.direct === false ? value * params.expansion : value;
+}
+
+/** The key that orders the included papers (the decision is on the evidence alone). */
+export function rankScore(evidence: Evidence, params: ScoringParameters = SCORING): number {
+  const base = evidence.direct === false ? evidence.score * params.relatedRank : evidence.score;
+  return base + params.centrality * centralityOf(evidence, params);
+}
+
 /** Evidence that a paper is about one phrase. */
 export function conceptEvidence(
   paper: IndexedPaper,
@@ -212,11 +282,19 @@ export function conceptEvidence(
   const note = (text: string): void => {
     if (!matched.some((known) => known.toLowerCase() === text.toLowerCase())) matched.push(text);
   };
+  const exact: Record<Field, number> = { title: 0, keywords: 0, summary: 0, abstract: 0 };
+  let lead = false;
+  let sentences = 0;
   for (const field of FIELDS) {
-    for (const segment of paper.fields[field]) {
+    for (const [at, segment] of paper.fields[field].entries()) {
       const starts = occurrences(segment, phrase);
       if (starts.length > 0) {
         counts[field] += starts.length;
+        exact[field] += starts.length;
+        if (field === 'abstract') {
+          sentences += 1;
+          if (at === 0) lead = true;
+        }
         for (const start of starts) note(surfaceOf(segment.slice(start, start + phrase.length)));
         continue;
       }
@@ -224,6 +302,10 @@ export function conceptEvidence(
       const window = nearestWindow(segment, content);
       if (!window || window.end - window.start + 1 > maxSpan) continue;
       counts[field] += field === 'title' ? params.titleNearCredit : params.nearCredit;
+      if (field === 'abstract') {
+        sentences += 1;
+        if (at === 0) lead = true;
+      }
       const words = segment
         .slice(window.start, window.end + 1)
         .filter((token) => content.includes(token.stem));
@@ -242,11 +324,17 @@ export function conceptEvidence(
       counts.title = params.titleWordsCredit;
     }
   }
+  if (concept.modifierDropped && counts.title + counts.summary + counts.keywords === 0) {
+    return { score: 0, matched: [], counts };
+  }
   const alone = paper.paper.aiKeywords.length === 0 && !paper.paper.aiSummary;
+  const spread = paper.fields.abstract.length > 0 ? sentences / paper.fields.abstract.length : 0;
+  if (isPassingMention(paper, counts, exact, lead, sentences)) return { score: 0, matched: [], counts };
   const score = alone
     ? params.title * saturate(counts.title) + params.abstractAlone * saturate(counts.abstract)
     : FIELDS.reduce((sum, field) => sum + params[field] * saturate(counts[field]), 0);
-  const whole: Evidence = { score, matched, counts };
+  const direct = !concept.related || !!concept.modifierDropped;
+  const whole: Evidence = { score, matched, counts, exact, lead, spread, direct };
   let best = whole;
   for (const { sub, rest } of concept.parts ?? []) {
     const restEvidence = conceptEvidence(paper, rest, params);
@@ -255,9 +343,10 @@ export function conceptEvidence(
     const partial = score + params.partShare * subEvidence.score;
     if (partial > best.score) {
       best = {
+        ...subEvidence,
         score: partial,
         matched: [...matched, ...subEvidence.matched, ...restEvidence.matched],
-        counts: subEvidence.counts,
+        direct,
       };
     }
   }
@@ -279,9 +368,12 @@ export function topicEvidence(
   for (const concept of include) {
     const direct = conceptEvidence(paper, concept, params);
     const related = (concept.expansions ?? [])
-      .map((expansion) => conceptEvidence(paper, expansion, params))
+      .map((expansion) => {
+        const evidence = conceptEvidence(paper, expansion, params);
+        const share = expansion.modifierDropped ? params.modifierDropped : params.expansion;
+        return { ...evidence, score: evidence.score * share };
+      })
       .filter((evidence) => evidence.score > 0)
-      .map((evidence) => ({ ...evidence, score: evidence.score * params.expansion }))
       .sort((a, b) => b.score - a.score);
     if (related.length === 0 || direct.score >= related[0].score) {
       if (direct.score > 0) evidences.push(direct);
@@ -318,5 +410,5 @@ export function topicEvidence(
   for (const text of evidences.flatMap((evidence) => evidence.matched)) {
     if (!matched.some((known) => known.toLowerCase() === text.toLowerCase())) matched.push(text);
   }
-  return { score: best.score + extra, matched, counts: best.counts };
+  return { ...best, score: best.score + extra, matched };
 }

@@ -1,6 +1,6 @@
 import { sendDigestBatch, type SendDeps } from '../../../../functions/core/digests/send-digests';
 import type { Paper } from '../../../../functions/core/papers';
-import type { OutgoingEmail } from '../../../../functions/core/ports';
+import { MailNotSentError, type OutgoingEmail } from '../../../../functions/core/ports';
 import type { Subscriber } from '../../../../functions/core/subscribers/subscriber';
 import { aDigestBatch, aPaper, aPlannedPaper, aSubscriber } from '../../../support/builders';
 import {
@@ -67,7 +67,7 @@ describe('sendDigestBatch', () => {
 
     const result = await sendDigestBatch(deps, batch);
 
-    expect(result).toEqual({ sent: 2, skipped: 0, failedSubscriberIds: [] });
+    expect(result).toEqual({ sent: 2, skipped: 0, failedSubscriberIds: [], uncertainSubscriberIds: [] });
     expect(renderer.digestRenders).toHaveLength(1);
     expect(renderer.digestRenders[0]).toMatchObject({ date: DIGEST_DATE, cadence: 'daily' });
     expect(renderer.digestRenders[0].papers.map((view) => view.id)).toEqual(papers.map((paper) => paper.id));
@@ -138,7 +138,7 @@ describe('sendDigestBatch', () => {
 
     const again = await sendDigestBatch(deps, batch);
 
-    expect(again).toEqual({ sent: 0, skipped: 2, failedSubscriberIds: [] });
+    expect(again).toEqual({ sent: 0, skipped: 2, failedSubscriberIds: [], uncertainSubscriberIds: [] });
     expect(mailer.sent).toHaveLength(2);
   });
 
@@ -149,7 +149,7 @@ describe('sendDigestBatch', () => {
 
     const first = await sendDigestBatch(deps, batch);
 
-    expect(first).toEqual({ sent: 1, skipped: 0, failedSubscriberIds: [alan.id] });
+    expect(first).toEqual({ sent: 1, skipped: 0, failedSubscriberIds: [alan.id], uncertainSubscriberIds: [] });
     expect(deliveries.claimState(alan.id, DIGEST_DATE)).toBeUndefined();
     expect(await deliveries.listForSubscriber(alan.id)).toEqual([]);
     expect(logger.entries).toContainEqual({
@@ -161,7 +161,7 @@ describe('sendDigestBatch', () => {
     mailer.recover('alan@example.com');
     const retry = await sendDigestBatch(deps, batch);
 
-    expect(retry).toEqual({ sent: 1, skipped: 1, failedSubscriberIds: [] });
+    expect(retry).toEqual({ sent: 1, skipped: 1, failedSubscriberIds: [], uncertainSubscriberIds: [] });
     expect(mailer.sent.map((email) => email.to)).toEqual(['ada@example.com', 'alan@example.com']);
   });
 
@@ -182,7 +182,7 @@ describe('sendDigestBatch', () => {
 
     const result = await sendDigestBatch(deps, batch);
 
-    expect(result).toEqual({ sent: 1, skipped: 4, failedSubscriberIds: [] });
+    expect(result).toEqual({ sent: 1, skipped: 4, failedSubscriberIds: [], uncertainSubscriberIds: [] });
     expect(mailer.attempts.map((email) => email.to)).toEqual([active.email]);
     for (const subscriber of gone) expect(deliveries.claimState(subscriber.id, DIGEST_DATE)).toBeUndefined();
   });
@@ -212,7 +212,7 @@ describe('sendDigestBatch', () => {
 
     const result = await sendDigestBatch(deps, batch);
 
-    expect(result).toEqual({ sent: 0, skipped: 1, failedSubscriberIds: [] });
+    expect(result).toEqual({ sent: 0, skipped: 1, failedSubscriberIds: [], uncertainSubscriberIds: [] });
     expect(renderer.digestRenders).toHaveLength(0);
     expect(mailer.attempts).toHaveLength(0);
   });
@@ -239,7 +239,7 @@ describe('sendDigestBatch', () => {
     const mailer = new RecordingMailer({
       failFor: ['ada@example.com'],
       error: (email) =>
-        new Error(
+        new MailNotSentError(
           `Email address is not verified. The following identities failed the check in region EU-WEST-1: ${email.to}`,
         ),
     });
@@ -275,5 +275,39 @@ describe('sendDigestBatch', () => {
     if (first.failedSubscriberIds.length > 0) await sendDigestBatch(deps, single); // what the SQS retry does
 
     expect(mailer.sentTo('ada@example.com')).toHaveLength(1);
+  });
+
+  it('keeps the claim when the send may have gone out (timeout), so a retry never sends a second copy', async () => {
+    const { papers, ada, batch } = twoReadersTwoPapers();
+    const single = { ...batch, subscriberIds: [ada.id] };
+    const mailer = new RecordingMailer({
+      failFor: ['ada@example.com'],
+      error: () => Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }),
+    });
+    const { deps } = setup({ papers, subscribers: [ada], mailer });
+
+    const first = await sendDigestBatch(deps, single);
+    mailer.recover('ada@example.com');
+    const retry = await sendDigestBatch(deps, single);
+
+    expect(first).toMatchObject({ sent: 0, failedSubscriberIds: [], uncertainSubscriberIds: [ada.id] });
+    expect(retry).toMatchObject({ sent: 0, skipped: 1 });
+    expect(mailer.sentTo('ada@example.com')).toHaveLength(0);
+  });
+
+  it('stops before the function runs out of time and leaves the rest, unclaimed, for the retry', async () => {
+    const { papers, ada, alan, batch } = twoReadersTwoPapers();
+    const { deps, mailer } = setup({ papers, subscribers: [ada, alan] });
+    let calls = 0;
+
+    const first = await sendDigestBatch(deps, batch, { hasTimeLeft: () => calls++ < 1 });
+    const retry = await sendDigestBatch(deps, batch);
+
+    expect(first.sent).toBe(1);
+    expect(first.failedSubscriberIds).toHaveLength(1);
+    expect(retry.sent).toBe(1);
+    expect(mailer.sent.map((email) => email.to).sort()).toEqual(
+      ['ada@example.com', 'alan@example.com'].sort(),
+    );
   });
 });
