@@ -154,6 +154,20 @@ describe('plan-digests and send-digests handlers (Scheduler and SQS events)', ()
     expect(linksTo(digests[0].body.html ?? '', '/preferences').length).toBeGreaterThan(0);
   });
 
+  it('hands a message back untouched when the invocation is about to time out', async () => {
+    await ingestHandler(manualEvent({ date: '2025-11-11' }), lambdaContext);
+    await planHandler(manualEvent({ date: '2025-11-11' }), lambdaContext);
+    const event = await receiveAll();
+    const before = (await readInbox(standIns.endpoints.ses, READER)).length;
+    const almostOut = { ...lambdaContext, getRemainingTimeInMillis: () => 5_000 };
+
+    const response = await sendHandler(event, almostOut);
+
+    expect(event.Records.length).toBeGreaterThan(0);
+    expect(response.batchItemFailures).toHaveLength(event.Records.length);
+    expect(await readInbox(standIns.endpoints.ses, READER)).toHaveLength(before);
+  });
+
   it('reports a poison message as a batch item failure without failing the others', async () => {
     const response = await sendHandler(
       {

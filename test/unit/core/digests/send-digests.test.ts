@@ -149,7 +149,12 @@ describe('sendDigestBatch', () => {
 
     const first = await sendDigestBatch(deps, batch);
 
-    expect(first).toEqual({ sent: 1, skipped: 0, failedSubscriberIds: [alan.id], uncertainSubscriberIds: [] });
+    expect(first).toEqual({
+      sent: 1,
+      skipped: 0,
+      failedSubscriberIds: [alan.id],
+      uncertainSubscriberIds: [],
+    });
     expect(deliveries.claimState(alan.id, DIGEST_DATE)).toBeUndefined();
     expect(await deliveries.listForSubscriber(alan.id)).toEqual([]);
     expect(logger.entries).toContainEqual({
