@@ -166,3 +166,22 @@ describe('delivery repository on dynalite', () => {
     expect(await deliveries.claimDigest('s3', '2025-11-13')).toBe(true);
   });
 });
+
+describe('subscriber repository under concurrent sign-ups', () => {
+  it('gives an address to exactly one of many subscribers created at once', async () => {
+    const subscribers = createSubscriberRepository(db(), standIns.tables.subscribers);
+    const email = 'race@example.com';
+    const contenders = Array.from({ length: 6 }, () => aSubscriber({ email }));
+
+    const outcomes = await Promise.allSettled(contenders.map((subscriber) => subscribers.create(subscriber)));
+    const winners = contenders.filter((_, index) => outcomes[index].status === 'fulfilled');
+    const profiles = await subscribers.getMany(contenders.map((subscriber) => subscriber.id));
+
+    expect(winners).toHaveLength(1);
+    expect(profiles.map((profile) => profile.id)).toEqual([winners[0].id]);
+    expect((await subscribers.findByEmail(email))?.id).toBe(winners[0].id);
+    for (const outcome of outcomes.filter((o) => o.status === 'rejected')) {
+      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(EmailTakenError);
+    }
+  });
+});

@@ -20,12 +20,12 @@ const SubscriberItemSchema = z.object({
   suppressed: z
     .object({ reason: z.enum(['hard-bounce', 'complaint']), at: z.string(), detail: z.string().optional() })
     .optional(),
+  pendingPreferences: PreferencesSchema.optional(),
   confirmationsSentAt: z.array(z.string()).default([]),
   createdAt: z.string(),
   updatedAt: z.string(),
   confirmedAt: z.string().optional(),
   unsubscribedAt: z.string().optional(),
-  lastDigestAt: z.string().optional(),
 });
 
 const toSubscriber = (item: Record<string, unknown>): Subscriber => SubscriberItemSchema.parse(item);
@@ -40,7 +40,7 @@ export function createSubscriberRepository(
     return Item ? toSubscriber(Item) : undefined;
   };
 
-  /** Claims the address for `subscriberId`; a claim left dangling by a crash is taken over. */
+  /** Claims the address for `subscriberId`; a claim whose profile is gone is taken over. */
   const claimEmail = async (email: string, subscriberId: string) => {
     try {
       await db.send(
@@ -78,8 +78,9 @@ export function createSubscriberRepository(
       return Item ? get(Item.subscriberId as string) : undefined;
     },
 
+    // The profile first, then the address: a claim whose profile is missing was left by a crash
+    // (never by a create in progress), so taking it over cannot give one address two subscribers.
     async create(subscriber) {
-      await claimEmail(subscriber.email, subscriber.id);
       await db.send(
         new PutCommand({
           TableName: tableName,
@@ -87,6 +88,12 @@ export function createSubscriberRepository(
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
+      try {
+        await claimEmail(subscriber.email, subscriber.id);
+      } catch (error) {
+        await db.send(new DeleteCommand({ TableName: tableName, Key: keys.subscriber(subscriber.id) }));
+        throw error;
+      }
     },
 
     async save(subscriber, expectedUpdatedAt) {

@@ -39,9 +39,9 @@ export interface PaperMatcher {
 }
 
 /**
- * Evidence (see score.ts) mapped to (0, 1): 1 - exp(-evidence / RELEVANCE_SCALE). At the threshold
- * (evidence 1) this is 0.49; a paper with the phrase in title, summary, keywords and abstract gets
- * 0.8-0.95.
+ * The ranking score (evidence + centrality, see score.ts `rankScore`) mapped to (0, 1):
+ * 1 - exp(-rank / RELEVANCE_SCALE). At the threshold this is 0.49-0.55; a paper with the phrase in
+ * title, summary, keywords and abstract gets 0.9-0.97.
  */
 export const RELEVANCE_SCALE = 1.5;
 const toRelevance = (evidence: number): number => 1 - Math.exp(-evidence / RELEVANCE_SCALE);

@@ -161,9 +161,14 @@ function expansionsOf(concept: Concept): Concept[] {
     if (seen.has(key) || out.length >= MAX_EXPANSIONS) return;
     seen.add(key);
     const inner = tokens.slice(1, -1);
-    // A related phrase counts only as a phrase: its words scattered in a sentence are no evidence
-    // ("code LLM" is not in "code-switching aware large language models").
-    out.push({ text: tokens.map((token) => token.surface).join(' '), tokens, related: true, rigid: true });
+    // A related phrase counts only as a phrase: score.ts gives its words scattered in a sentence no
+    // credit ("code LLM" is not in "code-switching aware large language models").
+    out.push({
+      text: tokens.map((token) => token.surface).join(' '),
+      tokens,
+      related: true,
+      rigid: concept.rigid || inner.some((token) => token.stop) || undefined,
+    });
   };
   const replace = (tokens: Token[], start: number, length: number, by: Token[]): Token[] => [
     ...tokens.slice(0, start),

@@ -84,8 +84,8 @@ export const SCORING: ScoringParameters = {
   secondaryShare: 0.25,
   expansion: 0.6,
   modifierDropped: 1.0,
-  centrality: 2,
-  relatedRank: 0.7,
+  centrality: 1,
+  relatedRank: 1,
   threshold: 1.0,
 };
 
@@ -298,7 +298,8 @@ export function conceptEvidence(
         for (const start of starts) note(surfaceOf(segment.slice(start, start + phrase.length)));
         continue;
       }
-      if (content.length < 2 || concept.rigid) continue;
+      // Related terms (and fixed expressions) count only as whole phrases.
+      if (content.length < 2 || concept.rigid || concept.related) continue;
       const window = nearestWindow(segment, content);
       if (!window || window.end - window.start + 1 > maxSpan) continue;
       counts[field] += field === 'title' ? params.titleNearCredit : params.nearCredit;

@@ -11,7 +11,7 @@ import type {
   SubscriberRepository,
 } from '../ports';
 import { ConcurrentUpdateError, EmailTakenError } from '../ports';
-import { CONFIRM_TOKEN_TTL_SECONDS, type TokenPurpose, type TokenSigner } from '../tokens';
+import { CONFIRM_TOKEN_TTL_SECONDS, type TokenClaims, type TokenPurpose, type TokenSigner } from '../tokens';
 import {
   defaultPreferences,
   normalizeEmail,
@@ -19,6 +19,8 @@ import {
   type Preferences,
   type Subscriber,
 } from './subscriber';
+
+const FLOOD_LIMITED = Symbol('flood limited');
 
 /** Flood control: at most this many confirmation mails per address ... */
 export const MAX_CONFIRMATIONS_PER_DAY = 3;
@@ -80,7 +82,10 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
   });
 
   /** Resolves a link token to its live subscriber, or throws a TokenError/NotFoundError. */
-  const subscriberFromToken = async (token: unknown, purposes: TokenPurpose[]): Promise<Subscriber> => {
+  const verifiedLink = async (
+    token: unknown,
+    purposes: TokenPurpose[],
+  ): Promise<{ subscriber: Subscriber; claims: TokenClaims }> => {
     let lastError: unknown;
     for (const purpose of purposes) {
       try {
@@ -93,7 +98,7 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
             'This link is no longer valid. Use the link in your latest email.',
           );
         }
-        return subscriber;
+        return { subscriber, claims };
       } catch (error) {
         lastError = error;
         if (!(error instanceof TokenError && error.problem === 'token_wrong_purpose')) throw error;
@@ -101,6 +106,8 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
     }
     throw lastError;
   };
+  const subscriberFromToken = async (token: unknown, purposes: TokenPurpose[]) =>
+    (await verifiedLink(token, purposes)).subscriber;
 
   /**
    * Applies `change` to the stored subscriber and saves; if someone else saved in between, the
@@ -174,13 +181,21 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
         };
         try {
           await subscribers.create(fresh);
-          await sendConfirmation(fresh);
-          logger.info('subscription requested', { subscriberId: fresh.id });
-          return;
         } catch (error) {
           if (!(error instanceof EmailTakenError)) throw error;
           subscriber = await subscribers.findByEmail(email);
           if (!subscriber) throw error;
+        }
+        if (!subscriber) {
+          try {
+            await sendConfirmation(fresh);
+          } catch (error) {
+            // Nothing was mailed: forget the address so that trying again works at once.
+            await subscribers.delete(fresh).catch(() => undefined);
+            throw error;
+          }
+          logger.info('subscription requested', { subscriberId: fresh.id });
+          return;
         }
       }
 
@@ -188,38 +203,56 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
         logger.warn('subscribe ignored: address suppressed', { subscriberId: subscriber.id });
         return;
       }
-      const recent = recentConfirmations(subscriber);
-      const last = recent.length ? Date.parse(recent[recent.length - 1]) : 0;
-      if (
-        recent.length >= MAX_CONFIRMATIONS_PER_DAY ||
-        clock.now().getTime() - last < MIN_SECONDS_BETWEEN_CONFIRMATIONS * 1000
-      ) {
+      const floodLimited = (current: Subscriber): boolean => {
+        const recent = recentConfirmations(current);
+        const last = recent.length ? Date.parse(recent[recent.length - 1]) : 0;
+        return (
+          recent.length >= MAX_CONFIRMATIONS_PER_DAY ||
+          clock.now().getTime() - last < MIN_SECONDS_BETWEEN_CONFIRMATIONS * 1000
+        );
+      };
+      let updated: Subscriber;
+      try {
+        updated = await update(subscriber, (current) => {
+          // Checked on the copy being saved, so parallel requests cannot each pass the limit.
+          if (floodLimited(current)) throw FLOOD_LIMITED;
+          return {
+            ...current,
+            // Nothing a stranger submits changes what a reader has set up: a confirmed reader keeps
+            // everything, and a former subscriber's choice waits in `pendingPreferences` until the
+            // confirmation link is used. Only a never-confirmed address starts afresh.
+            ...(current.status === 'unconfirmed' ? { preferences: requested } : {}),
+            ...(current.status === 'unsubscribed' ? { pendingPreferences: requested } : {}),
+            confirmationsSentAt: [...recentConfirmations(current), now],
+          };
+        });
+      } catch (error) {
+        if (error !== FLOOD_LIMITED) throw error;
         // Answered like any other request so the form cannot be used to probe or flood an address.
         logger.warn('confirmation not sent: flood limit', { subscriberId: subscriber.id });
         return;
       }
-      const updated = await update(subscriber, (current) => ({
-        ...current,
-        // A stranger cannot change a confirmed reader's topics; pending or former subscribers start afresh.
-        preferences: current.status === 'confirmed' ? current.preferences : requested,
-        status: current.status === 'unsubscribed' ? 'unconfirmed' : current.status,
-        // A new opt-in after unsubscribing starts a new generation of links: older ones stop working.
-        tokenVersion: current.status === 'unsubscribed' ? current.tokenVersion + 1 : current.tokenVersion,
-        confirmationsSentAt: [...recentConfirmations(current), now],
-      }));
       await sendConfirmation(updated);
       logger.info('confirmation re-sent', { subscriberId: updated.id });
     },
 
     /** Confirms the address behind a confirmation token; returns the manage token to land on. */
     async confirm(token: unknown): Promise<{ manageToken: string; subscriberId: string }> {
-      const subscriber = await subscriberFromToken(token, ['confirm']);
+      const { subscriber, claims } = await verifiedLink(token, ['confirm']);
       if (subscriber.suppressed) throw new ValidationError('This address cannot receive mail from paperboy.');
+      const issuedAt = (claims.expiresAt ?? 0) - CONFIRM_TOKEN_TTL_SECONDS;
+      if (subscriber.unsubscribedAt && issuedAt * 1000 < Date.parse(subscriber.unsubscribedAt)) {
+        throw new TokenError(
+          'token_revoked',
+          'You unsubscribed after this link was sent. Subscribe again from the home page.',
+        );
+      }
       const confirmed =
         subscriber.status === 'confirmed'
           ? subscriber
-          : await update(subscriber, (current) => ({
+          : await update(subscriber, ({ pendingPreferences, ...current }) => ({
               ...current,
+              preferences: pendingPreferences ?? current.preferences,
               status: 'confirmed',
               confirmedAt: clock.now().toISOString(),
               unsubscribedAt: undefined,

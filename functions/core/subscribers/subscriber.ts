@@ -66,13 +66,14 @@ export interface Subscriber {
   tokenVersion: number;
   /** Set when SES reported a hard bounce or complaint: never mail this address again. */
   suppressed?: Suppression;
+  /** Topics a former subscriber asked for when subscribing again; applied when they confirm. */
+  pendingPreferences?: Preferences;
   /** Timestamps of the confirmation mails sent recently (flood control). */
   confirmationsSentAt: string[];
   createdAt: string;
   updatedAt: string;
   confirmedAt?: string;
   unsubscribedAt?: string;
-  lastDigestAt?: string;
 }
 
 const EmailSchema = z

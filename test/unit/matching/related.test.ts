@@ -90,8 +90,17 @@ describe('query expansion with related terms', () => {
       title: 'Agents Calling APIs',
       abstract: 'We train models for function calling over real APIs. Tool calling errors drop by half.',
       aiSummary: 'Function calling and tool calling improve with our training data.',
+      aiKeywords: ['function calling'],
     });
     expect(ids(createMatcher([paper]).match({ kind: 'keyword', text: 'tool use' }))).toEqual([paper.id]);
+    // One related phrase alone, in the same fields, is not enough: the second one corroborates.
+    const alone = aPaper({
+      title: 'Agents Calling APIs',
+      abstract: 'We train models for function calling over real APIs. Errors drop by half.',
+      aiSummary: 'Function calling improves with our training data.',
+      aiKeywords: ['function calling'],
+    });
+    expect(createMatcher([alone]).match({ kind: 'keyword', text: 'tool use' })).toEqual([]);
   });
 });
 

@@ -156,20 +156,52 @@ describe('subscribe', () => {
     expect(mailer.sentTo('reader@example.com')).toHaveLength(2);
   });
 
-  it('returns a former subscriber to unconfirmed and mails a new confirmation', async () => {
+  it('keeps a former subscriber as they were until the new confirmation is used, then applies the new topics', async () => {
     const former = aSubscriber({
       email: 'former@example.com',
       status: 'unsubscribed',
       unsubscribedAt: '2025-11-02T00:00:00.000Z',
+      preferences: { topics: ['ai-agents'] },
     });
-    const { service, subscribers, mailer } = setup(new InMemorySubscriberRepository().seed(former));
+    const { service, subscribers, mailer, lastConfirmToken } = setup(
+      new InMemorySubscriberRepository().seed(former),
+    );
 
     await service.subscribe({ email: 'former@example.com', topics: ['robotics'] });
+    const pending = await subscribers.get(former.id);
+    await service.confirm(lastConfirmToken());
+    const confirmed = await subscribers.get(former.id);
 
-    const stored = await subscribers.get(former.id);
-    expect(stored?.status).toBe('unconfirmed');
-    expect(stored?.preferences.topics).toEqual(['robotics']);
+    expect(pending?.status).toBe('unsubscribed');
+    expect(pending?.preferences.topics).toEqual(['ai-agents']);
+    expect(pending?.pendingPreferences?.topics).toEqual(['robotics']);
     expect(mailer.sentTo('former@example.com')).toHaveLength(1);
+    expect(confirmed?.status).toBe('confirmed');
+    expect(confirmed?.preferences.topics).toEqual(['robotics']);
+    expect(confirmed?.pendingPreferences).toBeUndefined();
+  });
+
+  it('sends one confirmation when several requests for an address arrive at once', async () => {
+    const known = aSubscriber({ email: 'known@example.com', status: 'unconfirmed', confirmationsSentAt: [] });
+    const { service, mailer } = setup(new InMemorySubscriberRepository().seed(known));
+
+    await Promise.all(
+      [1, 2, 3].map(() => service.subscribe({ email: 'known@example.com', topics: ['ai-agents'] })),
+    );
+
+    expect(mailer.sentTo('known@example.com')).toHaveLength(1);
+  });
+
+  it('forgets a new address when its confirmation could not be mailed, so a retry works at once', async () => {
+    const { service, subscribers, mailer } = setup();
+    mailer.failFor('new@example.com');
+
+    await expect(service.subscribe({ email: 'new@example.com', topics: ['ai-agents'] })).rejects.toThrow();
+    mailer.recover('new@example.com');
+    await service.subscribe({ email: 'new@example.com', topics: ['ai-agents'] });
+
+    expect(await subscribers.findByEmail('new@example.com')).toBeDefined();
+    expect(mailer.sentTo('new@example.com')).toHaveLength(1);
   });
 
   it(`sends at most ${MAX_CONFIRMATIONS_PER_DAY} confirmations a day: the 4th request sends nothing`, async () => {
@@ -601,18 +633,16 @@ describe('unsubscribe', () => {
     expect((await subscribers.get(reader.id))?.status).toBe('unsubscribed');
   });
 
-  it('revokes the links of an earlier subscription when the address opts in again', async () => {
-    const reader = aSubscriber({ status: 'unsubscribed' });
-    const { service, subscribers, clock } = setup(new InMemorySubscriberRepository().seed(reader));
-    const oldManage = tokenFromLink(service.linksFor(reader).manageUrl, '/preferences');
-    clock.advance({ minutes: 2 });
+  it('does not let a confirmation link sent before an unsubscribe undo it', async () => {
+    const { service, subscribers, clock, lastConfirmToken } = setup();
+    await service.subscribe({ email: 'undo@example.com', topics: ['ai-agents'] });
+    const oldConfirm = lastConfirmToken();
+    const { manageToken } = await service.confirm(oldConfirm);
+    clock.advance({ minutes: 5 });
+    await service.unsubscribe(manageToken);
 
-    await service.subscribe({ email: reader.email, topics: ['ai-agents'] });
-    const renewed = (await subscribers.get(reader.id)) as Subscriber;
-
-    expect(renewed.status).toBe('unconfirmed');
-    expect(renewed.tokenVersion).toBe(reader.tokenVersion + 1);
-    expect(await rejection(service.getPreferences(oldManage))).toBe('token_revoked');
+    expect(await rejection(service.confirm(oldConfirm))).toBe('token_revoked');
+    expect((await subscribers.findByEmail('undo@example.com'))?.status).toBe('unsubscribed');
   });
 });
 
