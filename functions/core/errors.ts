@@ -39,10 +39,10 @@ export class NotFoundError extends PaperboyError {
   }
 }
 
-/** Someone asked too often (HTTP 429). */
-export class RateLimitedError extends PaperboyError {
+/** The same subscription kept changing under us; trying again will do (HTTP 409). */
+export class ConflictError extends PaperboyError {
   constructor(message: string) {
-    super('rate_limited', message);
-    this.name = 'RateLimitedError';
+    super('conflict', message);
+    this.name = 'ConflictError';
   }
 }

@@ -1,10 +1,6 @@
-import type { Logger, PaperRepository } from './ports';
-import type { Paper } from './papers';
+import type { Logger, PaperRepository, PapersSource } from './ports';
 
-export interface PapersSource {
-  /** Papers listed on one Daily Papers day, plus the items that failed validation. */
-  fetchDay(day: string): Promise<{ papers: Paper[]; rejected: { id?: string; reason: string }[] }>;
-}
+export type { PapersSource } from './ports';
 
 export interface IngestResult {
   days: number;

@@ -29,6 +29,6 @@ export const paperUrl = (id: string): string => `https://huggingface.co/papers/$
 export const arxivUrl = (id: string): string => `https://arxiv.org/abs/${id}`;
 export const pdfUrl = (id: string): string => `https://arxiv.org/pdf/${id}`;
 
-/** Trending strength of a paper: upvotes plus comments, unknown upvotes count as 0. */
+/** Trending strength of a paper: upvotes plus twice the comments (a comment is rarer than an upvote); unknown upvotes count as 0. */
 export const engagement = (paper: Pick<Paper, 'upvotes' | 'numComments'>): number =>
   (paper.upvotes ?? 0) + 2 * paper.numComments;

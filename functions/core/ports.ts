@@ -12,6 +12,11 @@ export interface PaperRepository {
   recentDays(limit: number, notAfter?: string): Promise<string[]>;
 }
 
+export interface PapersSource {
+  /** Papers listed on one Daily Papers day, plus the items that failed validation. */
+  fetchDay(day: string): Promise<{ papers: Paper[]; rejected: { id?: string; reason: string }[] }>;
+}
+
 export interface SubscriberRepository {
   get(id: string): Promise<Subscriber | undefined>;
   getMany(ids: string[]): Promise<Subscriber[]>;

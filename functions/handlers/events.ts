@@ -17,7 +17,11 @@ export const IngestEventSchema = z
     days: z.array(Day).max(400).optional(),
     ...scheduled,
   })
-  .passthrough();
+  .passthrough()
+  .refine((input) => !input.since || Date.now() - Date.parse(input.since) <= 400 * 86_400_000, {
+    message: 'backfills reach back at most 400 days',
+    path: ['since'],
+  });
 
 export const PlanEventSchema = z
   .object({ date: Day.optional(), dryRun: z.boolean().optional(), ...scheduled })

@@ -24,7 +24,7 @@ export const handler = instrumented(
       days,
     );
     services.logger.info('ingest finished', { ...result, rejected: result.rejected.length });
-    if (result.failedDays.length === days.length) {
+    if (days.length > 0 && result.failedDays.length === days.length) {
       throw new Error(`no day could be ingested: ${result.failedDays[0]?.reason}`);
     }
     return { ...result, rejected: result.rejected.length };

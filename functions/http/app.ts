@@ -8,7 +8,7 @@ import {
   renderPreferencesPage,
   renderUnsubscribePage,
 } from '../adapters/render/pages';
-import { NotFoundError, PaperboyError, RateLimitedError, TokenError, ValidationError } from '../core/errors';
+import { ConflictError, NotFoundError, PaperboyError, TokenError, ValidationError } from '../core/errors';
 import type { Logger } from '../core/ports';
 import type { SubscriptionService } from '../core/subscribers/manage-subscription';
 import type { PreviewPaper } from '../core/digests/preview-topic';
@@ -27,7 +27,7 @@ function statusOf(error: PaperboyError): ContentfulStatusCode {
   if (error instanceof TokenError)
     return error.problem === 'token_expired' || error.problem === 'token_revoked' ? 410 : 400;
   if (error instanceof NotFoundError) return 404;
-  if (error instanceof RateLimitedError) return 429;
+  if (error instanceof ConflictError) return 409;
   if (error instanceof ValidationError) return 400;
   return 400;
 }
@@ -72,6 +72,8 @@ export function createApp(deps: AppDeps): Hono {
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'no-referrer');
     c.header('X-Frame-Options', 'DENY');
+    // Pages and answers carry link tokens and personal data: no shared or browser cache keeps them.
+    if (c.req.path !== '/' && c.req.path !== '/api/topics') c.header('Cache-Control', 'no-store');
   });
 
   // ---- pages ----

@@ -19,7 +19,7 @@ import { ingestDays } from '../../functions/core/ingest-papers';
 import { matchQueries } from '../../functions/core/matching';
 import type { Logger } from '../../functions/core/ports';
 import type { Paper } from '../../functions/core/papers';
-import { normalizeEmail } from '../../functions/core/subscribers/subscriber';
+import { isActive, normalizeEmail } from '../../functions/core/subscribers/subscriber';
 import {
   endpointsOf,
   functionEnvironment,
@@ -123,6 +123,7 @@ async function digest(args: string[]) {
   const digestDate =
     day(values.date, '--date') ?? dayInTimeZone(new Date(), services.config.SCHEDULE_TIME_ZONE);
   const dryRun = values['dry-run'] ?? false;
+  const startedAt = new Date().toISOString();
   const plan = await planDigests(services, { digestDate, dryRun });
   if (dryRun) {
     console.log(
@@ -148,10 +149,21 @@ async function digest(args: string[]) {
     plan.plannedSubscriberIds,
     digestDate,
   );
-  const sent = plan.plannedSubscriberIds.filter((id) => states.get(id) === 'sent').length;
-  const failed = plan.plannedSubscriberIds.length - sent;
+  const stillActive = new Set(
+    (await services.subscribers.getMany(plan.plannedSubscriberIds)).filter(isActive).map((s) => s.id),
+  );
+  let sent = 0;
+  let skipped = 0;
+  for (const id of plan.plannedSubscriberIds) {
+    const claim = states.get(id);
+    if (claim?.state === 'sent' && (claim.sentAt ?? '') >= startedAt) sent++;
+    // Already had this day's digest from an earlier run, or unsubscribed/paused since planning.
+    else if (claim?.state === 'sent' || (!claim && !stillActive.has(id))) skipped++;
+  }
+  const failed = plan.plannedSubscriberIds.length - sent - skipped;
   console.log(
-    `digest ${digestDate}: subscribers: ${plan.subscribers}  emails sent: ${sent}  skipped empty: ${plan.skippedEmpty}  failed: ${failed}`,
+    `digest ${digestDate}: subscribers: ${plan.subscribers}  emails sent: ${sent}  skipped empty: ${plan.skippedEmpty}  failed: ${failed}` +
+      (skipped ? `  skipped (already sent today or no longer active): ${skipped}` : ''),
   );
   if (failed > 0) process.exitCode = 1;
 }

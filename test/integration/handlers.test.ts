@@ -111,6 +111,7 @@ describe('api handler (API Gateway HTTP API v2 events)', () => {
     expect(confirmed.statusCode).toBe(303);
     expect(String(confirmed.headers?.location)).toMatch(/^\/preferences\?token=/);
     expect((await (await getServices()).subscribers.findByEmail(READER))?.status).toBe('confirmed');
+    expect(page.headers?.['cache-control']).toBe('no-store');
   });
 
   it('answers bad input with a 4xx JSON error and a tampered link with an error page', async () => {

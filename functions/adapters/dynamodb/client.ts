@@ -1,3 +1,4 @@
+import { chunk } from '../../core/collections';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -18,13 +19,6 @@ export function createDocumentClient(
 export const isConditionFailure = (error: unknown): boolean =>
   (error as { name?: string })?.name === 'ConditionalCheckFailedException';
 
-/** Runs BatchGet/BatchWrite-sized chunks (<= size) one after another. */
-export function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let index = 0; index < items.length; index += size) out.push(items.slice(index, index + size));
-  return out;
-}
-
 import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 
 type Key = Record<string, string>;
@@ -39,7 +33,7 @@ export async function batchGetAll(
   keyList: Key[],
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
-  for (const group of chunks(keyList, 100)) {
+  for (const group of chunk(keyList, 100)) {
     let pending: Key[] = group;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 8) throw new Error(`BatchGet on ${tableName} left ${pending.length} keys unprocessed`);
@@ -56,7 +50,7 @@ export async function batchGetAll(
 
 /** BatchWriteItem over any number of requests, retrying unprocessed ones with backoff. */
 export async function batchWriteAll(db: DynamoDBDocumentClient, tableName: string, requests: WriteRequest[]) {
-  for (const group of chunks(requests, 25)) {
+  for (const group of chunk(requests, 25)) {
     let pending = group;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 8)

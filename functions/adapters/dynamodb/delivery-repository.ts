@@ -160,11 +160,16 @@ export async function digestStates(
   tableName: string,
   subscriberIds: string[],
   digestDate: string,
-): Promise<Map<string, string>> {
+): Promise<Map<string, { state: string; sentAt?: string }>> {
   const items = await batchGetAll(
     db,
     tableName,
     subscriberIds.map((id) => keys.digestClaim(id, digestDate)),
   );
-  return new Map(items.map((item) => [String(item.pk).slice('SUB#'.length), item.state as string]));
+  return new Map(
+    items.map((item) => [
+      String(item.pk).slice('SUB#'.length),
+      { state: item.state as string, sentAt: item.sentAt as string | undefined },
+    ]),
+  );
 }

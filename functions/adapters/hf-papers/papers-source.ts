@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { PapersSource } from '../../core/ingest-papers';
+import type { PapersSource } from '../../core/ports';
 import { parseDailyPapers } from './daily-papers-schema';
 
 const DAY_FILE = /(\d{4}-\d{2}-\d{2})\.json$/;
@@ -28,11 +28,18 @@ export function createHttpPapersSource(
           });
           if (response.status >= 500) throw new Error(`Daily Papers API answered ${response.status}`);
           if (!response.ok) return failDay(`Daily Papers API answered ${response.status} for ${day}`);
-          return parseDailyPapers(await response.json(), day);
+          const body = await response.text();
+          let json: unknown;
+          try {
+            json = JSON.parse(body);
+          } catch {
+            return failDay(`Daily Papers API answered ${day} with something that is not JSON`);
+          }
+          return parseDailyPapers(json, day);
         } catch (error) {
           if ((error as Error & { permanent?: boolean }).permanent) throw error;
           lastError = error as Error;
-          await new Promise((resolve) => setTimeout(resolve, 300 * 2 ** attempt));
+          if (attempt < 2) await new Promise((resolve) => setTimeout(resolve, 300 * 2 ** attempt));
         }
       }
       throw new Error(`could not fetch ${day}: ${lastError?.message}`);

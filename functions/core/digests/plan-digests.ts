@@ -6,6 +6,7 @@ import {
   type TopicHit,
   type TopicRef,
 } from '../matching';
+import { chunk } from '../collections';
 import { daysEnding, isoWeekday } from '../dates';
 import type { Paper } from '../papers';
 import type {
@@ -189,10 +190,4 @@ export async function planDigests(
     plannedSubscriberIds: batches.flatMap((batch) => batch.subscriberIds),
     batches,
   };
-}
-
-export function chunk<T>(items: T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let index = 0; index < items.length; index += size) chunks.push(items.slice(index, index + size));
-  return chunks;
 }

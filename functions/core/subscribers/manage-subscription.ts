@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { NotFoundError, RateLimitedError, TokenError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, TokenError, ValidationError } from '../errors';
 import type { Links } from '../links';
 import type {
   Clock,
@@ -124,7 +124,9 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
         await subscribers.save(next, current.updatedAt);
         return next;
       } catch (error) {
-        if (!(error instanceof ConcurrentUpdateError) || attempt >= 2) throw error;
+        if (!(error instanceof ConcurrentUpdateError)) throw error;
+        if (attempt >= 2)
+          throw new ConflictError('Your subscription changed at the same moment. Please try again.');
         const fresh = await subscribers.get(current.id);
         if (!fresh) throw new NotFoundError('This subscription no longer exists.');
         current = fresh;

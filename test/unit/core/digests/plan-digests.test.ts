@@ -1,5 +1,5 @@
+import { chunk } from '../../../../functions/core/collections';
 import {
-  chunk,
   DAILY_WINDOW_DAYS,
   isDue,
   planDigests,

@@ -1,4 +1,4 @@
-import { NotFoundError, TokenError, ValidationError } from '../../../../functions/core/errors';
+import { ConflictError, NotFoundError, TokenError, ValidationError } from '../../../../functions/core/errors';
 import { createLinks } from '../../../../functions/core/links';
 import { findCatalogTopic } from '../../../../functions/core/matching';
 import { ConcurrentUpdateError } from '../../../../functions/core/ports';
@@ -546,7 +546,7 @@ describe('preferences', () => {
     expect(stored?.suppressed?.reason).toBe('hard-bounce');
   });
 
-  it('gives up with ConcurrentUpdateError when every save conflicts', async () => {
+  it('gives up with a ConflictError (HTTP 409) when every save conflicts', async () => {
     const reader = aSubscriber();
     class AlwaysConflicting extends InMemorySubscriberRepository {
       saves = 0;
@@ -560,7 +560,7 @@ describe('preferences', () => {
 
     await expect(
       service.updatePreferences(tokenFor(reader, 'manage'), { paused: true }),
-    ).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    ).rejects.toBeInstanceOf(ConflictError);
     expect(repository.saves).toBe(3);
   });
 });
