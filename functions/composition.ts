@@ -55,7 +55,9 @@ export async function createServices(config: Config, overrides: Overrides = {}) 
   const logger = overrides.logger ?? consoleLogger;
   const db = createDocumentClient({ endpoint: config.DYNAMODB_ENDPOINT });
   const papers = createPaperRepository(db, config.PAPERS_TABLE_NAME);
-  const subscribers = createSubscriberRepository(db, config.SUBSCRIBERS_TABLE_NAME);
+  const subscribers = createSubscriberRepository(db, config.SUBSCRIBERS_TABLE_NAME, {
+    onUnreadable: (key, reason) => logger.error('unreadable subscriber item skipped', { key, reason }),
+  });
   const deliveries = createDeliveryRepository(db, config.DELIVERIES_TABLE_NAME, clock);
   const sesClient = createSesClient({ endpoint: config.SES_ENDPOINT });
   const mailer = rateLimited(

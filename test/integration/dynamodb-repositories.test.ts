@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
 import { createDeliveryRepository } from '../../functions/adapters/dynamodb/delivery-repository';
 import { createPaperRepository } from '../../functions/adapters/dynamodb/paper-repository';
@@ -183,5 +184,29 @@ describe('subscriber repository under concurrent sign-ups', () => {
     for (const outcome of outcomes.filter((o) => o.status === 'rejected')) {
       expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(EmailTakenError);
     }
+  });
+});
+
+describe('subscriber repository and damaged items', () => {
+  it('reports and passes over an item that no longer fits the schema instead of failing the scan', async () => {
+    const unreadable: string[] = [];
+    const subscribers = createSubscriberRepository(db(), standIns.tables.subscribers, {
+      onUnreadable: (key) => unreadable.push(key),
+    });
+    const good = aSubscriber();
+    await subscribers.create(good);
+    await db().send(
+      new PutCommand({
+        TableName: standIns.tables.subscribers,
+        Item: { pk: 'SUB#damaged', sk: 'PROFILE', id: 'damaged', status: 'confirmed' },
+      }),
+    );
+
+    const seen: string[] = [];
+    for await (const page of subscribers.scanSegment(0, 1)) seen.push(...page.map((s) => s.id));
+
+    expect(seen).toContain(good.id);
+    expect(seen).not.toContain('damaged');
+    expect(unreadable).toEqual(['SUB#damaged']);
   });
 });

@@ -34,7 +34,17 @@ const toItem = (subscriber: Subscriber) => ({ ...keys.subscriber(subscriber.id),
 export function createSubscriberRepository(
   db: DynamoDBDocumentClient,
   tableName: string,
+  options: { onUnreadable?: (key: string, reason: string) => void } = {},
 ): SubscriberRepository {
+  /** A stored item that no longer fits the schema is reported and passed over, not fatal to a scan. */
+  const readable = (items: Record<string, unknown>[]): Subscriber[] =>
+    items.flatMap((item) => {
+      const parsed = SubscriberItemSchema.safeParse(item);
+      if (parsed.success) return [parsed.data];
+      options.onUnreadable?.(String(item.pk), parsed.error.issues[0]?.message ?? 'invalid item');
+      return [];
+    });
+
   const get = async (id: string) => {
     const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.subscriber(id) }));
     return Item ? toSubscriber(Item) : undefined;
@@ -70,7 +80,7 @@ export function createSubscriberRepository(
 
     async getMany(ids) {
       const items = await batchGetAll(db, tableName, [...new Set(ids)].map(keys.subscriber));
-      return items.map(toSubscriber);
+      return readable(items);
     },
 
     async findByEmail(email) {
@@ -142,7 +152,7 @@ export function createSubscriberRepository(
           }),
         );
         const items = page.Items ?? [];
-        if (items.length) yield items.map(toSubscriber);
+        if (items.length) yield readable(items);
         cursor = page.LastEvaluatedKey;
       } while (cursor);
     },
