@@ -136,6 +136,47 @@ export function toPaperView(paper: Paper, why: MatchedTopic[]): DigestPaperView 
     pdfUrl: pdfUrl(paper.id),
     githubUrl: safeHttpUrl(paper.githubRepo),
     projectUrl: safeHttpUrl(paper.projectPage),
-    matchedTopics: why.map(({ topic, matched }) => ({ topic, matched: [...matched] })),
+    matchedTopics: why.map(({ topic, matched }) => ({ topic, matched: readableMatches(matched) })),
   };
+}
+
+/** Words that say nothing on their own about why a paper matched. */
+const UNINFORMATIVE = new Set([
+  'model',
+  'models',
+  'method',
+  'methods',
+  'approach',
+  'framework',
+  'system',
+  'systems',
+  'task',
+  'tasks',
+  'data',
+  'learning',
+  'training',
+  'paper',
+  'results',
+  'performance',
+]);
+export const MAX_MATCHED_WORDS = 4;
+const MAX_MATCHED_WORDS_PER_TERM = 4;
+
+/**
+ * The matched words as a reader wants them in "why this paper": each once (whatever its case),
+ * without generic words, short phrases only, a few at most.
+ */
+export function readableMatches(matched: string[]): string[] {
+  const seen = new Set<string>();
+  const readable: string[] = [];
+  for (const raw of matched) {
+    const term = raw.replace(/\s+/g, ' ').trim();
+    const key = term.toLowerCase();
+    if (!term || seen.has(key) || UNINFORMATIVE.has(key)) continue;
+    if (term.split(' ').length > MAX_MATCHED_WORDS_PER_TERM) continue;
+    seen.add(key);
+    readable.push(term);
+    if (readable.length === MAX_MATCHED_WORDS) break;
+  }
+  return readable;
 }

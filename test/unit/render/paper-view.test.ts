@@ -1,4 +1,9 @@
-import { authorsLine, summarize, toPaperView } from '../../../functions/core/digests/paper-view';
+import {
+  authorsLine,
+  readableMatches,
+  summarize,
+  toPaperView,
+} from '../../../functions/core/digests/paper-view';
 import { aPaper } from './builders';
 
 const ABSTRACT =
@@ -104,5 +109,28 @@ describe('toPaperView', () => {
 
   it('keeps unknown upvotes as null', () => {
     expect(toPaperView(aPaper({ upvotes: null }), []).upvotes).toBeNull();
+  });
+});
+
+describe('readableMatches', () => {
+  it('keeps each term once whatever its case, drops generic words and long phrase artifacts, and keeps a few', () => {
+    const matched = [
+      'video generation image to video models',
+      'Video Generation',
+      'video generation',
+      'models',
+      'model',
+      'I2V',
+      'generated videos',
+      'text-to-video',
+      'video diffusion',
+    ];
+
+    expect(readableMatches(matched)).toEqual([
+      'Video Generation',
+      'I2V',
+      'generated videos',
+      'text-to-video',
+    ]);
   });
 });
