@@ -125,6 +125,11 @@ export const LEXICON: LexiconConcept[] = [
   { id: 'real-world', forms: ['realworld', 'real world'] },
   // One word: "on" is a stop word, and "device" alone is not the concept.
   { id: 'on-device', forms: ['ondevice', 'on device'] },
+  // One word (the first form): a language phenomenon, not "code" (code generation) nor "switching".
+  {
+    id: 'code-switching',
+    forms: ['codeswitching', 'code switching', 'code switched', 'code switch', 'code mixing', 'code mixed'],
+  },
   { id: 'open-source', forms: ['open source', 'opensource', 'open sourced'] },
   { id: 'long-context', forms: ['long context', 'longcontext'] },
   { id: 'text-to-3d', forms: ['text to 3d'] },

@@ -64,7 +64,18 @@ export function toConcept(text: string, withParts = true, expand = false): Conce
   if (expand) {
     const dropped = withoutGenericModifier(tokens);
     const expansions = expansionsOf(concept);
-    if (dropped) expansions.unshift(dropped);
+    if (dropped) {
+      expansions.unshift(dropped);
+      // The shorter phrase has related terms of its own ("visual document understanding" ->
+      // "document understanding" -> "document parsing", "OCR"): as related phrases, never as the reader's.
+      const seen = new Set(expansions.map((expansion) => stemsOf(expansion.tokens).join(' ')));
+      for (const expansion of expansionsOf(dropped)) {
+        const key = stemsOf(expansion.tokens).join(' ');
+        if (seen.has(key) || expansions.length >= MAX_EXPANSIONS + 1) continue;
+        seen.add(key);
+        expansions.push({ ...expansion, modifierDropped: undefined });
+      }
+    }
     if (expansions.length > 0) concept.expansions = expansions;
   }
   return concept;
@@ -88,17 +99,28 @@ const GENERIC_MODIFIERS: string[][] = [
 ].map((text) => trimStops(analyze(text)).map((token) => token.stem));
 
 /**
+ * Modality modifiers ("visual document understanding", "multimodal hallucination"): papers on the rest
+ * of the phrase are mostly in that modality already and leave the word out. Dropped only when at least
+ * two specific words are left ("visual reasoning" stays whole: "reasoning" alone is everything).
+ */
+const MODALITY_MODIFIERS: string[][] = ['visual', 'multimodal', 'vision based'].map((text) =>
+  trimStops(analyze(text)).map((token) => token.stem),
+);
+
+/**
  * The phrase without its leading generic modifier, when a specific word of at least 4 letters is left
  * ("LLM jailbreaks" -> "jailbreaks"; "deep learning" stays whole: "learning" is generic too).
  */
 function withoutGenericModifier(tokens: Token[]): Concept | undefined {
   const stems = stemsOf(tokens);
-  for (const modifier of GENERIC_MODIFIERS) {
+  const modality = new Set(MODALITY_MODIFIERS);
+  for (const modifier of [...GENERIC_MODIFIERS, ...MODALITY_MODIFIERS]) {
     if (modifier.length >= stems.length) continue;
     if (!modifier.every((stem, index) => stems[index] === stem)) continue;
     const rest = trimStops(tokens.slice(modifier.length));
     const content = rest.filter((token) => !token.stop);
     if (content.length === 0 || content.some((token) => GENERIC_WORDS.has(token.stem))) return undefined;
+    if (modality.has(modifier) && content.length < 2) return undefined;
     if (content.every((token) => token.stem.length < 4)) return undefined;
     const inner = rest.slice(1, -1);
     return {
