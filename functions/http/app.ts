@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import {
+  pageContentSecurityPolicy,
   renderConfirmPage,
   renderLandingPage,
   renderMessagePage,
@@ -74,6 +75,10 @@ export function createApp(deps: AppDeps): Hono {
     c.header('X-Frame-Options', 'DENY');
     // Pages and answers carry link tokens and personal data: no shared or browser cache keeps them.
     if (c.req.path !== '/' && c.req.path !== '/api/topics') c.header('Cache-Control', 'no-store');
+    // Pages run only their own inline scripts and styles (allowed by hash) and talk only to this origin.
+    if (c.res.headers.get('content-type')?.toLowerCase().startsWith('text/html')) {
+      c.header('Content-Security-Policy', pageContentSecurityPolicy());
+    }
   });
 
   // ---- pages ----

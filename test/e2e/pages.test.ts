@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { parseDailyPapers } from '../../functions/adapters/hf-papers/daily-papers-schema';
 import { launchBrowser, screenshotPath } from '../support/browser';
 import { startTestStack, type TestStack } from '../support/local-stack';
@@ -14,6 +14,42 @@ let context: BrowserContext;
 let page: Page;
 const READER = 'grace@example.com';
 
+/** Content-Security-Policy violations the browser reports, and the policy each HTML response carried. */
+const cspViolations: string[] = [];
+const htmlResponses: { path: string; status: number; policy: string | undefined }[] = [];
+const CSP_PROBLEM = /content security policy|trusted ?type/i;
+
+async function watchContentSecurityPolicy(page: Page): Promise<void> {
+  // Reported from the page on every document, before its own scripts run; the binding is not subject to CSP.
+  await page.exposeFunction('reportCspViolation', (violation: string) => cspViolations.push(violation));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = (window as unknown as { reportCspViolation: (violation: string) => void })
+        .reportCspViolation;
+      void report(
+        `${event.effectiveDirective} blocked ${event.blockedURI || '(inline)'} on ${location.pathname}` +
+          (event.sample ? `: ${event.sample}` : ''),
+      );
+    });
+  });
+  page.on('console', (message) => {
+    if (CSP_PROBLEM.test(message.text())) cspViolations.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => {
+    if (CSP_PROBLEM.test(error.message)) cspViolations.push(`page error: ${error.message}`);
+  });
+  page.on('response', async (response: Response) => {
+    if (response.request().resourceType() !== 'document') return;
+    const headers = await response.allHeaders();
+    if (!headers['content-type']?.startsWith('text/html')) return;
+    htmlResponses.push({
+      path: new URL(response.url()).pathname,
+      status: response.status(),
+      policy: headers['content-security-policy'],
+    });
+  });
+}
+
 beforeAll(async () => {
   stack = await startTestStack();
   for (const day of ['2025-11-11', '2025-11-12', '2025-11-13']) {
@@ -22,6 +58,7 @@ beforeAll(async () => {
   }
   ({ browser, context } = await launchBrowser());
   page = await context.newPage();
+  await watchContentSecurityPolicy(page);
 }, 90_000);
 afterAll(async () => {
   await browser?.close();
@@ -29,6 +66,13 @@ afterAll(async () => {
 });
 
 const stored = () => stack.services.subscribers.findByEmail(READER);
+
+afterEach(async () => {
+  // Let violation reports of the last action reach the test before checking.
+  await page.waitForTimeout(100);
+  const seen = cspViolations.splice(0);
+  expect(seen).toEqual([]);
+});
 
 describe('pages in a real browser', () => {
   let preferencesUrl = '';
@@ -170,5 +214,31 @@ describe('pages in a real browser', () => {
     await page.screenshot({ path: screenshotPath('landing-mobile'), fullPage: true });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+  });
+
+  it('served every page with a strict Content-Security-Policy', () => {
+    expect(new Set(htmlResponses.map(({ path }) => path))).toEqual(
+      new Set(['/', '/confirm', '/preferences']),
+    );
+    expect(htmlResponses.some(({ status }) => status === 400)).toBe(true);
+    for (const { policy } of htmlResponses) {
+      expect(policy).toMatch(/^default-src 'none'; script-src 'sha256-/);
+      expect(policy).not.toContain('unsafe-inline');
+    }
+  });
+
+  it('blocks and reports a style the policy does not list', async () => {
+    await page.goto(stack.urls.app);
+    const color = await page.evaluate(() => {
+      const style = document.createElement('style');
+      style.textContent = 'body { color: rgb(255, 0, 0) }';
+      document.head.append(style);
+      return getComputedStyle(document.body).color;
+    });
+    await page.waitForTimeout(100);
+    const seen = cspViolations.splice(0);
+
+    expect(color).not.toBe('rgb(255, 0, 0)');
+    expect(seen).toEqual(expect.arrayContaining([expect.stringMatching(/^style-src-elem blocked inline/)]));
   });
 });

@@ -5,14 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { ESM_REQUIRE_BANNER } from '../../infra/aws/constructs/paperboy-function';
 import { functionLogicalId } from './support/iam';
 import { removeSynthOutputs, synthApp, type SynthesizedApp } from './support/test-app';
-
-const FUNCTIONS = [
-  'ApiFunction',
-  'IngestFunction',
-  'PlanDigestsFunction',
-  'SendDigestsFunction',
-  'SesEventsFunction',
-];
+import { FUNCTIONS } from './support/functions';
 
 /**
  * Bundles all five handlers with the local esbuild, as `cdk synth` does (no docker, no network),

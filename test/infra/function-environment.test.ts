@@ -2,18 +2,12 @@ import { parseConfig } from '../../functions/config';
 import { createServices } from '../../functions/composition';
 import { functionLogicalId } from './support/iam';
 import { removeSynthOutputs, synthApp } from './support/test-app';
+import { FUNCTIONS } from './support/functions';
 
 /**
  * Each function's composition root, built from exactly the environment the stack gives it, so a
  * variable a function needs but the stack forgot fails here and not at the first cold start in AWS.
  */
-const FUNCTIONS = [
-  'ApiFunction',
-  'IngestFunction',
-  'PlanDigestsFunction',
-  'SendDigestsFunction',
-  'SesEventsFunction',
-];
 const SIGNS_LINKS = new Set(['ApiFunction', 'SendDigestsFunction']);
 
 /** CloudFormation intrinsics (Ref, Fn::GetAtt, Fn::Join ...) stand for strings known at deploy time. */

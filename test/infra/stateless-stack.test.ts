@@ -10,14 +10,8 @@ import {
   policyResourceStrings,
 } from './support/iam';
 import { aDeployConfig, removeSynthOutputs, synthApp, type SynthesizedApp } from './support/test-app';
+import { FUNCTIONS } from './support/functions';
 
-const FUNCTIONS = [
-  'ApiFunction',
-  'IngestFunction',
-  'PlanDigestsFunction',
-  'SendDigestsFunction',
-  'SesEventsFunction',
-];
 const { read, readWrite, readDelete } = TABLE_ACTIONS;
 const PAPERS = ['Papers', 'Papers/index/byDay'];
 const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];

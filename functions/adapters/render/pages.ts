@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { assertConstantInlineBlocks, buildPageContentSecurityPolicy, inlineBlocks } from './page-csp';
 import { compileTemplate, type Template } from './templater';
 import { defaultTemplatesDir, readPartials, readTemplate } from './templates-dir';
 
@@ -24,7 +25,14 @@ export interface PageRenderer {
   renderPreferencesPage(input: { token: string; topics: PageTopic[]; welcome?: boolean }): string;
   renderMessagePage(input: MessagePageInput): string;
   renderUnsubscribePage(input: { token: string }): string;
+  /**
+   * The Content-Security-Policy header value for every page of this renderer: hashes of all their
+   * inline scripts and styles, computed once when the renderer is built.
+   */
+  readonly contentSecurityPolicy: string;
 }
+
+const PAGE_FILES = ['landing.html', 'confirm.html', 'preferences.html', 'message.html', 'unsubscribe.html'];
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map(
   (name, index) => ({ value: index + 1, name }),
@@ -56,7 +64,7 @@ export function createPageRenderer(options: { templatesDir?: string } = {}): Pag
   const topicsModel = (topics: PageTopic[]) =>
     topics.map(({ id, name, description }) => ({ id, name, description: description ?? '' }));
 
-  return {
+  const renderer: Omit<PageRenderer, 'contentSecurityPolicy'> = {
     renderLandingPage: ({ topics }) =>
       page('landing.html')({
         pageTitle: 'paperboy · trending ML papers in your inbox',
@@ -97,11 +105,48 @@ export function createPageRenderer(options: { templatesDir?: string } = {}): Pag
         action: `/unsubscribe?token=${encodeURIComponent(token)}`,
       }),
   };
+
+  return { ...renderer, contentSecurityPolicy: pagePolicy(dir, partials, renderer) };
+}
+
+/**
+ * Hashes the inline blocks of every page, once. The blocks may not depend on the data (checked on the
+ * template sources), so rendering each page and branch with sample data finds all of them.
+ */
+function pagePolicy(
+  dir: string,
+  partials: Record<string, string>,
+  renderer: Omit<PageRenderer, 'contentSecurityPolicy'>,
+): string {
+  const sources = Object.fromEntries([
+    ...PAGE_FILES.map((file) => [`pages/${file}`, readTemplate(dir, file)]),
+    ...Object.entries(partials).map(([name, source]) => [`pages/partials/${name}`, source]),
+  ]);
+  assertConstantInlineBlocks(sources, partials);
+  const topics = [
+    { id: 'sample', name: 'Sample', description: 'A sample topic.' },
+    { id: 'plain', name: 'Plain', description: '' },
+  ];
+  const samples = [
+    renderer.renderLandingPage({ topics }),
+    renderer.renderConfirmPage({ token: 'sample' }),
+    renderer.renderPreferencesPage({ token: 'sample', topics, welcome: true }),
+    renderer.renderPreferencesPage({ token: 'sample', topics }),
+    renderer.renderMessagePage({ title: 'Sample', message: 'Sample.', status: 400 }),
+    renderer.renderMessagePage({ title: 'Sample', message: 'Sample.' }),
+    renderer.renderUnsubscribePage({ token: 'sample' }),
+  ].map(inlineBlocks);
+  return buildPageContentSecurityPolicy({
+    scripts: samples.flatMap((blocks) => blocks.scripts),
+    styles: samples.flatMap((blocks) => blocks.styles),
+  });
 }
 
 let defaultPages: PageRenderer | undefined;
 const pages = (): PageRenderer => (defaultPages ??= createPageRenderer());
 
+/** The Content-Security-Policy header value for the HTML pages (hashes of their inline scripts and styles). */
+export const pageContentSecurityPolicy = (): string => pages().contentSecurityPolicy;
 /** The landing page: what paperboy is, the email field, the topic picker and own keywords. */
 export const renderLandingPage: PageRenderer['renderLandingPage'] = (input) =>
   pages().renderLandingPage(input);

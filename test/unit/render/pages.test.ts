@@ -1,4 +1,11 @@
+import { createHash } from 'node:crypto';
 import {
+  assertConstantInlineBlocks,
+  cspHash,
+  inlineBlocks,
+} from '../../../functions/adapters/render/page-csp';
+import {
+  pageContentSecurityPolicy,
   renderConfirmPage,
   renderLandingPage,
   renderMessagePage,
@@ -135,5 +142,96 @@ describe('renderMessagePage', () => {
     expect(error).toContain('Request a new confirmation from the home page');
     expect(done).not.toContain('Request a new confirmation');
     expect(done).toContain('href="/"');
+  });
+});
+
+describe('pageContentSecurityPolicy', () => {
+  const policy = pageContentSecurityPolicy();
+  const directives = new Map(
+    policy.split(';').map((directive) => {
+      const [name, ...sources] = directive.trim().split(/\s+/);
+      return [name, sources] as const;
+    }),
+  );
+  const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+  const pagesToCheck: [string, string][] = [
+    ['landing', renderLandingPage({ topics })],
+    ['confirm', renderConfirmPage({ token: hostileToken })],
+    ['preferences', renderPreferencesPage({ token: hostileToken, topics })],
+    ['preferences, welcome', renderPreferencesPage({ token: 'other-token', topics: [], welcome: true })],
+    ['message', renderMessagePage({ title: 'Done', message: 'All good.' })],
+    [
+      'error message',
+      renderMessagePage({ title: '<b>Oops</b>', message: '<script>x</script>', status: 410 }),
+    ],
+    ['unsubscribe', renderUnsubscribePage({ token: hostileToken })],
+  ];
+  /** Every inline <script>/<style> element's text, found independently of the module under test. */
+  const blocksOf = (html: string, tag: 'script' | 'style') =>
+    Array.from(html.matchAll(new RegExp(`<${tag}\\b[^>]*>([\\s\\S]*?)</${tag}>`, 'gi')), (match) => match[1]);
+
+  it('denies everything by default and allows no inline code without a hash', () => {
+    expect(directives.get('default-src')).toEqual(["'none'"]);
+    expect(directives.get('img-src')).toEqual(["'self'", 'data:']);
+    expect(directives.get('connect-src')).toEqual(["'self'"]);
+    expect(directives.get('form-action')).toEqual(["'self'"]);
+    expect(directives.get('base-uri')).toEqual(["'none'"]);
+    expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
+    for (const directive of ['script-src', 'style-src']) {
+      const sources = directives.get(directive) ?? [];
+      expect(sources.length).toBeGreaterThan(0);
+      for (const source of sources) expect(source).toMatch(/^'sha256-[A-Za-z0-9+/]{43}='$/);
+    }
+    expect(policy).not.toMatch(/unsafe-|nonce-|\*|https?:/);
+  });
+
+  it.each(pagesToCheck)('lists the hash of every inline script and style of the %s page', (name, html) => {
+    const scripts = blocksOf(html, 'script');
+    const styles = blocksOf(html, 'style');
+    expect(styles).toHaveLength(1);
+    expect(scripts).toHaveLength(/^(landing|preferences)/.test(name) ? 1 : 0);
+    for (const script of scripts) expect(directives.get('script-src')).toContain(sha256(script));
+    for (const style of styles) expect(directives.get('style-src')).toContain(sha256(style));
+  });
+
+  it.each(pagesToCheck)(
+    'has no inline event handlers, style attributes or javascript: URLs on the %s page',
+    (_name, html) => {
+      const markup = html.replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1>/gi, '');
+      expect(markup).not.toMatch(/<[a-z][^>]*\s(on[a-z]+|style)\s*=/i);
+      expect(markup).not.toMatch(/javascript:/i);
+    },
+  );
+
+  it('keeps script and style text constant whatever the data, so hashes hold for every request', () => {
+    const a = renderPreferencesPage({ token: 'a', topics, welcome: true });
+    const b = renderPreferencesPage({ token: hostileToken, topics: [] });
+    expect(inlineBlocks(a)).toEqual(inlineBlocks(b));
+    expect(inlineBlocks(a).scripts).toHaveLength(1);
+  });
+
+  it('hashes the text as the browser does (UTF-8, line breaks normalized)', () => {
+    expect(cspHash('')).toBe("'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='");
+    expect(cspHash('a\r\nb\rc')).toBe(cspHash('a\nb\nc'));
+    expect(cspHash('“✓”')).toBe(sha256('“✓”'));
+  });
+
+  it('refuses templates whose inline scripts or styles would change with the data', () => {
+    const partials = { lists: 'function splitList() {}', bad: 'const token = "{{token}}";' };
+    expect(() =>
+      assertConstantInlineBlocks({ ok: '<script>\n{{> lists}}\n{{! note }}\n</script>' }, partials),
+    ).not.toThrow();
+    expect(() =>
+      assertConstantInlineBlocks({ page: '<p>{{token}}</p><script>run()</script>' }, partials),
+    ).not.toThrow();
+    expect(() =>
+      assertConstantInlineBlocks({ page: '<script>const t = "{{token}}";</script>' }, partials),
+    ).toThrow(/page: \{\{token\}\} inside an inline <script>/);
+    expect(() =>
+      assertConstantInlineBlocks({ page: '<style>{{#if dark}}body{}{{/if}}</style>' }, partials),
+    ).toThrow();
+    expect(() => assertConstantInlineBlocks({ page: '<script>{{> bad}}</script>' }, partials)).toThrow(
+      /page > bad/,
+    );
   });
 });
