@@ -219,7 +219,7 @@ export class StatelessStack extends Stack {
     bindTable(api, stateful.deliveries, 'readDelete');
     bindTable(api, stateful.papers, 'read');
 
-    bindTable(ingest, stateful.papers, 'readWrite');
+    bindTable(ingest, stateful.papers, 'batchUpsert');
 
     bindTable(planDigests, stateful.papers, 'read');
     bindTable(planDigests, stateful.subscribers, 'read');

@@ -12,7 +12,7 @@ import {
 import { aDeployConfig, removeSynthOutputs, synthApp, type SynthesizedApp } from './support/test-app';
 import { FUNCTIONS } from './support/functions';
 
-const { read, readWrite, readDelete } = TABLE_ACTIONS;
+const { read, readWrite, readDelete, batchUpsert } = TABLE_ACTIONS;
 const PAPERS = ['Papers', 'Papers/index/byDay'];
 const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 const SES_SEND = grants(['ses:SendEmail'], ['ses:identity/example.com', 'ses:configuration-set/']);
@@ -40,7 +40,7 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
   ],
   IngestFunction: [
     ...grants(LOGS, ['IngestFunctionLogs']),
-    ...grants(readWrite, PAPERS),
+    ...grants(batchUpsert, PAPERS),
     ...grants(['sqs:SendMessage'], ['FailedEventsQueue']),
   ],
   PlanDigestsFunction: [

@@ -6,7 +6,7 @@ import type { PaperboyTable } from '../stateful-stack';
  * What a function may do with a table. `readDelete` is for the API's data export and erasure:
  * it can read and delete single items but never write one.
  */
-export type TableAccess = 'read' | 'readWrite' | 'readDelete';
+export type TableAccess = 'read' | 'readWrite' | 'readDelete' | 'batchUpsert';
 
 const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan'];
 const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
@@ -15,6 +15,8 @@ export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
   read: READ,
   readWrite: [...READ, ...WRITE],
   readDelete: [...READ, 'dynamodb:DeleteItem'],
+  // Ingest reads what it already has and writes what changed, in batches, and nothing else.
+  batchUpsert: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
 };
 
 /**
