@@ -204,13 +204,17 @@ export function fromHeader(config: Pick<DeployConfig, 'senderName' | 'senderAddr
   return `${config.senderName.replace(/[<>"]/g, '')} <${config.senderAddress}>`;
 }
 
+/** Share of the SES send rate kept free for the API's confirmation mails while digests go out. */
+export const CONFIRMATION_RATE_SHARE = 0.1;
+
 /**
  * How many send-digests instances run at once, and how fast each may send, so the sum stays
- * within the SES account's rate. SQS event sources need a maximum concurrency of at least 2;
- * one instance comfortably sends about 10 emails per second.
+ * within the SES account's rate with room for confirmation mails. SQS event sources need a
+ * maximum concurrency of at least 2; one instance comfortably sends about 10 emails per second.
  */
 export function sendConcurrency(sesMaxSendRate: number): { maxConcurrency: number; perInstanceRate: number } {
-  const maxConcurrency = Math.min(50, Math.max(2, Math.floor(sesMaxSendRate / 10)));
-  const perInstanceRate = Math.floor((sesMaxSendRate / maxConcurrency) * 100) / 100;
+  const digestRate = sesMaxSendRate * (1 - CONFIRMATION_RATE_SHARE);
+  const maxConcurrency = Math.min(50, Math.max(2, Math.floor(digestRate / 10)));
+  const perInstanceRate = Math.floor((digestRate / maxConcurrency) * 100) / 100;
   return { maxConcurrency, perInstanceRate };
 }

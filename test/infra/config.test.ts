@@ -7,6 +7,7 @@ import {
   loadDeployConfig,
   parseDeployConfig,
   sendConcurrency,
+  CONFIRMATION_RATE_SHARE,
 } from '../../infra/aws/config';
 import { aDeployConfigInput } from './support/test-app';
 
@@ -148,18 +149,19 @@ describe('loading the deploy config', () => {
 
 describe('send concurrency', () => {
   it('uses the minimum of two instances for a sandbox-sized rate and splits the rate between them', () => {
-    expect(sendConcurrency(14)).toEqual({ maxConcurrency: 2, perInstanceRate: 7 });
-    expect(sendConcurrency(1)).toEqual({ maxConcurrency: 2, perInstanceRate: 0.5 });
+    // 10 % of the rate stays free for confirmation mails: 14/s leaves 12.6/s for digests.
+    expect(sendConcurrency(14)).toEqual({ maxConcurrency: 2, perInstanceRate: 6.3 });
+    expect(sendConcurrency(1)).toEqual({ maxConcurrency: 2, perInstanceRate: 0.45 });
   });
 
   it('adds instances for a larger account rate', () => {
-    expect(sendConcurrency(200)).toEqual({ maxConcurrency: 20, perInstanceRate: 10 });
+    expect(sendConcurrency(200)).toEqual({ maxConcurrency: 18, perInstanceRate: 10 });
   });
 
   it.each([1, 14, 37, 200, 999, 5000])('never lets all instances together exceed %d emails/s', (rate) => {
     const { maxConcurrency, perInstanceRate } = sendConcurrency(rate);
 
     expect(maxConcurrency).toBeGreaterThanOrEqual(2);
-    expect(maxConcurrency * perInstanceRate).toBeLessThanOrEqual(rate);
+    expect(maxConcurrency * perInstanceRate).toBeLessThanOrEqual(rate * (1 - CONFIRMATION_RATE_SHARE));
   });
 });

@@ -199,7 +199,7 @@ describe('stateless stack', () => {
       const fast = synthApp({ config: aDeployConfig({ sesMaxSendRate: 300 }) });
 
       fast.statelessTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-        ScalingConfig: { MaximumConcurrency: 30 },
+        ScalingConfig: { MaximumConcurrency: sendConcurrency(300).maxConcurrency },
       });
     });
 
