@@ -164,7 +164,7 @@ export function tokenize(text: string): Token[] {
     if (WORD_CACHE.size >= WORD_CACHE_LIMIT) WORD_CACHE.clear();
     WORD_CACHE.set(match[0], tokens.slice(first));
   }
-  return tokens;
+  return joinSpacedPrefixes(tokens);
 }
 
 /**
@@ -177,7 +177,7 @@ const WORD_CACHE_LIMIT = 200_000;
 function tokenizeWord(raw: string, tokens: Token[]): void {
   {
     const word = raw.replace(/['’]s$/i, '').replace(/['’]/g, '');
-    const parts = word.split('-').filter(Boolean);
+    const parts = word.split('-').filter(Boolean).flatMap(splitCamelCase);
     let index = 0;
     while (index < parts.length) {
       let part = parts[index];
@@ -193,6 +193,47 @@ function tokenizeWord(raw: string, tokens: Token[]): void {
       index += 1;
     }
   }
+}
+
+/**
+ * Camel-case compounds of capitalized words ("DeepResearch", "MultiAgent", "WebSailor") are the words
+ * written joined: split into their parts (then "Multi" + "Agent" joins like "multi-agent"). Only words made
+ * entirely of capitalized parts of 3+ letters: acronyms and mixed forms ("LLaMA", "OpenAI", "GPT-4o",
+ * "iPhone") stay whole.
+ */
+const CAMEL_CASE = /^(?:\p{Lu}\p{Ll}{2,}){2,}$/u;
+
+function splitCamelCase(part: string): string[] {
+  return CAMEL_CASE.test(part) ? (part.match(/\p{Lu}\p{Ll}+/gu) ?? [part]) : [part];
+}
+
+/**
+ * Prefixes also written as a separate word ("multi agent", "pre training", "non linear"): joined with
+ * the next word, as their hyphenated and joined spellings are. Only prefixes that are not words of their
+ * own ("co", "re", "over", "under" are).
+ */
+const SPACED_PREFIXES = new Set(['multi', 'pre', 'post', 'non', 'semi', 'bi', 'inter', 'intra']);
+
+function joinSpacedPrefixes(tokens: Token[]): Token[] {
+  if (!tokens.some((token) => SPACED_PREFIXES.has(token.surface.toLowerCase()))) return tokens;
+  const out: Token[] = [];
+  for (let index = 0; index < tokens.length; index += 1) {
+    const token = tokens[index];
+    const next = tokens[index + 1];
+    if (
+      next &&
+      !next.stop &&
+      /^\p{L}+$/u.test(next.surface) &&
+      SPACED_PREFIXES.has(token.surface.toLowerCase())
+    ) {
+      const surface = `${token.surface} ${next.surface}`;
+      out.push({ stem: stem(`${token.surface}${next.surface}`.toLowerCase()), surface, stop: false });
+      index += 1;
+      continue;
+    }
+    out.push(token);
+  }
+  return out;
 }
 
 /** Splits a text into sentences, so phrases and co-occurrences never cross a sentence. */

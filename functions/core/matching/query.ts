@@ -29,6 +29,8 @@ export interface Concept {
   expansions?: Concept[];
   /** True for an expansion: a phrase in related words, not the reader's. */
   related?: boolean;
+  /** For an expansion: the stems of the reader's phrase it was made from. */
+  readerStems?: string[];
   /**
    * The reader's phrase less a generic modifier ("jailbreaks" for "LLM jailbreaks"): papers rarely put
    * "LLM" next to the specific word. It counts only where a paper says what it is about (title, summary
@@ -62,7 +64,7 @@ export function toConcept(text: string, withParts = true, expand = false): Conce
     if (parts.length > 0) concept.parts = parts;
   }
   if (expand) {
-    const dropped = withoutGenericModifier(tokens);
+    const dropped = withoutGenericModifier(tokens) ?? withoutGenericHead(tokens);
     const expansions = expansionsOf(concept);
     if (dropped) {
       expansions.unshift(dropped);
@@ -134,6 +136,33 @@ function withoutGenericModifier(tokens: Token[]): Concept | undefined {
   return undefined;
 }
 
+/**
+ * Empty head nouns: "multi-agent systems" is about multi-agent anything (frameworks, debate, LLMs).
+ * Only these: a meaningful head stays ("reward models" is not "reward", "GUI agents" not "GUI").
+ */
+const EMPTY_HEADS = new Set(
+  ['system', 'systems', 'framework', 'frameworks'].map((word) => tokenize(word)[0].stem),
+);
+
+/**
+ * The phrase without a trailing empty head ("multi-agent systems" -> "multi-agent"), when the rest is
+ * specific: no generic word, a word of 4+ letters. Counted like a dropped generic modifier.
+ */
+function withoutGenericHead(tokens: Token[]): Concept | undefined {
+  if (tokens.length < 2 || !EMPTY_HEADS.has(tokens[tokens.length - 1].stem)) return undefined;
+  const rest = trimStops(tokens.slice(0, -1));
+  const content = rest.filter((token) => !token.stop);
+  if (content.length === 0 || content.some((token) => GENERIC_WORDS.has(token.stem))) return undefined;
+  if (content.every((token) => token.stem.length < 4)) return undefined;
+  return {
+    text: rest.map((token) => token.surface).join(' '),
+    tokens: rest,
+    related: true,
+    modifierDropped: true,
+    rigid: rest.slice(1, -1).some((token) => token.stop) || undefined,
+  };
+}
+
 interface RelatedRule {
   from: string[];
   to: Token[][];
@@ -189,6 +218,7 @@ function expansionsOf(concept: Concept): Concept[] {
       text: tokens.map((token) => token.surface).join(' '),
       tokens,
       related: true,
+      readerStems: concept.readerStems ?? stemsOf(concept.tokens),
       rigid: concept.rigid || inner.some((token) => token.stop) || undefined,
     });
   };

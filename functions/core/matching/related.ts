@@ -95,6 +95,11 @@ export const RELATED: RelatedGroup[] = [
     ],
   },
   {
+    // The agent is what "deep research" names: papers say "deep research" / "deep search" alone.
+    terms: ['deep research agent', 'deep search agent'],
+    related: ['deep research', 'deep search', 'deep information seeking', 'deep research system'],
+  },
+  {
     terms: ['LLM agent', 'language agent', 'AI agent', 'autonomous agent'],
     related: ['agentic', 'LLM based agent', 'agent framework', 'agentic system'],
   },

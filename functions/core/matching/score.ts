@@ -321,7 +321,23 @@ export function conceptEvidence(
   ) {
     const distinctive = content.filter((stem) => !GENERIC_WORDS.has(stem));
     const titleStems = new Set(paper.fields.title.flat().map((token) => token.stem));
-    if (distinctive.length > 0 && distinctive.every((stem) => titleStems.has(stem))) {
+    // All the distinctive words; or, for the reader's own phrase with two or more, one of them (4+
+    // letters): the title names the head or the modifier ("Tool Decathlon", "Thinner Key Cache") and the
+    // paper says the whole phrase elsewhere. For a related phrase that word must be one the reader typed
+    // ("Thinner Key Cache" for "key cache pruning" of "KV cache compression", not "Calling" for "function
+    // calling" of "tool use").
+    // Credit chosen on dev among 0.15 / 0.25 / 0.4 / 0.5 / 0.6 (0.5, the same as all the words, best).
+    const inTitle = distinctive.filter((stem) => titleStems.has(stem));
+    if (
+      distinctive.length > 0 &&
+      (inTitle.length === distinctive.length ||
+        (distinctive.length >= 2 &&
+          inTitle.some(
+            (stem) =>
+              stem.length >= 4 &&
+              (!concept.related || concept.modifierDropped || !!concept.readerStems?.includes(stem)),
+          )))
+    ) {
       counts.title = params.titleWordsCredit;
     }
   }
