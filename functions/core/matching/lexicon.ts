@@ -135,6 +135,36 @@ export const LEXICON: LexiconConcept[] = [
   { id: 'text-to-3d', forms: ['text to 3d'] },
   { id: 'image-to-3d', forms: ['image to 3d'] },
   { id: 'embodied', forms: ['embodied', 'embodiment'] },
+  // Derivational families the stemmer does not join: one concept however the sentence is built
+  // ("data synthesis" = "synthetic data" = "synthesized data"; "agentic search" = "agent search").
+  {
+    id: 'synthesis',
+    forms: [
+      'synthesis',
+      'synthetic',
+      'synthesize',
+      'synthesized',
+      'synthesizing',
+      'synthesise',
+      'synthesised',
+    ],
+  },
+  { id: 'agent', forms: ['agent', 'agentic'] },
+  // Near-synonyms the field uses interchangeably for systems that get better from their own experience.
+  {
+    id: 'self-evolving',
+    forms: [
+      'selfevolving',
+      'self evolving',
+      'self evolution',
+      'self evolve',
+      'self evolved',
+      'self improving',
+      'self improvement',
+      'self improve',
+      'self improved',
+    ],
+  },
 ];
 
 import { stem } from './analysis';

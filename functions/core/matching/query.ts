@@ -145,14 +145,28 @@ const EMPTY_HEADS = new Set(
 );
 
 /**
+ * Process heads: "synthetic data generation" is about synthetic data, however it is made. Dropped only
+ * after two or more specific words ("video generation" stays whole: "video" alone is every video paper).
+ */
+const PROCESS_HEADS = new Set(['generation'].map((word) => tokenize(word)[0].stem));
+
+/**
  * The phrase without a trailing empty head ("multi-agent systems" -> "multi-agent"), when the rest is
  * specific: no generic word, a word of 4+ letters. Counted like a dropped generic modifier.
  */
 function withoutGenericHead(tokens: Token[]): Concept | undefined {
-  if (tokens.length < 2 || !EMPTY_HEADS.has(tokens[tokens.length - 1].stem)) return undefined;
+  const head = tokens[tokens.length - 1]?.stem;
+  const emptyHead = EMPTY_HEADS.has(head);
+  if (tokens.length < 2 || (!emptyHead && !PROCESS_HEADS.has(head))) return undefined;
   const rest = trimStops(tokens.slice(0, -1));
   const content = rest.filter((token) => !token.stop);
-  if (content.length === 0 || content.some((token) => GENERIC_WORDS.has(token.stem))) return undefined;
+  const generic = (token: Token): boolean => GENERIC_WORDS.has(token.stem);
+  // An empty head leaves a phrase with no generic word; a process head two words, not all generic
+  // ("synthetic data": "data" is generic, "synthetic" is not).
+  if (
+    emptyHead ? content.length === 0 || content.some(generic) : content.length < 2 || content.every(generic)
+  )
+    return undefined;
   if (content.every((token) => token.stem.length < 4)) return undefined;
   return {
     text: rest.map((token) => token.surface).join(' '),

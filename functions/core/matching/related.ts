@@ -128,7 +128,31 @@ export const RELATED: RelatedGroup[] = [
   },
   {
     terms: ['embodied agent', 'embodied AI'],
-    related: ['embodied', 'robotic agent', 'household tasks', 'embodied intelligence'],
+    related: [
+      'embodied',
+      'robotic agent',
+      'household tasks',
+      'embodied intelligence',
+      'vision language action',
+      'robot learning',
+      'robot manipulation',
+      'robotic manipulation',
+      'humanoid robot',
+      'robot policy',
+      'embodied navigation',
+    ],
+  },
+  {
+    terms: ['self evolving', 'self improving'],
+    related: [
+      'self evolving',
+      'self improving',
+      'co evolving',
+      'self play',
+      'experience driven',
+      'learning from experience',
+    ],
+    inPhrase: true,
   },
   // ---- Reasoning and post-training
   {
@@ -614,6 +638,21 @@ export const RELATED: RelatedGroup[] = [
       'action expert',
     ],
   },
+  {
+    terms: ['visual grounding'],
+    related: [
+      'GUI grounding',
+      'video grounding',
+      'temporal grounding',
+      'spatial grounding',
+      'phrase grounding',
+      'referring expression comprehension',
+      'referring expression',
+      'grounded perception',
+      'object grounding',
+      'visual localization',
+    ],
+  },
   { terms: ['visual question answering'], related: ['VQA', 'image question answering', 'visual reasoning'] },
   {
     terms: ['video understanding'],
@@ -738,7 +777,16 @@ export const RELATED: RelatedGroup[] = [
   { terms: ['optimizer'], related: ['Adam', 'AdamW', 'Muon', 'learning rate', 'second order optimization'] },
   {
     terms: ['synthetic data', 'data synthesis'],
-    related: ['data generation pipeline', 'synthesized data', 'generated data', 'data augmentation'],
+    related: [
+      'data generation pipeline',
+      'synthetic dataset',
+      'generated data',
+      'data engine',
+      'task synthesis',
+      'trajectory synthesis',
+      'experience synthesis',
+      'data augmentation',
+    ],
   },
   {
     terms: ['data curation', 'data selection', 'data filtering'],

@@ -149,19 +149,56 @@ export interface Evidence {
 
 const saturate = (count: number): number => 1 - 0.5 ** count;
 
-function occurrences(segment: Token[], phrase: Token[]): number[] {
-  const starts: number[] = [];
+/**
+ * Model names a writer slips into a phrase ("self-improving LLM agents", "jailbreaking multimodal
+ * models"): one such run between two words of the phrase still makes the phrase.
+ */
+const INSERTABLE_GROUPS = new Set(
+  ['large language model', 'multimodal large language model', 'vision language model', 'language model'].map(
+    (text) =>
+      analyze(text)
+        .map((token) => token.stem)
+        .join('+'),
+  ),
+);
+const INSERTABLE_WORDS = new Set(['multimodal']);
+
+/** Length of the inserted model name starting at `index`, or 0. */
+function insertionAt(segment: Token[], index: number): number {
+  const token = segment[index];
+  if (INSERTABLE_WORDS.has(token.stem)) return 1;
+  if (!token.group || !INSERTABLE_GROUPS.has(token.group.join('+'))) return 0;
+  // A rewritten form is one token per word of the long form, each carrying the whole group.
+  let end = index;
+  while (end < segment.length && segment[end].group === token.group) end += 1;
+  return end - index;
+}
+
+/** Where the phrase occurs in the segment: start and end (exclusive) of each occurrence. */
+function occurrences(segment: Token[], phrase: Token[]): { start: number; end: number }[] {
+  const found: { start: number; end: number }[] = [];
   for (let index = 0; index + phrase.length <= segment.length; index += 1) {
-    let same = true;
-    for (let offset = 0; offset < phrase.length && same; offset += 1) {
-      same = segment[index + offset].stem === phrase[offset].stem;
+    if (segment[index].stem !== phrase[0].stem) continue;
+    let at = index + 1;
+    let skipped = false;
+    let offset = 1;
+    while (offset < phrase.length && at < segment.length) {
+      if (segment[at].stem === phrase[offset].stem) {
+        at += 1;
+        offset += 1;
+        continue;
+      }
+      const inserted = skipped ? 0 : insertionAt(segment, at);
+      if (inserted === 0) break;
+      skipped = true;
+      at += inserted;
     }
-    if (same) {
-      starts.push(index);
-      index += phrase.length - 1;
+    if (offset === phrase.length) {
+      found.push({ start: index, end: at });
+      index = at - 1;
     }
   }
-  return starts;
+  return found;
 }
 
 /**
@@ -287,19 +324,20 @@ export function conceptEvidence(
   let sentences = 0;
   for (const field of FIELDS) {
     for (const [at, segment] of paper.fields[field].entries()) {
-      const starts = occurrences(segment, phrase);
-      if (starts.length > 0) {
-        counts[field] += starts.length;
-        exact[field] += starts.length;
+      const spans = occurrences(segment, phrase);
+      if (spans.length > 0) {
+        counts[field] += spans.length;
+        exact[field] += spans.length;
         if (field === 'abstract') {
           sentences += 1;
           if (at === 0) lead = true;
         }
-        for (const start of starts) note(surfaceOf(segment.slice(start, start + phrase.length)));
+        for (const { start, end } of spans) note(surfaceOf(segment.slice(start, end)));
         continue;
       }
-      // Related terms (and fixed expressions) count only as whole phrases.
-      if (content.length < 2 || concept.rigid || concept.related) continue;
+      // Related terms (and fixed expressions) count only as whole phrases; the reader's own words less a
+      // modifier or head may be said in another order ("data synthesis" for "synthetic data").
+      if (content.length < 2 || concept.rigid || (concept.related && !concept.modifierDropped)) continue;
       const window = nearestWindow(segment, content);
       if (!window || window.end - window.start + 1 > maxSpan) continue;
       counts[field] += field === 'title' ? params.titleNearCredit : params.nearCredit;

@@ -1,0 +1,84 @@
+import { createMatcher, parseQuery, type TopicHit } from '../../../functions/core/matching';
+import { analyze } from '../../../functions/core/matching/canonical';
+import { aPaper, fillerPapers } from './builders';
+
+const ids = (hits: TopicHit[]): string[] => hits.map((hit) => hit.paperId);
+const match = (papers: ReturnType<typeof aPaper>[], text: string): TopicHit[] =>
+  createMatcher([...papers, ...fillerPapers(5)]).match({ kind: 'keyword', text });
+const stems = (text: string): string[] => analyze(text).map((token) => token.stem);
+
+describe('derivational families', () => {
+  it('writes synthetic, synthesis and synthesized as one word', () => {
+    const [one] = stems('synthesis');
+    for (const word of ['synthetic', 'synthesized', 'synthesizing', 'synthesise'])
+      expect(stems(word)).toEqual([one]);
+  });
+
+  it('reads "agentic" as "agent"', () => {
+    expect(stems('agentic search')).toEqual(stems('agent search'));
+  });
+
+  it('treats self-improving and self-evolving as one concept', () => {
+    expect(stems('self-improving agents')).toEqual(stems('self-evolving agents'));
+    expect(stems('self-evolution')).toEqual(stems('self-evolving'));
+  });
+
+  it('keeps unrelated words apart', () => {
+    expect(stems('agency')).not.toEqual(stems('agent'));
+    expect(stems('evolutionary search')).not.toEqual(stems('self-evolving search'));
+  });
+});
+
+describe('a model name inside a phrase', () => {
+  it('finds "self-improving agents" in "Self-Improving LLM Agents", as the phrase', () => {
+    const paper = aPaper({
+      title: 'Self-Improving LLM Agents at Test-Time',
+      abstract: 'Agents refine their own behaviour from feedback on hard cases. Nothing else is needed.',
+    });
+    const hits = match([paper], 'self-improving agents');
+    expect(ids(hits)).toEqual([paper.id]);
+    expect(hits[0].matched).toContain('Self Improving LLM Agents');
+  });
+
+  it('allows one model name only, not any word', () => {
+    const paper = aPaper({
+      title: 'Self-Improving Code Review for Software Agents',
+      abstract: 'Code review tools improve over time. Software agents read the reviews.',
+    });
+    expect(ids(match([paper], 'self-improving agents'))).toEqual([]);
+  });
+});
+
+describe('process heads', () => {
+  const dropped = (text: string): string[] =>
+    (parseQuery(text).include[0].expansions ?? [])
+      .filter((expansion) => expansion.modifierDropped)
+      .map((expansion) => expansion.text);
+
+  it('drops "generation" after two specific words, not after one', () => {
+    expect(dropped('synthetic data generation')).toEqual(['synthetic data']);
+    expect(dropped('video generation')).toEqual([]);
+    expect(dropped('code generation')).toEqual([]);
+  });
+
+  it('finds "synthetic data generation" in a paper on data synthesis, in either word order', () => {
+    const paper = aPaper({
+      title: 'Open Data Synthesis for Deep Research',
+      abstract:
+        'Deep research agents need hard questions. We synthesize question-answer pairs at scale and verify them.',
+      aiSummary: 'A scalable data synthesis pipeline for deep research questions.',
+      aiKeywords: ['data synthesis', 'deep research'],
+    });
+    expect(ids(match([paper], 'synthetic data generation'))).toEqual([paper.id]);
+  });
+
+  it('still needs the words where a paper says what it is about', () => {
+    const paper = aPaper({
+      title: 'Scaling Video Reasoning',
+      abstract:
+        'We train a video model. Part of the data is synthetic. The generation of answers is slow. Data is hard to collect. We report results. We release code.',
+      aiSummary: 'A video reasoning model trained with reinforcement learning.',
+    });
+    expect(ids(match([paper], 'synthetic data generation'))).toEqual([]);
+  });
+});
