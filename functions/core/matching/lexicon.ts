@@ -150,6 +150,9 @@ export const LEXICON: LexiconConcept[] = [
     ],
   },
   { id: 'agent', forms: ['agent', 'agentic'] },
+  { id: 'efficient', forms: ['efficient', 'efficiency', 'efficiently'] },
+  { id: 'math', forms: ['math', 'mathematical', 'mathematics', 'maths'] },
+  { id: 'medical', forms: ['medical', 'medicine'] },
   // Near-synonyms the field uses interchangeably for systems that get better from their own experience.
   {
     id: 'self-evolving',
