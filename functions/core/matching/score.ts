@@ -208,7 +208,14 @@ function occurrences(segment: Token[], phrase: Token[]): { start: number; end: n
  * language models".
  */
 const usable = (token: Token, wanted: Set<string>): boolean =>
-  wanted.has(token.stem) && (!token.group || token.group.every((stem) => wanted.has(stem)));
+  wanted.has(token.stem) &&
+  (!token.group || MODALITY_WORDS.has(token.stem) || token.group.every((stem) => wanted.has(stem)));
+
+/**
+ * A modality word inside a model's name still says the modality: "reasoning in large multimodal
+ * models" is multimodal reasoning ("MLLM", "LMM" carry "multimodal").
+ */
+const MODALITY_WORDS = new Set(analyze('multimodal').map((token) => token.stem));
 
 /** Smallest window of the segment holding every stem of `words`, or undefined. */
 function nearestWindow(segment: Token[], words: string[]): { start: number; end: number } | undefined {

@@ -82,3 +82,25 @@ describe('process heads', () => {
     expect(ids(match([paper], 'synthetic data generation'))).toEqual([]);
   });
 });
+
+describe('a modality word inside a model name', () => {
+  it('reads "video reasoning with large multimodal models" as multimodal reasoning', () => {
+    const paper = aPaper({
+      title: 'A Deep Dive into Video Reasoning with Large Multimodal Models',
+      abstract:
+        'We post-train video models with reinforcement learning. Reasoning improves on six benchmarks.',
+      aiSummary: 'Post-training recipes for reasoning in large multimodal models (LMMs) over video.',
+    });
+    expect(ids(match([paper], 'multimodal reasoning'))).toEqual([paper.id]);
+  });
+
+  it('does not let other words of a model name stand alone ("language" of "multimodal LLM")', () => {
+    const paper = aPaper({
+      title: 'Diffusion Decoding for Multimodal LLMs',
+      abstract:
+        'We decode multimodal LLM outputs with a diffusion head. Quality matches autoregressive decoding.',
+      aiSummary: 'A diffusion decoder for multimodal LLMs.',
+    });
+    expect(ids(match([paper], 'diffusion language models'))).toEqual([]);
+  });
+});
