@@ -112,6 +112,11 @@ export function stem(word: string): string {
   else if (w.endsWith('s') && !/(ss|us|is|ous)$/.test(w) && w.length > 3 && !NOT_PLURAL.has(w))
     w = w.slice(0, -1);
 
+  // interpretability = interpret(ing), controllability = control; only after a stem of 5+ letters
+  // ("scalability", "stability" stay whole). Not "-able": a method that is "interpretable" is not a
+  // study of interpretability.
+  const ability = stripEnding(w, 'ability', 5);
+  if (ability) return ability.endsWith('ll') ? ability.slice(0, -1) : ability;
   const isation = stripEnding(w, 'isation') ?? stripEnding(w, 'ization');
   if (isation) return `${isation}iz`;
   const izer = stripEnding(w, 'izer') ?? stripEnding(w, 'iser');

@@ -82,6 +82,10 @@ export const RELATED: RelatedGroup[] = [
       'WebArena',
       'deep research agent',
       'search agent',
+      'web search agent',
+      'BrowseComp',
+      'information seeking agent',
+      'browsing',
     ],
   },
   {
@@ -513,6 +517,13 @@ export const RELATED: RelatedGroup[] = [
       'activation patching',
       'logit lens',
       'internal representations',
+      'mechanistic',
+      'reverse engineering',
+      'activation steering',
+      'steering',
+      'feature attribution',
+      'linear representation',
+      'hidden states',
     ],
   },
   {
@@ -815,7 +826,21 @@ export const RELATED: RelatedGroup[] = [
   // ---- Robotics, driving, science
   {
     terms: ['robot manipulation', 'robotic manipulation'],
-    related: ['grasping', 'dexterous manipulation', 'pick and place', 'bimanual', 'robot arm'],
+    related: [
+      'grasping',
+      'dexterous manipulation',
+      'pick and place',
+      'bimanual',
+      'robot arm',
+      'vision language action',
+      'robot policy',
+      'visuomotor policy',
+      'diffusion policy',
+      'manipulation policy',
+      'dexterous hand',
+      'loco manipulation',
+      'robot learning',
+    ],
   },
   {
     terms: ['autonomous driving'],
@@ -886,6 +911,31 @@ export const RELATED: RelatedGroup[] = [
   {
     terms: ['pretraining'],
     related: ['pre training', 'continual pretraining', 'pretraining data', 'training corpus', 'mid training'],
+  },
+  {
+    terms: ['pretraining data', 'pretraining corpus'],
+    related: [
+      'pretraining corpora',
+      'pretraining dataset',
+      'pretraining data mixture',
+      'pretraining data selection',
+      'web corpus',
+      'text corpus',
+      'synthetic pretraining',
+      'data mixing',
+    ],
+  },
+  {
+    terms: ['curriculum learning', 'curriculum'],
+    related: [
+      'difficulty aware',
+      'easy to hard',
+      'self paced',
+      'difficulty scheduling',
+      'adaptive difficulty',
+      'problem difficulty',
+      'curriculum reinforcement learning',
+    ],
   },
   {
     terms: ['scaling law'],

@@ -73,9 +73,9 @@ export interface ScoringParameters {
 
 export const SCORING: ScoringParameters = {
   title: 2.0,
-  summary: 1.2,
-  keywords: 0.6,
-  abstract: 1.2,
+  summary: 0.8,
+  keywords: 0.3,
+  abstract: 1.6,
   abstractAlone: 1.5,
   nearCredit: 0.6,
   titleNearCredit: 0.8,

@@ -88,7 +88,8 @@ describe('query expansion with related terms', () => {
   it('lets several different related phrases corroborate each other', () => {
     const paper = aPaper({
       title: 'Agents Calling APIs',
-      abstract: 'We train models for function calling over real APIs. Tool calling errors drop by half.',
+      abstract:
+        'We train models for function calling over real APIs. Tool calling errors drop by half. Tool calling gets faster.',
       aiSummary: 'Function calling and tool calling improve with our training data.',
       aiKeywords: ['function calling'],
     });
