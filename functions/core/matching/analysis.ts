@@ -119,8 +119,10 @@ export function stem(word: string): string {
   if (ability) return ability.endsWith('ll') ? ability.slice(0, -1) : ability;
   const isation = stripEnding(w, 'isation') ?? stripEnding(w, 'ization');
   if (isation) return `${isation}iz`;
+  // The tool is not the process: an optimizer is not every optimization, a tokenizer not every
+  // tokenization ("policy optimization" says nothing about optimizers).
   const izer = stripEnding(w, 'izer') ?? stripEnding(w, 'iser');
-  if (izer) return `${izer}iz`;
+  if (izer) return `${izer}izer`;
   const ation = stripEnding(w, 'ation', 4);
   if (ation) return `${ation}at`;
   const ing = stripEnding(w, 'ing');

@@ -186,11 +186,14 @@ interface RelatedRule {
 const stemsOf = (tokens: Token[]): string[] => tokens.map((token) => token.stem);
 
 const RELATED_RULES: RelatedRule[] = RELATED.flatMap((group) => {
-  const to = group.related.map((text) => trimStops(analyze(text))).filter((tokens) => tokens.length > 0);
-  return group.terms
-    .map((term) => trimStops(analyze(term)))
-    .filter((tokens) => tokens.length > 0)
-    .map((from) => ({ from: stemsOf(from), to, inPhrase: !!group.inPhrase || from.length > 1 }));
+  const related = group.related.map((text) => trimStops(analyze(text))).filter((tokens) => tokens.length > 0);
+  const terms = group.terms.map((term) => trimStops(analyze(term))).filter((tokens) => tokens.length > 0);
+  // A group's other terms are ways to say it too ("computer use agent" for "GUI agent").
+  return terms.map((from) => ({
+    from: stemsOf(from),
+    to: [...terms.filter((term) => term !== from), ...related],
+    inPhrase: !!group.inPhrase || from.length > 1,
+  }));
 });
 
 /** At most this many expansions per phrase, in the lexicon's order (the closest terms come first). */
@@ -199,6 +202,12 @@ export const MAX_EXPANSIONS = 48;
 /** Spans of `tokens` a rule applies to: its start, its length and the rule. */
 function relatedSpans(tokens: Token[]): { start: number; length: number; rule: RelatedRule }[] {
   const stems = stemsOf(tokens);
+  // A group written for the whole phrase ("model compression") knows it better than groups for its
+  // words ("compression" -> "merging" is right for a KV cache, wrong for a model).
+  const wholeRules = RELATED_RULES.filter(
+    (rule) => rule.from.length === stems.length && rule.from.every((stem, index) => stems[index] === stem),
+  );
+  if (wholeRules.length > 0) return wholeRules.map((rule) => ({ start: 0, length: stems.length, rule }));
   const spans: { start: number; length: number; rule: RelatedRule }[] = [];
   for (const rule of RELATED_RULES) {
     const whole = rule.from.length === stems.length;

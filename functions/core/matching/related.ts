@@ -53,6 +53,12 @@ export const RELATED: RelatedGroup[] = [
       'OSWorld',
       'AndroidWorld',
       'screenshot agent',
+      'UI agent',
+      'mobile agent',
+      'computer agent',
+      'phone agent',
+      'OS agent',
+      'device control agent',
     ],
   },
   {
@@ -352,6 +358,21 @@ export const RELATED: RelatedGroup[] = [
     inPhrase: true,
   },
   { terms: ['KV cache'], related: ['key cache', 'KV', 'KV states'], inPhrase: true },
+  {
+    terms: ['model compression', 'network compression', 'LLM compression'],
+    related: [
+      'quantization',
+      'pruning',
+      'knowledge distillation',
+      'low bit',
+      'post training quantization',
+      'sparsification',
+      'low rank compression',
+      'token compression',
+      'token pruning',
+      'layer skipping',
+    ],
+  },
   {
     terms: ['quantization'],
     related: [

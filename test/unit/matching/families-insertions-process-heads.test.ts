@@ -104,3 +104,40 @@ describe('a modality word inside a model name', () => {
     expect(ids(match([paper], 'diffusion language models'))).toEqual([]);
   });
 });
+
+describe('tools and processes', () => {
+  it('keeps an optimizer apart from every optimization', () => {
+    expect(stems('optimizers')).toEqual(stems('optimizer'));
+    expect(stems('optimizer')).not.toEqual(stems('optimization'));
+    const policy = aPaper({
+      title: 'Group Policy Optimization for Reasoning',
+      abstract: 'We optimize the policy with group baselines. Optimization is stable.',
+      aiSummary: 'A policy optimization method for LLM reasoning.',
+    });
+    const muon = aPaper({
+      title: 'Muon Is Scalable: An Optimizer for LLM Training',
+      abstract: 'We study the Muon optimizer at scale. The optimizer halves the steps needed.',
+      aiSummary: 'An optimizer for large language model pretraining.',
+    });
+    expect(ids(match([policy, muon], 'optimizers'))).toEqual([muon.id]);
+  });
+
+  it('joins "-ability" to its verb: interpretability = interpreting', () => {
+    expect(stems('interpretability')).toEqual(stems('interpreting'));
+    expect(stems('scalability')).not.toEqual(stems('scale'));
+  });
+});
+
+describe('related terms of the whole phrase', () => {
+  const expansions = (text: string): string[] =>
+    (parseQuery(text).include[0].expansions ?? []).map((expansion) => expansion.text);
+
+  it('uses the group written for the whole phrase, not groups for its words', () => {
+    expect(expansions('model compression')).toContain('pruning');
+    expect(expansions('model compression')).not.toContain('model merging');
+  });
+
+  it('still replaces words inside a phrase no group names whole', () => {
+    expect(expansions('KV cache compression').some((text) => /cache eviction/i.test(text))).toBe(true);
+  });
+});
