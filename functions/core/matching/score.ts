@@ -9,9 +9,9 @@
  *   evidence = title·sat(title) + summary·sat(summary) + keywords·sat(keywords) + abstract·sat(abstract)
  *
  * with the weights of SCORING. ai_keywords are extracted from the abstract, so a keyword mention is
- * weak extra evidence; ai_summary is one sentence on what the paper is about, so a mention there is
- * strong. Older papers have neither; for them the abstract weighs `abstractAlone`, so that two
- * mentions in the abstract decide as one mention in the abstract and one in the summary would.
+ * weak extra evidence; ai_summary is one sentence on what the paper is about, so a mention there
+ * confirms the abstract. Two mentions in the abstract decide as the title does. Older papers have
+ * neither summary nor keywords; for them the abstract weighs `abstractAlone`.
  *
  * A paper is in a digest when evidence ≥ SCORING.threshold. The decision uses only the paper and the
  * query, never the other papers of the day, so it does not depend on how many arrived.
