@@ -64,7 +64,7 @@ export function toConcept(text: string, withParts = true, expand = false): Conce
     if (parts.length > 0) concept.parts = parts;
   }
   if (expand) {
-    const dropped = withoutGenericModifier(tokens) ?? withoutGenericHead(tokens);
+    const dropped = withoutGenericModifier(tokens) ?? withoutConnector(tokens) ?? withoutGenericHead(tokens);
     const expansions = expansionsOf(concept);
     if (dropped) {
       expansions.unshift(dropped);
@@ -145,6 +145,19 @@ const EMPTY_HEADS = new Set(
 );
 
 /**
+ * Model names as heads: "multilingual LLMs" is about multilingual anything the field builds (models,
+ * corpora, benchmarks); "medical VLMs" about medical vision-language work.
+ */
+const MODEL_HEADS = new Set(
+  ['large language model', 'multimodal large language model', 'vision language model', 'language model'].map(
+    (text) =>
+      analyze(text)
+        .map((token) => token.stem)
+        .join(' '),
+  ),
+);
+
+/**
  * Process heads: "synthetic data generation" is about synthetic data, however it is made. Dropped only
  * after two or more specific words ("video generation" stays whole: "video" alone is every video paper).
  */
@@ -155,10 +168,13 @@ const PROCESS_HEADS = new Set(['generation'].map((word) => tokenize(word)[0].ste
  * specific: no generic word, a word of 4+ letters. Counted like a dropped generic modifier.
  */
 function withoutGenericHead(tokens: Token[]): Concept | undefined {
-  const head = tokens[tokens.length - 1]?.stem;
-  const emptyHead = EMPTY_HEADS.has(head);
+  const last = tokens[tokens.length - 1];
+  const head = last?.stem;
+  const modelHead = !!last?.group && MODEL_HEADS.has(last.group.join(' '));
+  const emptyHead = modelHead || EMPTY_HEADS.has(head);
   if (tokens.length < 2 || (!emptyHead && !PROCESS_HEADS.has(head))) return undefined;
-  const rest = trimStops(tokens.slice(0, -1));
+  const headLength = modelHead ? tokens.filter((token) => token.group === last.group).length : 1;
+  const rest = trimStops(tokens.slice(0, -headLength));
   const content = rest.filter((token) => !token.stop);
   const generic = (token: Token): boolean => GENERIC_WORDS.has(token.stem);
   // An empty head leaves a phrase with no generic word; a process head two words, not all generic
@@ -174,6 +190,30 @@ function withoutGenericHead(tokens: Token[]): Concept | undefined {
     related: true,
     modifierDropped: true,
     rigid: rest.slice(1, -1).some((token) => token.stop) || undefined,
+  };
+}
+
+/**
+ * Connector words of hyphenated modifiers ("physics-aware", "retrieval-based", "text-guided"): papers
+ * say "physics-grounded video generation" or "physical ... video generation". The phrase without them
+ * counts like a dropped modifier (any order, where the paper says what it is about).
+ */
+const CONNECTORS = new Set(
+  ['aware', 'based', 'guided', 'driven', 'grounded', 'informed', 'conditioned', 'centric'].map(
+    (word) => tokenize(word)[0].stem,
+  ),
+);
+
+function withoutConnector(tokens: Token[]): Concept | undefined {
+  if (tokens.length < 3 || !tokens.some((token) => CONNECTORS.has(token.stem))) return undefined;
+  const rest = tokens.filter((token) => !CONNECTORS.has(token.stem));
+  const content = rest.filter((token) => !token.stop);
+  if (content.length < 2 || content.every((token) => GENERIC_WORDS.has(token.stem))) return undefined;
+  return {
+    text: rest.map((token) => token.surface).join(' '),
+    tokens: rest,
+    related: true,
+    modifierDropped: true,
   };
 }
 

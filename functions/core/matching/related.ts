@@ -120,7 +120,30 @@ export const RELATED: RelatedGroup[] = [
   },
   {
     terms: ['coding agent', 'software engineering agent', 'SWE agent'],
-    related: ['SWE bench', 'code agent', 'agentic coding', 'issue resolution'],
+    related: [
+      'SWE bench',
+      'code agent',
+      'agentic coding',
+      'issue resolution',
+      'repository level',
+      'codebase generation',
+      'pull request',
+      'vibe coding',
+      'software engineering tasks',
+    ],
+  },
+  {
+    terms: ['physics aware video generation', 'physically plausible video generation'],
+    related: [
+      'physics grounded video generation',
+      'physical commonsense',
+      'intuitive physics',
+      'physical realism',
+      'physical laws',
+      'physically plausible',
+      'physical plausibility',
+      'physical representation',
+    ],
   },
   {
     terms: ['agent memory', 'memory agent'],
@@ -286,6 +309,23 @@ export const RELATED: RelatedGroup[] = [
   {
     terms: ['instruction tuning'],
     related: ['instruction following', 'supervised fine tuning', 'instruction data'],
+  },
+  {
+    terms: ['diffusion distillation', 'step distillation'],
+    related: [
+      'consistency distillation',
+      'distribution matching distillation',
+      'adversarial distillation',
+      'score distillation',
+      'consistency model',
+      'one step diffusion',
+      'one step generation',
+      'few step generation',
+      'few step diffusion',
+      'few step sampling',
+      'one step sampling',
+      'DMD',
+    ],
   },
   {
     terms: ['knowledge distillation'],

@@ -141,3 +141,39 @@ describe('related terms of the whole phrase', () => {
     expect(expansions('KV cache compression').some((text) => /cache eviction/i.test(text))).toBe(true);
   });
 });
+
+describe('model names and connectors as optional words', () => {
+  const dropped = (text: string): string[] =>
+    (parseQuery(text).include[0].expansions ?? [])
+      .filter((expansion) => expansion.modifierDropped)
+      .map((expansion) => expansion.text);
+
+  it('reads "multilingual LLMs" as multilingual work, where the paper says what it is about', () => {
+    expect(dropped('multilingual LLMs')).toEqual(['multilingual']);
+    const corpus = aPaper({
+      title: 'mOSCAR: A Large-scale Multilingual and Multimodal Document-level Corpus',
+      abstract: 'We collect documents in 163 languages. Models trained on it improve few-shot learning.',
+      aiSummary: 'A multilingual multimodal corpus for training models.',
+    });
+    const passing = aPaper({
+      title: 'Faster Decoding for Chat Models',
+      abstract:
+        'We speed up decoding. It works for English. It works for code. It works for math. It works for tools. Results hold on a multilingual benchmark too.',
+    });
+    expect(ids(match([corpus, passing], 'multilingual LLMs'))).toEqual([corpus.id]);
+  });
+
+  it('keeps a model name that is the whole specific part ("reward models" is not "reward")', () => {
+    expect(dropped('reward models')).toEqual([]);
+  });
+
+  it('drops the connector of a hyphenated modifier ("physics-aware")', () => {
+    expect(dropped('physics-aware video generation')).toEqual(['physics video generation']);
+    const paper = aPaper({
+      title: 'PhysCtrl: Generative Physics for Controllable and Physics-Grounded Video Generation',
+      abstract: 'Video generators ignore physics. We add a physics simulator to video generation.',
+      aiSummary: 'Physics-grounded controllable video generation.',
+    });
+    expect(ids(match([paper], 'physics-aware video generation'))).toEqual([paper.id]);
+  });
+});
