@@ -164,6 +164,12 @@ const MODEL_HEADS = new Set(
 const PROCESS_HEADS = new Set(['generation'].map((word) => tokenize(word)[0].stem));
 
 /**
+ * Measuring heads: "uncertainty estimation" is about uncertainty however it is measured ("uncertainty
+ * calibration", "express their uncertainty"). Unlike "generation", dropped after one specific word.
+ */
+const MEASURING_HEADS = new Set(['estimation', 'quantification'].map((word) => tokenize(word)[0].stem));
+
+/**
  * The phrase without a trailing empty head ("multi-agent systems" -> "multi-agent"), when the rest is
  * specific: no generic word, a word of 4+ letters. Counted like a dropped generic modifier.
  */
@@ -171,7 +177,7 @@ function withoutGenericHead(tokens: Token[]): Concept | undefined {
   const last = tokens[tokens.length - 1];
   const head = last?.stem;
   const modelHead = !!last?.group && MODEL_HEADS.has(last.group.join(' '));
-  const emptyHead = modelHead || EMPTY_HEADS.has(head);
+  const emptyHead = modelHead || EMPTY_HEADS.has(head) || MEASURING_HEADS.has(head);
   if (tokens.length < 2 || (!emptyHead && !PROCESS_HEADS.has(head))) return undefined;
   const headLength = modelHead ? tokens.filter((token) => token.group === last.group).length : 1;
   const rest = trimStops(tokens.slice(0, -headLength));
@@ -199,7 +205,7 @@ function withoutGenericHead(tokens: Token[]): Concept | undefined {
  * counts like a dropped modifier (any order, where the paper says what it is about).
  */
 const CONNECTORS = new Set(
-  ['aware', 'based', 'guided', 'driven', 'grounded', 'informed', 'conditioned', 'centric'].map(
+  ['aware', 'based', 'guided', 'driven', 'grounded', 'informed', 'conditioned', 'centric', 'playing'].map(
     (word) => tokenize(word)[0].stem,
   ),
 );

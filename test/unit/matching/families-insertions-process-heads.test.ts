@@ -177,3 +177,19 @@ describe('model names and connectors as optional words', () => {
     expect(ids(match([paper], 'physics-aware video generation'))).toEqual([paper.id]);
   });
 });
+
+describe('measuring heads', () => {
+  const dropped = (text: string): string[] =>
+    (parseQuery(text).include[0].expansions ?? [])
+      .filter((expansion) => expansion.modifierDropped)
+      .map((expansion) => expansion.text);
+
+  it('reads "uncertainty estimation" as uncertainty, "video generation" stays whole', () => {
+    expect(dropped('uncertainty estimation')).toEqual(['uncertainty']);
+    expect(dropped('video generation')).toEqual([]);
+  });
+
+  it('reads "game-playing agents" as game agents', () => {
+    expect(dropped('game-playing agents')).toEqual(['game agents']);
+  });
+});
