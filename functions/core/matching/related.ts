@@ -876,7 +876,30 @@ export const RELATED: RelatedGroup[] = [
   },
   {
     terms: ['object detection'],
-    related: ['open vocabulary detection', 'detector', 'bounding box', 'YOLO', 'DETR'],
+    related: [
+      'open vocabulary detection',
+      'object detector',
+      'detect anything',
+      'detection transformer',
+      'bounding box',
+      'YOLO',
+      'DETR',
+    ],
+  },
+  {
+    terms: ['LLM inference serving', 'LLM serving', 'inference serving', 'model serving'],
+    related: [
+      'LLM inference',
+      'serving system',
+      'inference engine',
+      'inference system',
+      'inference acceleration',
+      'prefilling',
+      'throughput',
+      'semantic caching',
+      'vLLM',
+      'SGLang',
+    ],
   },
   {
     terms: ['image segmentation', 'segmentation'],
