@@ -305,7 +305,25 @@ export const RELATED: RelatedGroup[] = [
       'math benchmark',
     ],
   },
-  { terms: ['theorem proving'], related: ['formal proof', 'Lean', 'prover', 'autoformalization'] },
+  {
+    terms: ['theorem proving', 'formal theorem proving', 'automated theorem proving'],
+    related: ['formal proof', 'Lean', 'prover', 'step prover', 'autoformalization', 'formal mathematics'],
+  },
+  {
+    terms: ['talking head generation', 'talking head synthesis', 'talking face generation'],
+    related: [
+      'talking head',
+      'talking face',
+      'lip sync',
+      'audio driven human animation',
+      'audio driven portrait animation',
+      'audio driven avatar',
+      'avatar animation',
+      'talking avatar',
+      'digital human',
+      'portrait animation',
+    ],
+  },
   {
     terms: ['instruction tuning'],
     related: ['instruction following', 'supervised fine tuning', 'instruction data'],
