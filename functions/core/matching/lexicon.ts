@@ -153,6 +153,16 @@ export const LEXICON: LexiconConcept[] = [
   { id: 'efficient', forms: ['efficient', 'efficiency', 'efficiently'] },
   { id: 'math', forms: ['math', 'mathematical', 'mathematics', 'maths'] },
   { id: 'medical', forms: ['medical', 'medicine'] },
+  { id: 'financial', forms: ['financial', 'finance', 'finances'] },
+  { id: 'tabular', forms: ['tabular', 'table', 'tables'] },
+  { id: 'physical', forms: ['physical', 'physics'] },
+  { id: 'statistical', forms: ['statistical', 'statistics'] },
+  { id: 'biological', forms: ['biological', 'biology'] },
+  { id: 'chemical', forms: ['chemical', 'chemistry'] },
+  { id: 'economic', forms: ['economic', 'economics', 'economy'] },
+  { id: 'geometric', forms: ['geometric', 'geometry', 'geometrical'] },
+  { id: 'musical', forms: ['music', 'musical'] },
+  { id: 'visual', forms: ['visual', 'vision'] },
   // Near-synonyms the field uses interchangeably for systems that get better from their own experience.
   {
     id: 'self-evolving',

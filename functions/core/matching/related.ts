@@ -581,6 +581,56 @@ export const RELATED: RelatedGroup[] = [
     ],
   },
   {
+    terms: ['LLM security', 'AI security', 'agent security'],
+    related: [
+      'prompt injection',
+      'backdoor attack',
+      'data poisoning',
+      'adversarial attack',
+      'membership inference',
+      'model extraction',
+      'privacy leakage',
+      'jailbreak attack',
+      'security risks',
+    ],
+  },
+  {
+    terms: ['vision encoder', 'visual encoder', 'image encoder'],
+    // "CLIP" alone would be "clipping" once stemmed.
+    related: [
+      'CLIP model',
+      'CLIP encoder',
+      'contrastive language image pretraining',
+      'SigLIP',
+      'DINOv2',
+      'DINOv3',
+      'vision backbone',
+      'vision transformer',
+      'visual representation learning',
+    ],
+  },
+  {
+    terms: ['tabular foundation model', 'tabular data', 'table understanding'],
+    related: [
+      'TabPFN',
+      'table reasoning',
+      'table question answering',
+      'spreadsheet',
+      'tabular learning',
+      'tabular prediction',
+    ],
+  },
+  {
+    terms: ['instruction following'],
+    related: [
+      'IFEval',
+      'follow instructions',
+      'constraint following',
+      'instruction adherence',
+      'complex instructions',
+    ],
+  },
+  {
     terms: ['prompt injection'],
     related: ['indirect prompt injection', 'injection attack', 'injected instructions'],
   },

@@ -193,3 +193,21 @@ describe('measuring heads', () => {
     expect(dropped('game-playing agents')).toEqual(['game agents']);
   });
 });
+
+describe('adjective and noun of one field', () => {
+  it('reads finance = financial, table = tabular, vision = visual, physics = physical', () => {
+    expect(stems('financial')).toEqual(stems('finance'));
+    expect(stems('tabular data')).toEqual(stems('table data'));
+    expect(stems('vision encoder')).toEqual(stems('visual encoder'));
+    expect(stems('physical')).toEqual(stems('physics'));
+  });
+
+  it('does not read "clipping" as the CLIP model', () => {
+    const ppo = aPaper({
+      title: 'Gradient-Preserving Clipping for Policy Optimization',
+      abstract: 'Clipping discards gradients of rare tokens. We keep them. Clipping ratios matter.',
+      aiSummary: 'A clipping mechanism for PPO-style RL of language models.',
+    });
+    expect(ids(match([ppo], 'vision encoders'))).toEqual([]);
+  });
+});
