@@ -15,6 +15,11 @@ export interface Token {
    * a form ("diffusion" ... "MLLM" is not "diffusion language model"); the phrase itself may.
    */
   group?: string[];
+  /**
+   * Set on the name-like words of a related term ("CLIP", "SigLIP", "Lean"): they match only the same
+   * spelling, not a common word with the same stem ("clipping", "lean").
+   */
+  exactCase?: boolean;
 }
 
 /**

@@ -149,11 +149,16 @@ const EMPTY_HEADS = new Set(
  * corpora, benchmarks); "medical VLMs" about medical vision-language work.
  */
 const MODEL_HEADS = new Set(
-  ['large language model', 'multimodal large language model', 'vision language model', 'language model'].map(
-    (text) =>
-      analyze(text)
-        .map((token) => token.stem)
-        .join(' '),
+  [
+    'large language model',
+    'multimodal large language model',
+    'vision language model',
+    'language model',
+    'artificial intelligence',
+  ].map((text) =>
+    analyze(text)
+      .map((token) => token.stem)
+      .join(' '),
   ),
 );
 
@@ -231,8 +236,19 @@ interface RelatedRule {
 
 const stemsOf = (tokens: Token[]): string[] => tokens.map((token) => token.stem);
 
+/** A name, not a word: capitals after the first letter ("CLIP", "SigLIP"), or one capitalized word ("Lean"). */
+const isName = (surface: string, text: string): boolean =>
+  /^.+[A-Z]/.test(surface) || (/^[A-Z][a-z]+$/.test(text) && surface === text);
+
+/** A related term's tokens, its names marked to match their spelling only. */
+function relatedTokens(text: string): Token[] {
+  return trimStops(analyze(text)).map((token) =>
+    !token.group && isName(token.surface, text) ? { ...token, exactCase: true } : token,
+  );
+}
+
 const RELATED_RULES: RelatedRule[] = RELATED.flatMap((group) => {
-  const related = group.related.map((text) => trimStops(analyze(text))).filter((tokens) => tokens.length > 0);
+  const related = group.related.map(relatedTokens).filter((tokens) => tokens.length > 0);
   const terms = group.terms.map((term) => trimStops(analyze(term))).filter((tokens) => tokens.length > 0);
   // A group's other terms are ways to say it too ("computer use agent" for "GUI agent").
   return terms.map((from) => ({

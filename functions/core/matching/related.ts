@@ -596,10 +596,8 @@ export const RELATED: RelatedGroup[] = [
   },
   {
     terms: ['vision encoder', 'visual encoder', 'image encoder'],
-    // "CLIP" alone would be "clipping" once stemmed.
     related: [
-      'CLIP model',
-      'CLIP encoder',
+      'CLIP',
       'contrastive language image pretraining',
       'SigLIP',
       'DINOv2',
@@ -629,6 +627,34 @@ export const RELATED: RelatedGroup[] = [
       'instruction adherence',
       'complex instructions',
     ],
+  },
+  {
+    terms: ['fact checking', 'claim verification', 'fact verification'],
+    related: [
+      'misinformation detection',
+      'misinformation',
+      'factuality evaluation',
+      'verify claims',
+      'check facts',
+      'citation verification',
+      'attribution evaluation',
+    ],
+  },
+  {
+    terms: ['low precision training', 'FP8 training', 'FP4 training'],
+    related: [
+      'FP8',
+      'FP4',
+      'NVFP4',
+      'MXFP4',
+      'low bit training',
+      'mixed precision',
+      'quantization aware training',
+    ],
+  },
+  {
+    terms: ['emotional intelligence', 'emotion recognition', 'affective computing'],
+    related: ['emotion', 'emotional', 'empathy', 'empathetic', 'emotional support', 'affective', 'sentiment'],
   },
   {
     terms: ['prompt injection'],

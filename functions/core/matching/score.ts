@@ -174,16 +174,19 @@ function insertionAt(segment: Token[], index: number): number {
   return end - index;
 }
 
+const sameWord = (token: Token, wanted: Token): boolean =>
+  token.stem === wanted.stem && (!wanted.exactCase || token.surface === wanted.surface);
+
 /** Where the phrase occurs in the segment: start and end (exclusive) of each occurrence. */
 function occurrences(segment: Token[], phrase: Token[]): { start: number; end: number }[] {
   const found: { start: number; end: number }[] = [];
   for (let index = 0; index + phrase.length <= segment.length; index += 1) {
-    if (segment[index].stem !== phrase[0].stem) continue;
+    if (!sameWord(segment[index], phrase[0])) continue;
     let at = index + 1;
     let skipped = false;
     let offset = 1;
     while (offset < phrase.length && at < segment.length) {
-      if (segment[at].stem === phrase[offset].stem) {
+      if (sameWord(segment[at], phrase[offset])) {
         at += 1;
         offset += 1;
         continue;

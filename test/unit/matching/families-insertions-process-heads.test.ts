@@ -202,6 +202,15 @@ describe('adjective and noun of one field', () => {
     expect(stems('physical')).toEqual(stems('physics'));
   });
 
+  it('reads the CLIP model by its name', () => {
+    const clip = aPaper({
+      title: 'Scaling CLIP Encoders for Multilingual Retrieval',
+      abstract: 'We train CLIP at scale. The CLIP encoder transfers to many languages.',
+      aiSummary: 'A larger CLIP for multilingual image-text retrieval.',
+    });
+    expect(ids(match([clip], 'vision encoders'))).toEqual([clip.id]);
+  });
+
   it('does not read "clipping" as the CLIP model', () => {
     const ppo = aPaper({
       title: 'Gradient-Preserving Clipping for Policy Optimization',
