@@ -6,6 +6,11 @@ const ids = (hits: TopicHit[]): string[] => hits.map((hit) => hit.paperId);
 const match = (papers: ReturnType<typeof aPaper>[], text: string): TopicHit[] =>
   createMatcher([...papers, ...fillerPapers(5)]).match({ kind: 'keyword', text });
 const stems = (text: string): string[] => analyze(text).map((token) => token.stem);
+/** The reader's phrase less an optional modifier or head, as the query reads it. */
+const dropped = (text: string): string[] =>
+  (parseQuery(text).include[0].expansions ?? [])
+    .filter((expansion) => expansion.modifierDropped)
+    .map((expansion) => expansion.text);
 
 describe('derivational families', () => {
   it('writes synthetic, synthesis and synthesized as one word', () => {
@@ -50,11 +55,6 @@ describe('a model name inside a phrase', () => {
 });
 
 describe('process heads', () => {
-  const dropped = (text: string): string[] =>
-    (parseQuery(text).include[0].expansions ?? [])
-      .filter((expansion) => expansion.modifierDropped)
-      .map((expansion) => expansion.text);
-
   it('drops "generation" after two specific words, not after one', () => {
     expect(dropped('synthetic data generation')).toEqual(['synthetic data']);
     expect(dropped('video generation')).toEqual([]);
@@ -143,11 +143,6 @@ describe('related terms of the whole phrase', () => {
 });
 
 describe('model names and connectors as optional words', () => {
-  const dropped = (text: string): string[] =>
-    (parseQuery(text).include[0].expansions ?? [])
-      .filter((expansion) => expansion.modifierDropped)
-      .map((expansion) => expansion.text);
-
   it('reads "multilingual LLMs" as multilingual work, where the paper says what it is about', () => {
     expect(dropped('multilingual LLMs')).toEqual(['multilingual']);
     const corpus = aPaper({
@@ -179,11 +174,6 @@ describe('model names and connectors as optional words', () => {
 });
 
 describe('measuring heads', () => {
-  const dropped = (text: string): string[] =>
-    (parseQuery(text).include[0].expansions ?? [])
-      .filter((expansion) => expansion.modifierDropped)
-      .map((expansion) => expansion.text);
-
   it('reads "uncertainty estimation" as uncertainty, "video generation" stays whole', () => {
     expect(dropped('uncertainty estimation')).toEqual(['uncertainty']);
     expect(dropped('video generation')).toEqual([]);
