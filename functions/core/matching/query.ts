@@ -123,7 +123,7 @@ function withoutGenericModifier(tokens: Token[]): Concept | undefined {
     const content = rest.filter((token) => !token.stop);
     if (content.length === 0 || content.some((token) => GENERIC_WORDS.has(token.stem))) return undefined;
     if (modality.has(modifier) && content.length < 2) return undefined;
-    if (content.every((token) => token.stem.length < 4)) return undefined;
+    if (content.every((token) => token.surface.length < 4)) return undefined;
     const inner = rest.slice(1, -1);
     return {
       text: rest.map((token) => token.surface).join(' '),
@@ -194,7 +194,7 @@ function withoutGenericHead(tokens: Token[]): Concept | undefined {
     emptyHead ? content.length === 0 || content.some(generic) : content.length < 2 || content.every(generic)
   )
     return undefined;
-  if (content.every((token) => token.stem.length < 4)) return undefined;
+  if (content.every((token) => token.surface.length < 4)) return undefined;
   return {
     text: rest.map((token) => token.surface).join(' '),
     tokens: rest,
