@@ -1,3 +1,4 @@
+import { createMatcher, parseQuery, type TopicHit } from '../../../functions/core/matching';
 import type { Paper } from '../../../functions/core/papers';
 
 let sequence = 0;
@@ -35,3 +36,16 @@ export function fillerPapers(count: number): Paper[] {
     }),
   );
 }
+
+/** The ids of the hits, in order. */
+export const ids = (hits: TopicHit[]): string[] => hits.map((hit) => hit.paperId);
+
+/** What a reader's phrase matches among the given papers and five unrelated ones. */
+export const match = (papers: Paper[], text: string): TopicHit[] =>
+  createMatcher([...papers, ...fillerPapers(5)]).match({ kind: 'keyword', text });
+
+/** The reader's phrase less an optional modifier or head, as the query reads it. */
+export const dropped = (text: string): string[] =>
+  (parseQuery(text).include[0].expansions ?? [])
+    .filter((expansion) => expansion.modifierDropped)
+    .map((expansion) => expansion.text);

@@ -1,16 +1,8 @@
-import { createMatcher, parseQuery, type TopicHit } from '../../../functions/core/matching';
+import { parseQuery } from '../../../functions/core/matching';
 import { analyze } from '../../../functions/core/matching/canonical';
-import { aPaper, fillerPapers } from './builders';
+import { aPaper, dropped, ids, match } from './builders';
 
-const ids = (hits: TopicHit[]): string[] => hits.map((hit) => hit.paperId);
-const match = (papers: ReturnType<typeof aPaper>[], text: string): TopicHit[] =>
-  createMatcher([...papers, ...fillerPapers(5)]).match({ kind: 'keyword', text });
 const stems = (text: string): string[] => analyze(text).map((token) => token.stem);
-/** The reader's phrase less an optional modifier or head, as the query reads it. */
-const dropped = (text: string): string[] =>
-  (parseQuery(text).include[0].expansions ?? [])
-    .filter((expansion) => expansion.modifierDropped)
-    .map((expansion) => expansion.text);
 
 describe('derivational families', () => {
   it('writes synthetic, synthesis and synthesized as one word', () => {

@@ -10,9 +10,7 @@ import {
   type TopicHit,
 } from '../../../functions/core/matching';
 import type { Paper } from '../../../functions/core/papers';
-import { aPaper, fillerPapers } from './builders';
-
-const ids = (hits: TopicHit[]): string[] => hits.map((hit) => hit.paperId);
+import { aPaper, fillerPapers, ids } from './builders';
 
 describe('phrase matching', () => {
   const onTopic = aPaper({

@@ -1,9 +1,4 @@
-import { createMatcher, parseQuery, type TopicHit } from '../../../functions/core/matching';
-import { aPaper, fillerPapers } from './builders';
-
-const ids = (hits: TopicHit[]): string[] => hits.map((hit) => hit.paperId);
-const match = (papers: ReturnType<typeof aPaper>[], text: string): TopicHit[] =>
-  createMatcher([...papers, ...fillerPapers(5)]).match({ kind: 'keyword', text });
+import { aPaper, dropped, ids, match } from './builders';
 
 describe('modality modifiers and the related terms of the shorter phrase', () => {
   const parsing = aPaper({
@@ -19,10 +14,6 @@ describe('modality modifiers and the related terms of the shorter phrase', () =>
   });
 
   it('drops a modality modifier only when two specific words are left', () => {
-    const dropped = (text: string): string[] =>
-      (parseQuery(text).include[0].expansions ?? [])
-        .filter((expansion) => expansion.modifierDropped)
-        .map((expansion) => expansion.text);
     expect(dropped('visual document understanding')).toEqual(['document understanding']);
     expect(dropped('visual reasoning')).toEqual([]);
   });

@@ -1,9 +1,5 @@
-import { createMatcher, parseQuery, type TopicHit } from '../../../functions/core/matching';
-import { aPaper, fillerPapers } from './builders';
-
-const ids = (hits: TopicHit[]): string[] => hits.map((hit) => hit.paperId);
-const match = (papers: ReturnType<typeof aPaper>[], text: string): TopicHit[] =>
-  createMatcher([...papers, ...fillerPapers(5)]).match({ kind: 'keyword', text });
+import { parseQuery } from '../../../functions/core/matching';
+import { aPaper, ids, match } from './builders';
 
 describe('related terms count only as whole phrases', () => {
   it('does not read a related phrase into scattered words of a sentence', () => {

@@ -1,15 +1,8 @@
-import {
-  createMatcher,
-  findCatalogTopic,
-  parseQuery,
-  topicCatalog,
-  type TopicHit,
-} from '../../../functions/core/matching';
+import { createMatcher, findCatalogTopic, parseQuery, topicCatalog } from '../../../functions/core/matching';
 import { tokenize } from '../../../functions/core/matching/analysis';
 import { analyze } from '../../../functions/core/matching/canonical';
-import { aPaper, fillerPapers } from './builders';
+import { aPaper, fillerPapers, ids } from './builders';
 
-const ids = (hits: TopicHit[]): string[] => hits.map((hit) => hit.paperId);
 /** The expansions of a query's first phrase, as stems. */
 const expansionTexts = (query: string): string[] =>
   (parseQuery(query).include[0].expansions ?? []).map((concept) =>

@@ -1,10 +1,6 @@
-import { createMatcher, parseQuery, type TopicHit } from '../../../functions/core/matching';
 import { tokenize } from '../../../functions/core/matching/analysis';
-import { aPaper, fillerPapers } from './builders';
+import { aPaper, dropped, ids, match } from './builders';
 
-const ids = (hits: TopicHit[]): string[] => hits.map((hit) => hit.paperId);
-const match = (papers: ReturnType<typeof aPaper>[], text: string): TopicHit[] =>
-  createMatcher([...papers, ...fillerPapers(5)]).match({ kind: 'keyword', text });
 const stems = (text: string): string[] => tokenize(text).map((token) => token.stem);
 
 describe('joined spellings', () => {
@@ -41,11 +37,6 @@ describe('joined spellings', () => {
 });
 
 describe('empty head nouns', () => {
-  const dropped = (text: string): string[] =>
-    (parseQuery(text).include[0].expansions ?? [])
-      .filter((expansion) => expansion.modifierDropped)
-      .map((expansion) => expansion.text);
-
   it('drops "systems" / "framework" when the rest is specific', () => {
     expect(dropped('multi-agent systems')).toEqual(['multi-agent']);
     expect(dropped('recommendation systems')).toEqual(['recommendation']);
