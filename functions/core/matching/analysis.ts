@@ -96,6 +96,17 @@ function undouble(stem: string): string {
  * "quantization", "quantized"; "retrieval", "retrieve"; "generation", "generative") and avoids
  * Porter's over-reach ("general" and "generation" stay apart).
  */
+/** Bases of "-ability" nouns that mean the study of their verb (see `stem`). */
+const ABILITY_VERBS = new Set([
+  'interpret',
+  'explain',
+  'predict',
+  'generaliz',
+  'transfer',
+  'verifi',
+  'steer',
+]);
+
 /** Short irregular forms the suffix rules cannot reach ("used" would otherwise stay "used"). */
 const IRREGULAR: Record<string, string> = {
   use: 'use',
@@ -117,11 +128,11 @@ export function stem(word: string): string {
   else if (w.endsWith('s') && !/(ss|us|is|ous)$/.test(w) && w.length > 3 && !NOT_PLURAL.has(w))
     w = w.slice(0, -1);
 
-  // interpretability = interpret(ing), controllability = control; only after a stem of 5+ letters
-  // ("scalability", "stability" stay whole). Not "-able": a method that is "interpretable" is not a
-  // study of interpretability.
+  // interpretability = interpret(ing), generalizability = generalization: only the research properties
+  // named after their verb (not "trainability" = "train", "accountability" = "account"). Not "-able": a
+  // method that is "interpretable" is not a study of interpretability.
   const ability = stripEnding(w, 'ability', 5);
-  if (ability) return ability.endsWith('ll') ? ability.slice(0, -1) : ability;
+  if (ability && ABILITY_VERBS.has(ability)) return ability;
   const isation = stripEnding(w, 'isation') ?? stripEnding(w, 'ization');
   if (isation) return `${isation}iz`;
   // The tool is not the process: an optimizer is not every optimization, a tokenizer not every

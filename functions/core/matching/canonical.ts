@@ -160,3 +160,28 @@ export function paperRewriters(definitions: AcronymDefinition[]): { text: Rewrit
 
 /** True when `stem` is an acronym the lexicon reads only where a paper defines it. */
 export const isAmbiguousAcronym = (stem: string): boolean => lexicon.ambiguous.has(stem);
+
+/** Names of model families a writer puts around the words of a topic ("self-improving LLM agents"). */
+const MODEL_NAMES = new Set(
+  ['large language model', 'multimodal large language model', 'vision language model', 'language model'].map(
+    (text) =>
+      analyze(text)
+        .map((token) => token.stem)
+        .join(' '),
+  ),
+);
+const MODEL_NAME_GROUPS = new WeakMap<string[], boolean>();
+
+/**
+ * True when a rewritten form (a token's `group`) is a model family's name (LLM, MLLM, VLM, LM).
+ * Memoized per group array: the matcher asks this for every paper token it compares.
+ */
+export function isModelName(group: string[] | undefined): boolean {
+  if (!group) return false;
+  let known = MODEL_NAME_GROUPS.get(group);
+  if (known === undefined) {
+    known = MODEL_NAMES.has(group.join(' '));
+    MODEL_NAME_GROUPS.set(group, known);
+  }
+  return known;
+}

@@ -154,15 +154,14 @@ export const LEXICON: LexiconConcept[] = [
   { id: 'math', forms: ['math', 'mathematical', 'mathematics', 'maths'] },
   { id: 'medical', forms: ['medical', 'medicine'] },
   { id: 'financial', forms: ['financial', 'finance', 'finances'] },
-  { id: 'tabular', forms: ['tabular', 'table', 'tables'] },
-  { id: 'physical', forms: ['physical', 'physics'] },
   { id: 'statistical', forms: ['statistical', 'statistics'] },
   { id: 'biological', forms: ['biological', 'biology'] },
   { id: 'chemical', forms: ['chemical', 'chemistry'] },
   { id: 'economic', forms: ['economic', 'economics', 'economy'] },
   { id: 'geometric', forms: ['geometric', 'geometry', 'geometrical'] },
   { id: 'musical', forms: ['music', 'musical'] },
-  { id: 'visual', forms: ['visual', 'vision'] },
+  // First form "vision": the long forms of VLM, VLA and ViT say "vision" and are not rewritten again.
+  { id: 'vision', forms: ['vision', 'visual'] },
   // Near-synonyms the field uses interchangeably for systems that get better from their own experience.
   {
     id: 'self-evolving',

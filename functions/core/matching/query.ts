@@ -3,7 +3,7 @@
  * or " or "; a leading "-" excludes; "long form (ACRONYM)" in the query counts as both forms.
  */
 import { tokenize, type Token } from './analysis';
-import { analyze } from './canonical';
+import { analyze, isModelName } from './canonical';
 import { GENERIC_WORDS } from './lexicon';
 import { RELATED } from './related';
 
@@ -124,16 +124,23 @@ function withoutGenericModifier(tokens: Token[]): Concept | undefined {
     if (content.length === 0 || content.some((token) => GENERIC_WORDS.has(token.stem))) return undefined;
     if (modality.has(modifier) && content.length < 2) return undefined;
     if (content.every((token) => token.surface.length < 4)) return undefined;
-    const inner = rest.slice(1, -1);
-    return {
-      text: rest.map((token) => token.surface).join(' '),
-      tokens: rest,
-      related: true,
-      modifierDropped: true,
-      rigid: inner.some((token) => token.stop) || undefined,
-    };
+    return droppedConcept(rest);
   }
   return undefined;
+}
+
+/**
+ * The reader's phrase less a generic modifier, head or connector: the reader's own words, counted only
+ * where a paper says what it is about (score.ts), in any word order.
+ */
+function droppedConcept(rest: Token[]): Concept {
+  return {
+    text: rest.map((token) => token.surface).join(' '),
+    tokens: rest,
+    related: true,
+    modifierDropped: true,
+    rigid: rest.slice(1, -1).some((token) => token.stop) || undefined,
+  };
 }
 
 /**
@@ -148,19 +155,11 @@ const EMPTY_HEADS = new Set(
  * Model names as heads: "multilingual LLMs" is about multilingual anything the field builds (models,
  * corpora, benchmarks); "medical VLMs" about medical vision-language work.
  */
-const MODEL_HEADS = new Set(
-  [
-    'large language model',
-    'multimodal large language model',
-    'vision language model',
-    'language model',
-    'artificial intelligence',
-  ].map((text) =>
-    analyze(text)
-      .map((token) => token.stem)
-      .join(' '),
-  ),
-);
+const AI = analyze('artificial intelligence')
+  .map((token) => token.stem)
+  .join(' ');
+const isModelHead = (group: string[] | undefined): boolean =>
+  isModelName(group) || (!!group && group.join(' ') === AI);
 
 /**
  * Process heads: "synthetic data generation" is about synthetic data, however it is made. Dropped only
@@ -181,7 +180,7 @@ const MEASURING_HEADS = new Set(['estimation', 'quantification'].map((word) => t
 function withoutGenericHead(tokens: Token[]): Concept | undefined {
   const last = tokens[tokens.length - 1];
   const head = last?.stem;
-  const modelHead = !!last?.group && MODEL_HEADS.has(last.group.join(' '));
+  const modelHead = isModelHead(last?.group);
   const emptyHead = modelHead || EMPTY_HEADS.has(head) || MEASURING_HEADS.has(head);
   if (tokens.length < 2 || (!emptyHead && !PROCESS_HEADS.has(head))) return undefined;
   const headLength = modelHead ? tokens.filter((token) => token.group === last.group).length : 1;
@@ -190,18 +189,11 @@ function withoutGenericHead(tokens: Token[]): Concept | undefined {
   const generic = (token: Token): boolean => GENERIC_WORDS.has(token.stem);
   // An empty head leaves a phrase with no generic word; a process head two words, not all generic
   // ("synthetic data": "data" is generic, "synthetic" is not).
-  if (
-    emptyHead ? content.length === 0 || content.some(generic) : content.length < 2 || content.every(generic)
-  )
-    return undefined;
+  const specificRest = content.length > 0 && !content.some(generic);
+  const twoWordRest = content.length >= 2 && !content.every(generic);
+  if (!(emptyHead ? specificRest : twoWordRest)) return undefined;
   if (content.every((token) => token.surface.length < 4)) return undefined;
-  return {
-    text: rest.map((token) => token.surface).join(' '),
-    tokens: rest,
-    related: true,
-    modifierDropped: true,
-    rigid: rest.slice(1, -1).some((token) => token.stop) || undefined,
-  };
+  return droppedConcept(rest);
 }
 
 /**
@@ -210,7 +202,8 @@ function withoutGenericHead(tokens: Token[]): Concept | undefined {
  * counts like a dropped modifier (any order, where the paper says what it is about).
  */
 const CONNECTORS = new Set(
-  ['aware', 'based', 'guided', 'driven', 'grounded', 'informed', 'conditioned', 'centric', 'playing'].map(
+  // Not "playing": "role-playing agents" are not "role agents" ("game-playing agent" is a term of its own).
+  ['aware', 'based', 'guided', 'driven', 'grounded', 'informed', 'conditioned', 'centric'].map(
     (word) => tokenize(word)[0].stem,
   ),
 );
@@ -220,12 +213,7 @@ function withoutConnector(tokens: Token[]): Concept | undefined {
   const rest = tokens.filter((token) => !CONNECTORS.has(token.stem));
   const content = rest.filter((token) => !token.stop);
   if (content.length < 2 || content.every((token) => GENERIC_WORDS.has(token.stem))) return undefined;
-  return {
-    text: rest.map((token) => token.surface).join(' '),
-    tokens: rest,
-    related: true,
-    modifierDropped: true,
-  };
+  return droppedConcept(rest);
 }
 
 interface RelatedRule {
@@ -261,23 +249,27 @@ const RELATED_RULES: RelatedRule[] = RELATED.flatMap((group) => {
 /** At most this many expansions per phrase, in the lexicon's order (the closest terms come first). */
 export const MAX_EXPANSIONS = 48;
 
+/** One word as written: a single token, or the long form of one acronym ("GUI" = graphical user interface). */
+const isOneWord = (span: Token[]): boolean =>
+  span.length === 1 || (!!span[0].group && span.every((token) => token.group === span[0].group));
+
 /** Spans of `tokens` a rule applies to: its start, its length and the rule. */
 function relatedSpans(tokens: Token[]): { start: number; length: number; rule: RelatedRule }[] {
   const stems = stemsOf(tokens);
-  // A group written for the whole phrase ("model compression") knows it better than groups for its
-  // words ("compression" -> "merging" is right for a KV cache, wrong for a model).
-  const wholeRules = RELATED_RULES.filter(
+  // A group written for the whole phrase ("model compression") knows it better than the one-word
+  // substitutions of its words ("compression" -> "merging" is right for a KV cache, wrong for a model);
+  // multi-word terms inside it still expand ("deep research" in "deep research agent").
+  const hasWholeRule = RELATED_RULES.some(
     (rule) => rule.from.length === stems.length && rule.from.every((stem, index) => stems[index] === stem),
   );
-  if (wholeRules.length > 0) return wholeRules.map((rule) => ({ start: 0, length: stems.length, rule }));
   const spans: { start: number; length: number; rule: RelatedRule }[] = [];
   for (const rule of RELATED_RULES) {
     const whole = rule.from.length === stems.length;
     if (!whole && !rule.inPhrase) continue;
     for (let start = 0; start + rule.from.length <= stems.length; start += 1) {
-      if (rule.from.every((stem, offset) => stems[start + offset] === stem)) {
-        spans.push({ start, length: rule.from.length, rule });
-      }
+      if (!rule.from.every((stem, offset) => stems[start + offset] === stem)) continue;
+      if (!whole && hasWholeRule && isOneWord(tokens.slice(start, start + rule.from.length))) continue;
+      spans.push({ start, length: rule.from.length, rule });
     }
   }
   return spans;

@@ -175,18 +175,6 @@ export const RELATED: RelatedGroup[] = [
       'embodied navigation',
     ],
   },
-  {
-    terms: ['self evolving', 'self improving'],
-    related: [
-      'self evolving',
-      'self improving',
-      'co evolving',
-      'self play',
-      'experience driven',
-      'learning from experience',
-    ],
-    inPhrase: true,
-  },
   // ---- Reasoning and post-training
   {
     terms: ['RLHF', 'reinforcement learning from human feedback'],
@@ -292,7 +280,7 @@ export const RELATED: RelatedGroup[] = [
     ],
   },
   {
-    terms: ['math reasoning', 'mathematical reasoning'],
+    terms: ['math reasoning'],
     related: [
       'math problem',
       'theorem proving',
@@ -376,8 +364,17 @@ export const RELATED: RelatedGroup[] = [
     ],
   },
   {
-    terms: ['self improvement', 'self evolving'],
-    related: ['self play', 'self training', 'self rewarding', 'self evolution'],
+    // "self improvement" = "self evolving" = "self evolution" in the lexicon: one term.
+    terms: ['self evolving'],
+    related: [
+      'self play',
+      'self training',
+      'self rewarding',
+      'co evolving',
+      'experience driven',
+      'learning from experience',
+    ],
+    inPhrase: true,
   },
   {
     terms: ['LLM as a judge', 'LLM judge', 'judge model', 'LLM evaluator'],
@@ -595,7 +592,7 @@ export const RELATED: RelatedGroup[] = [
     ],
   },
   {
-    terms: ['vision encoder', 'visual encoder', 'image encoder'],
+    terms: ['vision encoder', 'image encoder'],
     related: [
       'CLIP',
       'contrastive language image pretraining',
@@ -769,7 +766,7 @@ export const RELATED: RelatedGroup[] = [
     ],
   },
   {
-    terms: ['text to image generation', 'text to image synthesis', 'T2I generation'],
+    terms: ['text to image generation', 'text to image synthesis'],
     related: [
       'text to image model',
       'text to image diffusion',
@@ -1144,7 +1141,6 @@ export const RELATED: RelatedGroup[] = [
       'sentence embedding',
       'retrieval embedding',
       'multimodal embedding',
-      'embedding models',
       'MTEB',
       'embedder',
       'dense retrieval',

@@ -18,7 +18,7 @@
  * The weights were calibrated once over the development topics of eval/ (eval/calibrate.ts), as global
  * constants: nothing in them is specific to a phrase.
  */
-import { analyze, paperRewriters, rewrite, type Rewriter } from './canonical';
+import { analyze, isModelName, paperRewriters, rewrite, type Rewriter } from './canonical';
 import { findAcronymDefinitions } from './acronyms';
 import { splitSentences, type Token } from './analysis';
 import type { Concept } from './query';
@@ -76,7 +76,7 @@ export const SCORING: ScoringParameters = {
   summary: 0.8,
   keywords: 0.3,
   abstract: 1.6,
-  abstractAlone: 1.5,
+  abstractAlone: 1.8,
   nearCredit: 0.6,
   titleNearCredit: 0.8,
   titleWordsCredit: 0.5,
@@ -153,29 +153,24 @@ const saturate = (count: number): number => 1 - 0.5 ** count;
  * Model names a writer slips into a phrase ("self-improving LLM agents", "jailbreaking multimodal
  * models"): one such run between two words of the phrase still makes the phrase.
  */
-const INSERTABLE_GROUPS = new Set(
-  ['large language model', 'multimodal large language model', 'vision language model', 'language model'].map(
-    (text) =>
-      analyze(text)
-        .map((token) => token.stem)
-        .join('+'),
-  ),
-);
-const INSERTABLE_WORDS = new Set(['multimodal']);
+/** The modality word a writer puts in a model's name or slips into a phrase ("multimodal"). */
+const MODALITY_WORDS = new Set(analyze('multimodal').map((token) => token.stem));
 
 /** Length of the inserted model name starting at `index`, or 0. */
 function insertionAt(segment: Token[], index: number): number {
   const token = segment[index];
-  if (INSERTABLE_WORDS.has(token.stem)) return 1;
-  if (!token.group || !INSERTABLE_GROUPS.has(token.group.join('+'))) return 0;
+  if (MODALITY_WORDS.has(token.stem)) return 1;
+  if (!isModelName(token.group)) return 0;
   // A rewritten form is one token per word of the long form, each carrying the whole group.
   let end = index;
   while (end < segment.length && segment[end].group === token.group) end += 1;
   return end - index;
 }
 
+/** The same word; a name-like word also in the same spelling, its plural included ("EHRs" for "EHR"). */
 const sameWord = (token: Token, wanted: Token): boolean =>
-  token.stem === wanted.stem && (!wanted.exactCase || token.surface === wanted.surface);
+  token.stem === wanted.stem &&
+  (!wanted.exactCase || token.surface === wanted.surface || token.surface === `${wanted.surface}s`);
 
 /** Where the phrase occurs in the segment: start and end (exclusive) of each occurrence. */
 function occurrences(segment: Token[], phrase: Token[]): { start: number; end: number }[] {
@@ -210,15 +205,11 @@ function occurrences(segment: Token[], phrase: Token[]): { start: number; end: n
  * language model agents", but the "language model" inside "MLLM" or "VLA" does not serve "diffusion
  * language models".
  */
+// A modality word inside a model's name still says the modality: "reasoning in large multimodal models"
+// is multimodal reasoning.
 const usable = (token: Token, wanted: Set<string>): boolean =>
   wanted.has(token.stem) &&
   (!token.group || MODALITY_WORDS.has(token.stem) || token.group.every((stem) => wanted.has(stem)));
-
-/**
- * A modality word inside a model's name still says the modality: "reasoning in large multimodal
- * models" is multimodal reasoning ("MLLM", "LMM" carry "multimodal").
- */
-const MODALITY_WORDS = new Set(analyze('multimodal').map((token) => token.stem));
 
 /** Smallest window of the segment holding every stem of `words`, or undefined. */
 function nearestWindow(segment: Token[], words: string[]): { start: number; end: number } | undefined {

@@ -129,6 +129,13 @@ describe('related terms of the whole phrase', () => {
     expect(expansions('model compression')).not.toContain('model merging');
   });
 
+  it('keeps the multi-word terms inside a phrase that has a group of its own', () => {
+    // "deep research agent" has its own group; "deep research" inside it still gives "agentic search agent".
+    expect(expansions('deep research agent')).toEqual(
+      expect.arrayContaining(['deep research', 'agentic search agent']),
+    );
+  });
+
   it('still replaces words inside a phrase no group names whole', () => {
     expect(expansions('KV cache compression').some((text) => /cache eviction/i.test(text))).toBe(true);
   });
@@ -171,17 +178,42 @@ describe('measuring heads', () => {
     expect(dropped('video generation')).toEqual([]);
   });
 
-  it('reads "game-playing agents" as game agents', () => {
-    expect(dropped('game-playing agents')).toEqual(['game agents']);
+  it('keeps "-playing" ("role-playing agents" are not "role agents")', () => {
+    expect(dropped('role-playing agents')).toEqual([]);
+    const roleAgents = aPaper({
+      title: 'Role Agents for Negotiation',
+      abstract: 'Role agents negotiate deals with each other. Each agent has a role.',
+    });
+    expect(ids(match([roleAgents], 'role-playing agents'))).toEqual([]);
   });
 });
 
 describe('adjective and noun of one field', () => {
-  it('reads finance = financial, table = tabular, vision = visual, physics = physical', () => {
+  it('reads finance = financial and vision = visual', () => {
     expect(stems('financial')).toEqual(stems('finance'));
-    expect(stems('tabular data')).toEqual(stems('table data'));
     expect(stems('vision encoder')).toEqual(stems('visual encoder'));
-    expect(stems('physical')).toEqual(stems('physics'));
+  });
+
+  it('still reads "vision" inside the long forms of VLM and ViT', () => {
+    const vlm = aPaper({
+      title: 'Scaling Vision-Language Models for Documents',
+      abstract: 'We scale vision-language models. Vision-language pretraining helps.',
+    });
+    const vit = aPaper({
+      title: 'A Vision Transformer for Dense Prediction',
+      abstract: 'Vision transformers predict depth. Our vision transformer is small.',
+    });
+    expect(ids(match([vlm, vit], 'vision-language'))).toEqual([vlm.id]);
+    expect(ids(match([vit], 'vision'))).toEqual([vit.id]);
+  });
+
+  it('reads a name-like related term in its plural ("EHRs" for "EHR")', () => {
+    const ehr = aPaper({
+      title: 'Learning from EHRs at Scale',
+      abstract: 'Clinical models learn from EHRs. Patients benefit from better EHR models.',
+      aiSummary: 'Medical models trained on EHRs.',
+    });
+    expect(ids(match([ehr], 'medical AI'))).toEqual([ehr.id]);
   });
 
   it('reads the CLIP model by its name', () => {
