@@ -262,9 +262,10 @@ export function contentOf(phrase: Token[]): string[] {
 }
 
 /**
- * A single mention deep in the abstract, with nothing else in the paper saying the phrase (no title,
- * summary or keyword, no second abstract sentence, not the opening sentence): a passing mention, not
- * what the paper is about, whatever the title's loose words.
+ * A single mention deep in the abstract, with nothing else in the paper saying the phrase (the title does
+ * not hold its words together, no summary or keyword, no second abstract sentence, not the opening
+ * sentence): a passing mention, not what the paper is about. One loose distinctive word in the title does
+ * not save it; all the words together in the title ("A Benchmark for ... Temporal Reasoning") do.
  */
 function isPassingMention(
   paper: IndexedPaper,
@@ -273,7 +274,7 @@ function isPassingMention(
   lead: boolean,
   sentences: number,
 ): boolean {
-  if (exact.title > 0 || counts.summary > 0 || counts.keywords > 0) return false;
+  if (counts.title >= SCORING.titleNearCredit || counts.summary > 0 || counts.keywords > 0) return false;
   if (sentences !== 1 || lead) return false;
   return paper.fields.abstract.length >= PASSING_MIN_SENTENCES;
 }

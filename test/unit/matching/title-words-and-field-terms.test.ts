@@ -1,0 +1,62 @@
+import { aPaper, ids, match } from './builders';
+
+const DEEP_ABSTRACT =
+  'Large language models are evaluated on many tasks. We collect questions about events. ' +
+  'We annotate answers with dates. We release the data. We compare twelve models. ' +
+  'Results show that reasoning benchmarks underestimate the gap between models.';
+
+describe('a title that holds the phrase in its own words', () => {
+  it('is no passing mention: the title names the subject, the abstract says the phrase once', () => {
+    const benchmark = aPaper({
+      title: 'Test of Time: A Benchmark for Evaluating LLMs on Temporal Reasoning',
+      abstract: DEEP_ABSTRACT,
+    });
+    expect(ids(match([benchmark], 'reasoning benchmarks'))).toEqual([benchmark.id]);
+  });
+
+  it('still drops a single deep mention when the title holds only one of the words', () => {
+    const elsewhere = aPaper({
+      title: 'Test of Time: Dating Historical Events with Language Models',
+      abstract: DEEP_ABSTRACT,
+    });
+    expect(ids(match([elsewhere], 'reasoning benchmarks'))).toEqual([]);
+  });
+});
+
+describe('field terms for a reader phrase the papers rarely say', () => {
+  it('reads point tracking as object tracking', () => {
+    const tracking = aPaper({
+      title: 'Counterfactual Point Tracking with Video Diffusion Models',
+      abstract:
+        'Point tracking follows pixels over time. Our zero-shot point tracking beats trained trackers.',
+      aiSummary: 'Video diffusion models used for zero-shot point tracking.',
+    });
+    expect(ids(match([tracking], 'object tracking'))).toEqual([tracking.id]);
+  });
+
+  it('reads an "OS agent" as a mobile agent even where the paper spells OS out as its own acronym', () => {
+    const osAgent = aPaper({
+      title: 'ColorAgent: Building A Robust and Interactive OS Agent',
+      abstract:
+        'We build an operating system (OS) agent that follows user instructions. ' +
+        'The OS agent reaches 77% on AndroidWorld and 50% on AndroidLab.',
+      aiKeywords: ['AndroidWorld', 'AndroidLab'],
+    });
+    expect(ids(match([osAgent], 'mobile agents'))).toEqual([osAgent.id]);
+  });
+
+  it('reads language-guided navigation as vision-language navigation, not GUI navigation', () => {
+    const embodied = aPaper({
+      title: 'Goal-Oriented Language-Guided Navigation at Scale',
+      abstract:
+        'Language-guided navigation agents explore unknown houses. Our agent reaches goals on REVERIE.',
+      aiSummary: 'Self-improving demonstrations for language-guided navigation.',
+    });
+    const gui = aPaper({
+      title: 'GUI Navigation with Screenshots',
+      abstract: 'GUI navigation agents click through apps. Our agent completes more app tasks.',
+      aiSummary: 'A GUI agent for app navigation.',
+    });
+    expect(ids(match([embodied, gui], 'vision-language navigation'))).toEqual([embodied.id]);
+  });
+});
