@@ -144,18 +144,32 @@ export function paperRewriters(definitions: AcronymDefinition[]): { text: Rewrit
     const from = stemsOf(acronym);
     if (from.length === 0) continue;
     const known = lexicon.acronyms.get(from.join(' '));
-    if (known) {
-      // The lexicon's reading of an unambiguous acronym wins.
+    if (known && sameReading(stemsOf(longForm), known)) {
+      // The paper spells the lexicon's reading its own way ("Graphic User Interfaces (GUIs)"): read it as
+      // the lexicon's form.
       const own = stemsOf(longForm);
       if (own.length >= 2) text.add(own, known);
       continue;
     }
+    // Otherwise the paper's acronym is its own, even where the lexicon knows the letters ("attack success
+    // rate (ASR)" is no speech recognition): the paper's definition wins inside the paper.
     const to = analyze(longForm);
     if (to.length < 2) continue;
     text.add(from, to);
     query.add(from, to);
   }
   return { text, query };
+}
+
+/**
+ * A paper's long form reads the same as the lexicon's when it shares more than half of the lexicon form's
+ * words ("graphic user interfaces" for "graphical user interface"; not "representation learning" for
+ * "reinforcement learning").
+ */
+function sameReading(own: string[], known: Token[]): boolean {
+  const content = known.filter((token) => !token.stop).map((token) => token.stem);
+  const shared = content.filter((stem) => own.includes(stem)).length;
+  return shared * 2 > content.length;
 }
 
 /** True when `stem` is an acronym the lexicon reads only where a paper defines it. */

@@ -160,6 +160,7 @@ export const LEXICON: LexiconConcept[] = [
   { id: 'economic', forms: ['economic', 'economics', 'economy'] },
   { id: 'geometric', forms: ['geometric', 'geometry', 'geometrical'] },
   { id: 'musical', forms: ['music', 'musical'] },
+  { id: 'robot', forms: ['robot', 'robotic', 'robotics'] },
   // First form "vision": the long forms of VLM, VLA and ViT say "vision" and are not rewritten again.
   { id: 'vision', forms: ['vision', 'visual'] },
   // Near-synonyms the field uses interchangeably for systems that get better from their own experience.

@@ -1255,7 +1255,7 @@ export const RELATED: RelatedGroup[] = [
     ],
   },
   {
-    terms: ['medical AI', 'medical imaging', 'clinical'],
+    terms: ['medical AI', 'medical imaging', 'clinical', 'healthcare', 'health care', 'AI for healthcare'],
     related: [
       'medical',
       'radiology',

@@ -77,4 +77,35 @@ describe('acronym expansion in matching', () => {
       scaling.id,
     ]);
   });
+
+  it('reads a known acronym by the paper’s own, different definition inside that paper', () => {
+    const attacks = aPaper({
+      title: 'Co-Evolving Attackers and Defenders for Safer Multi-Agent Systems',
+      abstract:
+        'Attackers jailbreak agents. Our defense keeps the attack-success rate (ASR) below 20%, ' +
+        'whereas baselines reach an ASR of 38%.',
+      aiKeywords: ['attack-success rate', 'jailbreak'],
+    });
+    const recognition = aPaper({
+      title: 'Streaming ASR for Long Meetings',
+      abstract: 'Automatic speech recognition (ASR) of meetings is hard. Our ASR model streams.',
+    });
+    const matcher = createMatcher([attacks, recognition]);
+    expect(matcher.match({ kind: 'keyword', text: 'speech' }).map((hit) => hit.paperId)).toEqual([
+      recognition.id,
+    ]);
+  });
+
+  it('still reads a paper’s own spelling of a known long form as the lexicon’s acronym', () => {
+    const gui = aPaper({
+      title: 'Agents for Graphic User Interfaces',
+      abstract: 'Graphic User Interfaces (GUIs) are everywhere. Our agent clicks through GUIs. GUIs vary.',
+      aiSummary: 'An agent that operates graphic user interfaces.',
+    });
+    expect(
+      createMatcher([gui])
+        .match({ kind: 'keyword', text: 'GUI agents' })
+        .map((hit) => hit.paperId),
+    ).toEqual([gui.id]);
+  });
 });

@@ -59,4 +59,23 @@ describe('field terms for a reader phrase the papers rarely say', () => {
     });
     expect(ids(match([embodied, gui], 'vision-language navigation'))).toEqual([embodied.id]);
   });
+
+  it('reads robot, robotic and robotics as one word', () => {
+    const humanoid = aPaper({
+      title: 'Whole-Body Control for Humanoid Robots',
+      abstract: 'Humanoid robots must balance. Our robot controller transfers from simulation.',
+      aiSummary: 'A whole-body controller for humanoid robots.',
+    });
+    expect(ids(match([humanoid], 'robotics'))).toEqual([humanoid.id]);
+  });
+
+  it('reads healthcare as the medical field', () => {
+    const clinical = aPaper({
+      title: 'Diagnostic Agents in a Virtual Clinical Environment',
+      abstract:
+        'Clinical diagnosis needs multi-turn reasoning. Our agent improves clinical accuracy on medical cases.',
+      aiSummary: 'An agent trained for clinical diagnosis in a simulated hospital.',
+    });
+    expect(ids(match([clinical], 'healthcare'))).toEqual([clinical.id]);
+  });
 });
