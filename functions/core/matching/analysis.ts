@@ -267,6 +267,23 @@ export function splitSentences(text: string): string[] {
     .filter(Boolean);
 }
 
+const LINK = /https?:\/\/|\bgithub\.(com|io)\b|\bhuggingface\.co\b/i;
+const RELEASE =
+  /\b(code|codes|data|datasets?|models?|weights|checkpoints|demos?|project page|benchmarks?|resources|implementation)\b[^.]{0,80}\b(is|are|will be|has been|have been)\s+(made\s+)?(publicly |openly |freely )?(available|released|open[- ]?sourced|accessible)\b/i;
+
+/**
+ * A sentence that only says where the code, data or models are ("Our code is available at https://…",
+ * "Project page: …"). It names no subject, but its words ("code", "data", "benchmark", "llm" in a
+ * link) would otherwise count as mentions.
+ */
+export function isReleaseNotice(sentence: string): boolean {
+  // A long sentence that releases something states a contribution ("four global embedding datasets are
+  // released openly, the most comprehensive ..."); only a short one is a notice.
+  return LINK.test(sentence) || (RELEASE.test(sentence) && sentence.split(/\s+/).length <= NOTICE_MAX_WORDS);
+}
+
+const NOTICE_MAX_WORDS = 16;
+
 /** Lower-cases, strips accents and collapses punctuation, for comparing names (authors, organizations). */
 export function normalizeName(name: string): string {
   return stripDiacritics(name)

@@ -20,7 +20,7 @@
  */
 import { analyze, isModelName, paperRewriters, rewrite, type Rewriter } from './canonical';
 import { findAcronymDefinitions } from './acronyms';
-import { splitSentences, type Token } from './analysis';
+import { isReleaseNotice, splitSentences, type Token } from './analysis';
 import type { Concept } from './query';
 import { GENERIC_WORDS } from './lexicon';
 import type { Paper } from '../papers';
@@ -119,7 +119,7 @@ export function indexPaper(paper: Paper): IndexedPaper {
     title: segments([paper.title]),
     keywords: segments(paper.aiKeywords),
     summary: segments(paper.aiSummary ? splitSentences(paper.aiSummary) : []),
-    abstract: segments(splitSentences(paper.abstract)),
+    abstract: segments(splitSentences(paper.abstract).filter((sentence) => !isReleaseNotice(sentence))),
   };
   const stems = new Set<string>();
   for (const field of FIELDS)

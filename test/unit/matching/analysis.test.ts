@@ -1,4 +1,4 @@
-import { splitSentences, stem, tokenize } from '../../../functions/core/matching/analysis';
+import { isReleaseNotice, splitSentences, stem, tokenize } from '../../../functions/core/matching/analysis';
 
 describe('stem', () => {
   it.each([
@@ -61,5 +61,24 @@ describe('splitSentences', () => {
       'We reach 91.6% accuracy.',
       'Then we stop.',
     ]);
+  });
+});
+
+describe('isReleaseNotice', () => {
+  it.each([
+    'Our code is available at https://github.com/example/repo.',
+    'Project page: https://example.github.io/project',
+    'Code, checkpoints, and annotations will be available online.',
+    'The models are publicly released.',
+  ])('reads "%s" as a notice', (sentence) => {
+    expect(isReleaseNotice(sentence)).toBe(true);
+  });
+
+  it.each([
+    'We release a code model that beats larger models on repository-level tasks.',
+    'Four global and dense embedding datasets are released openly and for free along with the publication of this manuscript.',
+    'Code LLMs are trained on permissively licensed repositories.',
+  ])('reads "%s" as content', (sentence) => {
+    expect(isReleaseNotice(sentence)).toBe(false);
   });
 });

@@ -79,3 +79,16 @@ describe('field terms for a reader phrase the papers rarely say', () => {
     expect(ids(match([clinical], 'healthcare'))).toEqual([clinical.id]);
   });
 });
+
+describe('release notices', () => {
+  it('does not count the words of "our code is available at …" as a mention', () => {
+    const humor = aPaper({
+      title: 'Dark Humor Understanding via Multimodal Reasoning',
+      abstract:
+        'Dark humor is hard for models. We build a benchmark of memes. Models explain the jokes. ' +
+        'Our code LLM baseline is available at https://github.com/example/code-llm.',
+      aiSummary: 'A benchmark for understanding dark humor in memes.',
+    });
+    expect(ids(match([humor], 'code LLMs'))).toEqual([]);
+  });
+});
