@@ -187,8 +187,56 @@ export function tokenize(text: string): Token[] {
     if (WORD_CACHE.size >= WORD_CACHE_LIMIT) WORD_CACHE.clear();
     WORD_CACHE.set(match[0], tokens.slice(first));
   }
-  return joinSpacedPrefixes(tokens);
+  return readIdioms(joinSpacedPrefixes(tokens));
 }
+
+/**
+ * "Has attracted considerable attention" says a field is popular, not that the paper is about attention
+ * (the mechanism): the noun of the idiom reads as "interest". A verb of the idiom within three words
+ * before "attention" marks it.
+ */
+function readIdioms(tokens: Token[]): Token[] {
+  if (!tokens.some((token) => token.stem === ATTENTION)) return tokens;
+  return tokens.map((token, index) =>
+    token.stem === ATTENTION &&
+    tokens.slice(Math.max(0, index - 3), index).some((before) => ATTENTION_VERBS.has(before.stem))
+      ? { ...token, stem: INTEREST }
+      : token,
+  );
+}
+
+const ATTENTION = stem('attention');
+const INTEREST = stem('interest');
+const ATTENTION_VERBS = new Set(
+  [
+    'attract',
+    'attracted',
+    'attracting',
+    'attracts',
+    'draw',
+    'draws',
+    'drew',
+    'drawn',
+    'drawing',
+    'gain',
+    'gained',
+    'gaining',
+    'gains',
+    'garner',
+    'garnered',
+    'garnering',
+    'garners',
+    'receive',
+    'received',
+    'receiving',
+    'receives',
+    'pay',
+    'paid',
+    'paying',
+    'devote',
+    'devoted',
+  ].map(stem),
+);
 
 /**
  * Tokens of each word already seen (tokens are never mutated, so they are shared). Papers repeat their

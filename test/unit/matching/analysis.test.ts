@@ -82,3 +82,12 @@ describe('isReleaseNotice', () => {
     expect(isReleaseNotice(sentence)).toBe(false);
   });
 });
+
+describe('idioms', () => {
+  it('reads "attracted considerable attention" as interest, not the attention mechanism', () => {
+    const stems = (text: string): string[] => tokenize(text).map((token) => token.stem);
+    expect(stems('LLM agents have attracted considerable attention')).not.toContain(stem('attention'));
+    expect(stems('Sparse attention heads cut memory')).toContain(stem('attention'));
+    expect(stems('We pay attention to layout')).toEqual(stems('We pay interest to layout'));
+  });
+});
