@@ -37,6 +37,12 @@ export interface Concept {
    * or keywords), at the weight of the reader's own words times SCORING.modifierDropped.
    */
   modifierDropped?: boolean;
+  /**
+   * For the reader's phrase less a process head ("long video" of "long video generation"): stems of which
+   * the paper must say one where it says what it is about, so that the process is still the paper's
+   * ("generate", "synthesis"), not another one on the same subject (long video understanding).
+   */
+  process?: string[];
 }
 
 export interface ParsedQuery {
@@ -162,10 +168,17 @@ const isModelHead = (group: string[] | undefined): boolean =>
   isModelName(group) || (!!group && group.join(' ') === AI);
 
 /**
- * Process heads: "synthetic data generation" is about synthetic data, however it is made. Dropped only
- * after two or more specific words ("video generation" stays whole: "video" alone is every video paper).
+ * Process heads: "synthetic data generation" is about synthetic data, however it is made ("data
+ * synthesis", "synthesized trajectories"). Dropped only after two or more specific words ("video
+ * generation" stays whole: "video" alone is every video paper), and the paper must still name a process of
+ * the family where it says what it is about: "long video understanding" is no long video generation.
  */
-const PROCESS_HEADS = new Set(['generation'].map((word) => tokenize(word)[0].stem));
+const PROCESS_HEADS = new Map(
+  [['generation', 'generate generative generator synthesis']].map(([head, family]) => [
+    tokenize(head)[0].stem,
+    [...new Set(analyze(`${head} ${family}`).map((token) => token.stem))],
+  ]),
+);
 
 /**
  * Measuring heads: "uncertainty estimation" is about uncertainty however it is measured ("uncertainty
@@ -193,7 +206,9 @@ function withoutGenericHead(tokens: Token[]): Concept | undefined {
   const twoWordRest = content.length >= 2 && !content.every(generic);
   if (!(emptyHead ? specificRest : twoWordRest)) return undefined;
   if (content.every((token) => token.surface.length < 4)) return undefined;
-  return droppedConcept(rest);
+  const dropped = droppedConcept(rest);
+  const process = emptyHead ? undefined : PROCESS_HEADS.get(head);
+  return process ? { ...dropped, process } : dropped;
 }
 
 /**

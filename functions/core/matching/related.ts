@@ -95,13 +95,19 @@ export const RELATED: RelatedGroup[] = [
     ],
   },
   {
-    terms: ['search agent', 'deep research'],
+    terms: ['search agent', 'deep research', 'agentic search'],
     related: [
       'deep research agent',
       'web search agent',
       'agentic search',
       'search augmented',
       'information seeking agent',
+      'information seeking',
+      'deep research',
+      'deep search',
+      'web agent',
+      'BrowseComp',
+      'agentic retrieval',
     ],
   },
   {
@@ -972,6 +978,22 @@ export const RELATED: RelatedGroup[] = [
       'simulation ready',
       'real to sim',
       'sim to real',
+    ],
+  },
+  {
+    terms: ['audio visual generation', 'audio video generation', 'joint audio video generation'],
+    related: [
+      'audio video generation',
+      'audio visual generation',
+      'joint audio video',
+      'video to audio',
+      'audio driven video',
+      'audio driven animation',
+      'audio driven human animation',
+      'audio driven talking head',
+      'talking head',
+      'foley',
+      'sounding video',
     ],
   },
   {

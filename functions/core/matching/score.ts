@@ -279,6 +279,18 @@ function isPassingMention(
   return paper.fields.abstract.length >= PASSING_MIN_SENTENCES;
 }
 
+/**
+ * One of the stems in the title, the summary or the keywords (the whole abstract for a paper without
+ * summary or keywords): where a paper says what it is about.
+ */
+function saysAny(paper: IndexedPaper, stems: string[]): boolean {
+  const alone = paper.paper.aiKeywords.length === 0 && !paper.paper.aiSummary;
+  const fields: Field[] = alone ? ['title', 'abstract'] : ['title', 'summary', 'keywords'];
+  return fields.some((field) =>
+    paper.fields[field].some((segment) => segment.some((token) => stems.includes(token.stem))),
+  );
+}
+
 /** An abstract of at least this many sentences is long enough for a mention in passing. */
 const PASSING_MIN_SENTENCES = 6;
 
@@ -384,6 +396,7 @@ export function conceptEvidence(
   if (concept.modifierDropped && counts.title + counts.summary + counts.keywords === 0) {
     return { score: 0, matched: [], counts };
   }
+  if (concept.process && !saysAny(paper, concept.process)) return { score: 0, matched: [], counts };
   const alone = paper.paper.aiKeywords.length === 0 && !paper.paper.aiSummary;
   const spread = paper.fields.abstract.length > 0 ? sentences / paper.fields.abstract.length : 0;
   if (isPassingMention(paper, counts, exact, lead, sentences)) return { score: 0, matched: [], counts };

@@ -73,6 +73,23 @@ describe('process heads', () => {
     });
     expect(ids(match([paper], 'synthetic data generation'))).toEqual([]);
   });
+
+  it('needs the process itself where a paper says what it is about: long video understanding is no long video generation', () => {
+    const generation = aPaper({
+      title: 'Rolling Diffusion for Minute-Long Videos',
+      abstract: 'Long videos drift. Our rolling diffusion keeps long videos consistent for minutes.',
+      aiSummary: 'A diffusion model that generates long videos in real time.',
+      aiKeywords: ['long videos', 'autoregressive diffusion'],
+    });
+    const understanding = aPaper({
+      title: 'Thinking with Long Videos via Frame Spotlighting',
+      abstract:
+        'Long videos are hard to understand. Our agent spotlights frames of long videos to answer questions.',
+      aiSummary: 'A video LLM that reasons over long videos by selecting frames.',
+      aiKeywords: ['long videos', 'video question answering'],
+    });
+    expect(ids(match([generation, understanding], 'long video generation'))).toEqual([generation.id]);
+  });
 });
 
 describe('a modality word inside a model name', () => {

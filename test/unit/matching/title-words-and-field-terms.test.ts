@@ -80,6 +80,28 @@ describe('field terms for a reader phrase the papers rarely say', () => {
   });
 });
 
+describe('field terms (round 21)', () => {
+  it('reads search agents and deep research as agentic search', () => {
+    const deepResearch = aPaper({
+      title: 'WebSailor-V2: Training Deep Research Agents with Synthetic Data and RL',
+      abstract:
+        'Deep research agents browse the web for hard questions. Our search agent beats open baselines on BrowseComp.',
+      aiSummary: 'An open deep research agent trained with reinforcement learning.',
+    });
+    expect(ids(match([deepResearch], 'agentic search'))).toEqual([deepResearch.id]);
+  });
+
+  it('reads joint audio-video generation and audio-driven animation as audio-visual generation', () => {
+    const joint = aPaper({
+      title: 'Twin Backbones for Audio-Video Generation',
+      abstract:
+        'Audio-video generation needs synchrony. Our twin backbones generate sound and frames together.',
+      aiSummary: 'A model for joint audio-video generation.',
+    });
+    expect(ids(match([joint], 'audio-visual generation'))).toEqual([joint.id]);
+  });
+});
+
 describe('release notices', () => {
   it('does not count the words of "our code is available at …" as a mention', () => {
     const humor = aPaper({
