@@ -42,6 +42,8 @@ function main(): void {
   const devOnly = process.argv.includes('--dev-only');
   const topics = loadTopics().filter((topic) => !devOnly || topic.split === 'dev');
   const judgments = loadJudgments();
+  // Between rounds every topic is dev: there is no held-out mean to print.
+  const showHeldOut = topics.some((topic) => topic.split === 'heldout');
   const missing = topics.filter((topic) => !judgments[topic.query]);
   if (missing.length > 0) {
     console.error(`no judgments for: ${missing.map((topic) => topic.query).join(', ')}`);
@@ -75,13 +77,13 @@ function main(): void {
     }
     const all = [...bySplit.dev, ...bySplit.heldout];
     console.log(row('  MEAN dev topics', average(bySplit.dev)));
-    if (!devOnly) {
+    if (showHeldOut) {
       console.log(row('  MEAN held-out topics (*)', average(bySplit.heldout)));
       console.log(row('  MEAN all topics', average(all)));
     }
     console.log();
     summary.push(row(`${system.name} (dev)`, average(bySplit.dev)));
-    if (!devOnly) {
+    if (showHeldOut) {
       summary.push(row(`${system.name} (held-out)`, average(bySplit.heldout)));
       summary.push(row(`${system.name} (all)`, average(all)));
     }
