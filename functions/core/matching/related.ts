@@ -105,7 +105,6 @@ export const RELATED: RelatedGroup[] = [
       'information seeking',
       'deep research',
       'deep search',
-      'web agent',
       'BrowseComp',
       'agentic retrieval',
     ],
