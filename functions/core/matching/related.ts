@@ -1152,6 +1152,16 @@ export const RELATED: RelatedGroup[] = [
     ],
   },
   {
+    // "Multi-turn dialogue" is said as multi-turn conversation, chat or interaction.
+    terms: ['dialogue', 'dialog'],
+    related: ['conversation', 'conversational', 'chat', 'dialogue'],
+    inPhrase: true,
+  },
+  {
+    terms: ['multi turn dialogue', 'multi turn conversation'],
+    related: ['multi turn interaction', 'long term conversation', 'conversational memory', 'chat assistant'],
+  },
+  {
     terms: ['spoken dialogue model', 'spoken dialogue', 'spoken language model', 'speech language model'],
     related: [
       'speech to speech',

@@ -102,6 +102,18 @@ describe('field terms (round 21)', () => {
   });
 });
 
+describe('field terms (round 22)', () => {
+  it('reads a multi-turn conversation as a multi-turn dialogue', () => {
+    const conversation = aPaper({
+      title: 'A Multi-Turn Conversation Benchmark for Vision-Language Models',
+      abstract:
+        'Multi-turn conversations test memory and consistency. Our benchmark has 600 multi-turn conversations.',
+      aiSummary: 'A benchmark of multi-turn conversations for VLMs.',
+    });
+    expect(ids(match([conversation], 'multi-turn dialogue'))).toEqual([conversation.id]);
+  });
+});
+
 describe('release notices', () => {
   it('does not count the words of "our code is available at …" as a mention', () => {
     const humor = aPaper({
