@@ -37,6 +37,12 @@ export interface ScoringParameters {
   /** In a title every word is chosen: all the words of the phrase there count almost as the phrase. */
   titleNearCredit: number;
   /**
+   * All the words of the phrase in the title with at most TIGHT_TITLE_WORDS_BETWEEN others among them
+   * count as the phrase ("Training LLM Agents for Long-Horizon Decision Making" is about long-horizon
+   * agents). Round 22: dev recall +0.01, and every paper it newly included was graded relevant.
+   */
+  titleTightCredit: number;
+  /**
    * Title credit when the title holds the distinctive words of the phrase ("GUI" of "GUI agents": "GUI
    * Grounding via ...") and the whole phrase occurs elsewhere in the paper.
    */
@@ -79,6 +85,7 @@ export const SCORING: ScoringParameters = {
   abstractAlone: 1.8,
   nearCredit: 0.6,
   titleNearCredit: 0.8,
+  titleTightCredit: 1.0,
   titleWordsCredit: 0.5,
   partShare: 0.5,
   secondaryShare: 0.25,
@@ -90,6 +97,9 @@ export const SCORING: ScoringParameters = {
 };
 
 export const THRESHOLD = SCORING.threshold;
+
+/** Words of a title between the words of a phrase that still leave it said "close together". */
+const TIGHT_TITLE_WORDS_BETWEEN = 4;
 export type Field = 'title' | 'summary' | 'keywords' | 'abstract';
 const FIELDS: Field[] = ['title', 'summary', 'keywords', 'abstract'];
 export const FIELD_WEIGHTS: Record<Field, number> = {
@@ -354,14 +364,21 @@ export function conceptEvidence(
       if (content.length < 2 || concept.rigid || (concept.related && !concept.modifierDropped)) continue;
       const window = nearestWindow(segment, content);
       if (!window || window.end - window.start + 1 > maxSpan) continue;
-      counts[field] += field === 'title' ? params.titleNearCredit : params.nearCredit;
+      const words = segment
+        .slice(window.start, window.end + 1)
+        .filter((token) => content.includes(token.stem));
+      if (field !== 'title') counts[field] += params.nearCredit;
+      else {
+        // Close together ("LLM Agents for Long-Horizon Decision Making") the title says the phrase; with
+        // other words between ("Self-Improving Code Review for Software Agents") it may name another thing.
+        const between = window.end - window.start + 1 - words.length;
+        counts.title +=
+          between <= TIGHT_TITLE_WORDS_BETWEEN ? params.titleTightCredit : params.titleNearCredit;
+      }
       if (field === 'abstract') {
         sentences += 1;
         if (at === 0) lead = true;
       }
-      const words = segment
-        .slice(window.start, window.end + 1)
-        .filter((token) => content.includes(token.stem));
       note(surfaceOf(words));
     }
   }

@@ -23,6 +23,26 @@ describe('a title that holds the phrase in its own words', () => {
   });
 });
 
+describe('the words of a phrase close together in a title', () => {
+  it('count as the phrase: the title says what the paper is about', () => {
+    const agentGym = aPaper({
+      title: 'Training LLM Agents for Long-Horizon Decision Making through Multi-Turn RL',
+      abstract: 'Agents must act over many steps. We build environments and train policies with RL.',
+      aiSummary: 'A framework for training language agents with reinforcement learning.',
+    });
+    expect(ids(match([agentGym], 'long-horizon agents'))).toEqual([agentGym.id]);
+  });
+
+  it('do not when many other words stand between them', () => {
+    const scattered = aPaper({
+      title: 'Agents Reading Scanned Historical Documents over Long Horizons',
+      abstract: 'We digitize archives. Our pipeline reads pages.',
+      aiSummary: 'A document digitization pipeline.',
+    });
+    expect(ids(match([scattered], 'long-horizon agents'))).toEqual([]);
+  });
+});
+
 describe('field terms for a reader phrase the papers rarely say', () => {
   it('reads point tracking as object tracking', () => {
     const tracking = aPaper({
