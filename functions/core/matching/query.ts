@@ -71,7 +71,7 @@ export function toConcept(text: string, withParts = true, expand = false): Conce
   }
   if (expand) {
     const dropped = withoutGenericModifier(tokens) ?? withoutConnector(tokens) ?? withoutGenericHead(tokens);
-    const expansions = expansionsOf(concept);
+    const expansions = [...expansionsOf(concept), ...agentNounForms(concept)];
     if (dropped) {
       expansions.unshift(dropped);
       // The shorter phrase has related terms of its own ("visual document understanding" ->
@@ -336,6 +336,60 @@ function expansionsOf(concept: Concept): Concept[] {
     }
   }
   return out;
+}
+
+const MODEL_HEAD = tokenize('model')[0].stem;
+
+/**
+ * The agent nouns a process noun makes ("retrieval" -> "retriever", "verification" -> "verifier",
+ * "ranking" -> "ranker", "detection" -> "detector"): candidates by English suffix rules. A candidate no
+ * paper uses simply matches nothing.
+ */
+export function agentNounsOf(word: string): string[] {
+  const lower = word.toLowerCase();
+  const rules: [RegExp, (match: string) => string[]][] = [
+    [/ication$/, (base) => [`${base}ier`]],
+    [/ization$/, (base) => [`${base}izer`]],
+    [/isation$/, (base) => [`${base}iser`]],
+    [/ation$/, (base) => [`${base}ator`, `${base}er`]],
+    [/ion$/, (base) => [`${base}or`]],
+    [/al$/, (base) => [`${base}er`]],
+    [/ing$/, (base) => [`${base}er`]],
+    [/ment$/, (base) => [base.endsWith('e') ? `${base}r` : `${base}er`]],
+  ];
+  for (const [suffix, make] of rules) {
+    if (suffix.test(lower) && lower.length > 6) return make(lower.replace(suffix, ''));
+  }
+  return [];
+}
+
+/**
+ * "Retrieval models" are retrievers, "verification models" verifiers: the phrase with its process noun
+ * and model head replaced by the agent noun, as related phrases ("dense retrieval models" -> "dense
+ * retriever").
+ */
+function agentNounForms(concept: Concept): Concept[] {
+  const { tokens } = concept;
+  const head = tokens[tokens.length - 1];
+  const process = tokens[tokens.length - 2];
+  if (
+    tokens.length < 2 ||
+    head.stem !== MODEL_HEAD ||
+    head.group ||
+    !process ||
+    process.stop ||
+    process.group
+  )
+    return [];
+  return agentNounsOf(process.surface).map((noun) => {
+    const replaced = [...tokens.slice(0, -2), ...analyze(noun)];
+    return {
+      text: replaced.map((token) => token.surface).join(' '),
+      tokens: replaced,
+      related: true,
+      readerStems: stemsOf(tokens),
+    };
+  });
 }
 
 /** Sub-phrases of a phrase of 3+ words that still say something specific (not "language models"). */

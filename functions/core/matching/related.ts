@@ -479,8 +479,27 @@ export const RELATED: RelatedGroup[] = [
     ],
   },
   {
-    terms: ['efficient inference', 'inference acceleration'],
-    related: ['inference efficiency', 'inference latency', 'speedup', 'LLM serving', 'throughput'],
+    // "Faster X" is said as accelerating or efficient X.
+    terms: ['faster'],
+    related: ['accelerating', 'accelerated', 'efficient'],
+    inPhrase: true,
+  },
+  {
+    terms: ['efficient inference', 'inference acceleration', 'fast inference', 'faster inference'],
+    related: [
+      'inference efficiency',
+      'inference latency',
+      'speedup',
+      'LLM serving',
+      'throughput',
+      'accelerating inference',
+      'accelerate inference',
+      'inference speedup',
+      'inference speed',
+      'decoding speed',
+      'accelerating decoding',
+      'faster decoding',
+    ],
   },
   {
     terms: ['sparse attention'],
@@ -533,8 +552,17 @@ export const RELATED: RelatedGroup[] = [
     ],
   },
   {
-    terms: ['information retrieval', 'dense retrieval'],
-    related: ['retriever', 'reranking', 'embedding model', 'text embedding', 'search engine'],
+    terms: ['information retrieval', 'dense retrieval', 'retrieval model', 'retriever'],
+    related: [
+      'retriever',
+      'reranker',
+      'reranking',
+      'dense retrieval',
+      'embedding model',
+      'search engine',
+      'multimodal retrieval',
+      'late interaction',
+    ],
   },
   {
     terms: ['hallucination'],

@@ -1,3 +1,4 @@
+import { agentNounsOf } from '../../../functions/core/matching/query';
 import { aPaper, ids, match } from './builders';
 
 const DEEP_ABSTRACT =
@@ -131,6 +132,38 @@ describe('field terms (round 22)', () => {
       aiSummary: 'A benchmark of multi-turn conversations for VLMs.',
     });
     expect(ids(match([conversation], 'multi-turn dialogue'))).toEqual([conversation.id]);
+  });
+});
+
+describe('agent nouns of a process and its model', () => {
+  it.each([
+    ['retrieval', 'retriever'],
+    ['verification', 'verifier'],
+    ['tokenization', 'tokenizer'],
+    ['detection', 'detector'],
+    ['ranking', 'ranker'],
+    ['planning', 'planner'],
+    ['alignment', 'aligner'],
+  ])('derives an agent noun of "%s": %s', (process, agent) => {
+    expect(agentNounsOf(process)).toContain(agent);
+  });
+
+  it('reads a retriever as a retrieval model', () => {
+    const retriever = aPaper({
+      title: 'A Late-Interaction Retriever for Long Documents',
+      abstract: 'Our retriever encodes passages once. The retriever beats dense baselines on BEIR.',
+      aiSummary: 'A retriever for long documents.',
+    });
+    expect(ids(match([retriever], 'retrieval models'))).toEqual([retriever.id]);
+  });
+
+  it('reads efficient or accelerated LLM inference as faster LLM inference', () => {
+    const efficient = aPaper({
+      title: 'Efficient LLM Inference with Lookup Tables on FPGAs',
+      abstract: 'Memory-bound decoding limits speed. We map weights to lookup tables.',
+      aiSummary: 'Efficient LLM inference on FPGAs with lookup tables.',
+    });
+    expect(ids(match([efficient], 'faster LLM inference'))).toEqual([efficient.id]);
   });
 });
 
