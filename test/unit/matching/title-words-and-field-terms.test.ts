@@ -160,7 +160,8 @@ describe('agent nouns of a process and its model', () => {
   it('reads efficient or accelerated LLM inference as faster LLM inference', () => {
     const efficient = aPaper({
       title: 'Efficient LLM Inference with Lookup Tables on FPGAs',
-      abstract: 'Memory-bound decoding limits speed. We map weights to lookup tables.',
+      abstract:
+        'Memory-bound decoding limits speed. We map weights to lookup tables for efficient LLM inference.',
       aiSummary: 'Efficient LLM inference on FPGAs with lookup tables.',
     });
     expect(ids(match([efficient], 'faster LLM inference'))).toEqual([efficient.id]);
