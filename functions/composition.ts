@@ -82,6 +82,7 @@ export async function createServices(config: Config, overrides: Overrides = {}) 
   const loadTemplates = () => (templates ??= createRenderer({ templatesDir: config.TEMPLATES_DIR }));
   const renderer: EmailRenderer = {
     renderConfirmation: (input) => loadTemplates().renderConfirmation(input),
+    renderNewLink: (input) => loadTemplates().renderNewLink(input),
     renderDigest: (input) => loadTemplates().renderDigest(input),
     personalize,
   };

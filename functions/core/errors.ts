@@ -46,3 +46,20 @@ export class ConflictError extends PaperboyError {
     this.name = 'ConflictError';
   }
 }
+
+/**
+ * Every older link was revoked, but the email with the new one could not be sent (HTTP 503). The
+ * revocation stands: the old links may have leaked.
+ */
+export class LinkNotSentError extends PaperboyError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('link_not_sent', message, options);
+    this.name = 'LinkNotSentError';
+  }
+}
+
+/** An error's message without addresses, for logs: SES error messages can quote the recipient. */
+export function errorLabel(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, '<address>');
+}

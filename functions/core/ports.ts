@@ -116,6 +116,8 @@ export interface RenderedEmail {
 
 export interface EmailRenderer {
   renderConfirmation(input: { confirmUrl: string }): Promise<RenderedEmail>;
+  /** The email that carries a subscriber's new links after they revoked the old ones. */
+  renderNewLink(input: { manageUrl: string; unsubscribeUrl: string }): Promise<RenderedEmail>;
   renderDigest(input: {
     date: string;
     cadence: 'daily' | 'weekly';

@@ -9,7 +9,14 @@ import {
   renderPreferencesPage,
   renderUnsubscribePage,
 } from '../adapters/render/pages';
-import { ConflictError, NotFoundError, PaperboyError, TokenError, ValidationError } from '../core/errors';
+import {
+  ConflictError,
+  LinkNotSentError,
+  NotFoundError,
+  PaperboyError,
+  TokenError,
+  ValidationError,
+} from '../core/errors';
 import type { Logger } from '../core/ports';
 import type { SubscriptionService } from '../core/subscribers/manage-subscription';
 import type { PreviewPaper } from '../core/digests/preview-topic';
@@ -29,6 +36,8 @@ function statusOf(error: PaperboyError): ContentfulStatusCode {
     return error.problem === 'token_expired' || error.problem === 'token_revoked' ? 410 : 400;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
+  // The mail provider failed, not the request; the message says what the reader can do instead.
+  if (error instanceof LinkNotSentError) return 503;
   if (error instanceof ValidationError) return 400;
   return 400;
 }
@@ -46,7 +55,7 @@ const PAGE_ERROR_HINTS: Record<string, string> = {
     'It may have been cut off or changed. Open the link from your email again, or subscribe again from the home page.',
   token_expired: 'Confirmation links last 48 hours. Subscribe again from the home page to get a fresh one.',
   token_wrong_purpose: 'Use the link from the matching email, or start again from the home page.',
-  token_revoked: 'Use the link in your most recent paperboy email.',
+  // token_revoked has none: its messages already say what to do (use the latest email, subscribe again).
   not_found: 'Your data may have been deleted. You can subscribe again from the home page.',
 };
 
@@ -152,6 +161,21 @@ export function createApp(deps: AppDeps): Hono {
   app.put('/api/preferences', async (c) => {
     const { token, ...changes } = await readJson(c);
     return c.json(await subscriptions.updatePreferences(token, changes));
+  });
+
+  app.post('/api/links/renew', async (c) => {
+    const body = await readJson(c);
+    const { mailed } = await subscriptions.renewLinks(body.token);
+    const revoked = 'Links in your older emails no longer work, and neither does the link of this page.';
+    return mailed
+      ? c.json(
+          { mailed, message: `We emailed you a new link. ${revoked} Use the new email from now on.` },
+          202,
+        )
+      : c.json({
+          mailed,
+          message: `${revoked} We could not email you a new one: mail to this address bounced or was reported as spam, so paperboy no longer sends to it.`,
+        });
   });
 
   app.get('/api/preview', async (c) => c.json({ papers: await deps.preview(c.req.query('q')) }));

@@ -1,5 +1,5 @@
 /**
- * Renders a sample digest, the confirmation email and every page to PNGs under
+ * Renders a sample digest, the confirmation and new-link emails and every page to PNGs under
  * test-artifacts/screenshots/, to look at. Pages run in headless Chromium against a fake API
  * (Playwright route interception); the real end-to-end tests live in test/e2e.
  *
@@ -71,7 +71,9 @@ async function main() {
   });
   writeFileSync(join(outDir, 'digest.html'), digest.html);
   writeFileSync(join(outDir, 'digest.txt'), `Subject: ${digest.subject}\n\n${digest.text}`);
+  const newLink = await renderer.renderNewLink(links);
   writeFileSync(join(outDir, 'confirmation.html'), confirmation.html);
+  writeFileSync(join(outDir, 'new-link.html'), newLink.html);
   console.log(`digest: "${digest.subject}", ${Buffer.byteLength(digest.html)} bytes of HTML`);
 
   let prefs = {
@@ -132,6 +134,12 @@ async function main() {
       case 'PUT /api/preferences':
         prefs = { ...prefs, ...(request.postDataJSON() as object), token: undefined } as typeof prefs;
         return json(route, 200, prefs);
+      case 'POST /api/links/renew':
+        return json(route, 202, {
+          mailed: true,
+          message:
+            'We emailed you a new link. Links in your older emails no longer work, and neither does the link of this page. Use the new email from now on.',
+        });
       case 'GET /api/preview':
         return json(route, 200, {
           papers: views.slice(0, 3).map((view) => ({
@@ -169,6 +177,10 @@ async function main() {
       page.setContent(confirmation.html),
     );
     await shoot(context, 'confirmation-email-mobile', MOBILE, (page) => page.setContent(confirmation.html));
+    await shoot(context, 'new-link-email', { width: 800, height: 600 }, (page) =>
+      page.setContent(newLink.html),
+    );
+    await shoot(context, 'new-link-email-mobile', MOBILE, (page) => page.setContent(newLink.html));
     await shoot(context, 'landing-desktop', DESKTOP, open('/'));
     await shoot(context, 'landing-mobile', MOBILE, open('/'));
     await shoot(context, 'landing-filled', DESKTOP, async (page) => {
@@ -207,6 +219,11 @@ async function main() {
       await open('/preferences?token=abc')(page);
       await page.click('#unsubscribe-button');
       await page.waitForSelector('#resubscribe-button:visible');
+    });
+    await shoot(context, 'preferences-new-link', MOBILE, async (page) => {
+      await open('/preferences?token=abc')(page);
+      await page.click('#renew-button');
+      await page.waitForSelector('#renew-message.ok');
     });
     await shoot(context, 'preferences-bad-token', MOBILE, async (page) => {
       await open('/preferences?token=bad')(page);

@@ -5,7 +5,7 @@ import { parseDailyPapers } from '../../functions/adapters/hf-papers/daily-paper
 import { launchBrowser, screenshotPath } from '../support/browser';
 import { startTestStack, type TestStack } from '../support/local-stack';
 import { HF_DAYS_DIR } from '../support/paths';
-import { linksTo, readInbox } from '../support/ses-inbox';
+import { linksTo, readInbox, waitForEmail } from '../support/ses-inbox';
 
 /** The pages as a person uses them, in headless Chromium against the real local stack. */
 let stack: TestStack;
@@ -184,6 +184,51 @@ describe('pages in a real browser', () => {
     expect(paused).toBe(true);
     expect(afterUnsubscribe).toBe('unsubscribed');
     expect((await stored())?.status).toBe('confirmed');
+  });
+
+  it('gets a new link: the email arrives, its link opens the settings, the old links are dead', async () => {
+    await page.goto(preferencesUrl);
+    await page.locator('#preferences-form').waitFor({ state: 'visible' });
+    await page.screenshot({ path: screenshotPath('preferences-new-link-section'), fullPage: true });
+    await page.locator('#links-panel').screenshot({ path: screenshotPath('preferences-new-link-card') });
+    const [confirmation] = await readInbox(stack.urls.inbox, READER);
+    const [oldConfirmLink] = linksTo(confirmation.body.html ?? '', '/confirm');
+    const versionBefore = (await stored())?.tokenVersion ?? 0;
+
+    await page.click('#renew-button');
+    const message = page.locator('#renew-message');
+    await message.filter({ hasText: /new link/i }).waitFor();
+    await page.screenshot({ path: screenshotPath('preferences-new-link-sent'), fullPage: true });
+    const messageText = await message.innerText();
+    const formHidden = await page.locator('#preferences-form').isHidden();
+    const newLinkEmail = await waitForEmail(
+      stack.urls.inbox,
+      (email) => email.destination.to.includes(READER) && email.subject === 'Your new paperboy link',
+    );
+    const [newLink] = linksTo(newLinkEmail.body.html ?? '', '/preferences');
+    const newUrl = newLink.toString().replace(/^https?:\/\/[^/]+/, stack.urls.app);
+
+    await page.goto(newUrl);
+    await page.locator('#preferences-form').waitFor({ state: 'visible' });
+    const emailShown = await page.locator('#account-email').innerText();
+    const oldPage = await page.goto(preferencesUrl);
+    await page.screenshot({ path: screenshotPath('preferences-old-link') });
+    const oldPageTitle = await page.locator('h1').innerText();
+    const oldConfirm = await page.goto(
+      oldConfirmLink.toString().replace(/^https?:\/\/[^/]+/, stack.urls.app),
+    );
+
+    expect(messageText).toMatch(/Check your inbox/);
+    expect(messageText).toMatch(/neither does the link of this page/);
+    expect(formHidden).toBe(true);
+    expect(newLinkEmail.body.text).toContain('no longer work');
+    expect((await stored())?.tokenVersion).toBe(versionBefore + 1);
+    expect(emailShown).toBe(READER);
+    expect(oldPage?.status()).toBe(410);
+    expect(oldPageTitle).toBe('This link is no longer valid');
+    expect(oldConfirm?.status()).toBe(410);
+    // The rest of the story goes on with the new link.
+    preferencesUrl = newUrl;
   });
 
   it('exports the data as JSON and deletes everything after asking', async () => {

@@ -228,3 +228,84 @@ describe('ses-events handler (SNS notifications of SES events)', () => {
     );
   });
 });
+
+describe('api handler: a new link (POST /api/links/renew)', () => {
+  const tokenOf = (url: URL) => url.searchParams.get('token') as string;
+
+  it('answers 202, mails a new link that works, and answers 410 to the older links from then on', async () => {
+    const [digest] = (await readInbox(standIns.endpoints.ses, READER)).filter(
+      (email) => !/confirm/i.test(email.subject),
+    );
+    const oldToken = tokenOf(linksTo(digest.body.html ?? '', '/preferences')[0]);
+    const oldUnsubscribe = new URL((header(digest, 'List-Unsubscribe') ?? '').replace(/^<|>$/g, ''));
+
+    const renewed = await callApi({ method: 'POST', path: '/api/links/renew', body: { token: oldToken } });
+    const [newLinkEmail, ...more] = (await readInbox(standIns.endpoints.ses, READER)).filter(
+      (email) => email.subject === 'Your new paperboy link',
+    );
+    const newToken = tokenOf(linksTo(newLinkEmail.body.html ?? '', '/preferences')[0]);
+    const withNewLink = await callApi({
+      method: 'GET',
+      path: '/api/preferences',
+      query: `token=${encodeURIComponent(newToken)}`,
+    });
+    const renewedAgain = await callApi({
+      method: 'POST',
+      path: '/api/links/renew',
+      body: { token: oldToken },
+    });
+    const withOldLink = await callApi({
+      method: 'GET',
+      path: '/api/preferences',
+      query: `token=${encodeURIComponent(oldToken)}`,
+    });
+    const oldOneClick = await callApi({
+      method: 'POST',
+      path: '/unsubscribe',
+      query: `token=${encodeURIComponent(tokenOf(oldUnsubscribe))}`,
+      body: 'List-Unsubscribe=One-Click',
+      contentType: 'application/x-www-form-urlencoded',
+    });
+
+    expect(renewed.statusCode).toBe(202);
+    expect(JSON.parse(renewed.body as string)).toEqual({
+      mailed: true,
+      message: expect.stringMatching(
+        /^We emailed you a new link\. Links in your older emails no longer work/,
+      ),
+    });
+    expect(renewed.headers?.['cache-control']).toBe('no-store');
+    expect(more).toHaveLength(0);
+    expect(newToken).not.toBe(oldToken);
+    expect(withNewLink.statusCode).toBe(200);
+    expect(JSON.parse(withNewLink.body as string)).toMatchObject({ email: READER, subscribed: true });
+    expect(renewedAgain.statusCode).toBe(410);
+    expect(JSON.parse(renewedAgain.body as string)).toEqual({
+      error: { code: 'token_revoked', message: expect.stringMatching(/no longer valid/) },
+    });
+    expect(withOldLink.statusCode).toBe(410);
+    expect(oldOneClick.statusCode).toBe(410);
+    expect(oldOneClick.body).toContain('This link is no longer valid');
+    expect((await (await getServices()).subscribers.findByEmail(READER))?.status).toBe('confirmed');
+  });
+
+  it('answers 400 to a missing, tampered or wrong-purpose token and mails nothing', async () => {
+    const services = await getServices();
+    const reader = (await services.subscribers.findByEmail(READER))!;
+    const unsubscribeToken = tokenOf(new URL(services.subscriptions.linksFor(reader).unsubscribeUrl));
+    const mailsBefore = (await readInbox(standIns.endpoints.ses, READER)).length;
+
+    const missing = await callApi({ method: 'POST', path: '/api/links/renew', body: {} });
+    const tampered = await callApi({ method: 'POST', path: '/api/links/renew', body: { token: 'abc.def' } });
+    const wrongPurpose = await callApi({
+      method: 'POST',
+      path: '/api/links/renew',
+      body: { token: unsubscribeToken },
+    });
+
+    expect([missing.statusCode, tampered.statusCode, wrongPurpose.statusCode]).toEqual([400, 400, 400]);
+    expect(JSON.parse(wrongPurpose.body as string).error.code).toBe('token_wrong_purpose');
+    expect((await services.subscribers.findByEmail(READER))?.tokenVersion).toBe(reader.tokenVersion);
+    expect(await readInbox(standIns.endpoints.ses, READER)).toHaveLength(mailsBefore);
+  });
+});

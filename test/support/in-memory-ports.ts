@@ -272,6 +272,7 @@ export const FAKE_LINK_PLACEHOLDERS = {
  */
 export class FakeEmailRenderer implements EmailRenderer {
   readonly confirmationRenders: { confirmUrl: string }[] = [];
+  readonly newLinkRenders: { manageUrl: string; unsubscribeUrl: string }[] = [];
   readonly digestRenders: { date: string; cadence: 'daily' | 'weekly'; papers: DigestPaperView[] }[] = [];
   personalizeCalls = 0;
 
@@ -281,6 +282,15 @@ export class FakeEmailRenderer implements EmailRenderer {
       subject: 'Confirm your paperboy subscription',
       html: `<p><a href="${input.confirmUrl}">Confirm</a></p>`,
       text: `Confirm: ${input.confirmUrl}`,
+    };
+  }
+
+  async renderNewLink(input: { manageUrl: string; unsubscribeUrl: string }): Promise<RenderedEmail> {
+    this.newLinkRenders.push(copy(input));
+    return {
+      subject: 'Your new paperboy link',
+      html: `<p><a href="${input.manageUrl}">Open my settings</a> <a href="${input.unsubscribeUrl}">Unsubscribe</a></p>`,
+      text: `Open your settings: ${input.manageUrl}\nUnsubscribe: ${input.unsubscribeUrl}`,
     };
   }
 

@@ -22,6 +22,8 @@ export interface Renderer {
   /** Renders once per distinct digest with link placeholders; fill them per subscriber with personalize(). */
   renderDigest(input: DigestEmailInput): Promise<RenderedEmail>;
   renderConfirmation(input: { confirmUrl: string }): Promise<RenderedEmail>;
+  /** The email with a subscriber's new links after they revoked the old ones ("Get a new link"). */
+  renderNewLink(input: { manageUrl: string; unsubscribeUrl: string }): Promise<RenderedEmail>;
   /** The same as the module's personalize(), here so the renderer is the core's whole EmailRenderer port. */
   personalize(email: RenderedEmail, links: { manageUrl: string; unsubscribeUrl: string }): RenderedEmail;
 }
@@ -138,10 +140,22 @@ function digestModel(input: DigestEmailInput) {
   };
 }
 
+/** Runs an MJML render on first use and keeps its result; a failed render is tried again next time. */
+function renderedOnce(render: () => Promise<string>): () => Promise<string> {
+  let html: Promise<string> | undefined;
+  return () => {
+    html ??= render();
+    return html.catch((error: unknown) => {
+      html = undefined;
+      throw error;
+    });
+  };
+}
+
 /**
  * Reads and compiles the email templates once (at construction: a missing template fails at cold start);
- * each render fills them and runs MJML. The confirmation email's MJML is rendered once, then only its link
- * changes.
+ * each render fills them and runs MJML. The confirmation and new-link emails' MJML is rendered once, then
+ * only their links change.
  */
 export function createRenderer(options: { templatesDir?: string } = {}): Renderer {
   const dir = join(options.templatesDir ?? defaultTemplatesDir(), 'emails');
@@ -152,9 +166,23 @@ export function createRenderer(options: { templatesDir?: string } = {}): Rendere
   const digestText = load('digest.txt', 'none');
   const confirmMjml = load('confirm.mjml', 'html');
   const confirmText = load('confirm.txt', 'none');
+  const newLinkMjml = load('new-link.mjml', 'html');
+  const newLinkText = load('new-link.txt', 'none');
 
   const confirmSubject = 'Confirm your paperboy subscription';
-  let confirmHtml: Promise<string> | undefined;
+  const confirmModel = {
+    subject: confirmSubject,
+    preview: 'One click to confirm, and your paper digest starts tomorrow.',
+    confirmUrl: CONFIRM_URL_PLACEHOLDER,
+  };
+  const confirmHtml = renderedOnce(() => mjmlToHtml(confirmMjml(confirmModel), 'confirm.mjml'));
+
+  const newLinkModel = {
+    subject: 'Your new paperboy link',
+    preview: 'Links in your older paperboy emails no longer work. Here is the new one.',
+    ...LINK_PLACEHOLDERS,
+  };
+  const newLinkHtml = renderedOnce(() => mjmlToHtml(newLinkMjml(newLinkModel), 'new-link.mjml'));
 
   return {
     personalize,
@@ -167,21 +195,24 @@ export function createRenderer(options: { templatesDir?: string } = {}): Rendere
 
     async renderConfirmation({ confirmUrl }) {
       assertHttpUrl(confirmUrl, 'confirmUrl');
-      const model = {
-        subject: confirmSubject,
-        preview: 'One click to confirm, and your paper digest starts tomorrow.',
-        confirmUrl: CONFIRM_URL_PLACEHOLDER,
-      };
-      confirmHtml ??= mjmlToHtml(confirmMjml(model), 'confirm.mjml');
-      const html = await confirmHtml.catch((error: unknown) => {
-        confirmHtml = undefined;
-        throw error;
-      });
+      const html = await confirmHtml();
       return {
         subject: confirmSubject,
         html: html.split(CONFIRM_URL_PLACEHOLDER).join(escapeHtml(confirmUrl)),
-        text: confirmText(model).split(CONFIRM_URL_PLACEHOLDER).join(confirmUrl),
+        text: confirmText(confirmModel).split(CONFIRM_URL_PLACEHOLDER).join(confirmUrl),
       };
+    },
+
+    async renderNewLink(links) {
+      assertHttpUrl(links.manageUrl, 'manageUrl');
+      assertHttpUrl(links.unsubscribeUrl, 'unsubscribeUrl');
+      const rendered = {
+        subject: newLinkModel.subject,
+        html: await newLinkHtml(),
+        text: newLinkText(newLinkModel),
+      };
+      // The same placeholders as a digest's, so personalize() fills them (escaped in the HTML).
+      return personalize(rendered, links);
     },
   };
 }

@@ -8,6 +8,7 @@ import type {
   PaperRepository,
   SubscriberRepository,
 } from '../ports';
+import { errorLabel } from '../errors';
 import { MailNotSentError } from '../ports';
 import { isActive, type Subscriber } from '../subscribers/subscriber';
 import { toPaperView } from './paper-view';
@@ -128,10 +129,4 @@ export async function sendDigestBatch(
     uncertain: result.uncertainSubscriberIds.length,
   });
   return result;
-}
-
-/** An error's message without addresses: SES error messages can quote the recipient. */
-function errorLabel(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, '<address>');
 }

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, NotFoundError, TokenError, ValidationError } from '../errors';
+import {
+  ConflictError,
+  errorLabel,
+  LinkNotSentError,
+  NotFoundError,
+  TokenError,
+  ValidationError,
+} from '../errors';
 import type { Links } from '../links';
 import type {
   Clock,
@@ -14,6 +21,7 @@ import { ConcurrentUpdateError, EmailTakenError } from '../ports';
 import { CONFIRM_TOKEN_TTL_SECONDS, type TokenClaims, type TokenPurpose, type TokenSigner } from '../tokens';
 import {
   defaultPreferences,
+  isActive,
   normalizeEmail,
   PreferencesSchema,
   type Preferences,
@@ -48,6 +56,9 @@ export interface PreferencesView extends Preferences {
 export const SubscribeRequestSchema = PreferencesSchema.pick({ topics: true, keywords: true }).partial();
 
 const nowSeconds = (clock: Clock) => Math.floor(clock.now().getTime() / 1000);
+
+const revokedLink = () =>
+  new TokenError('token_revoked', 'This link is no longer valid. Use the link in your latest email.');
 
 /**
  * Everything a person does to their own subscription. Each use case validates its input,
@@ -92,12 +103,7 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
         const claims = tokens.verify(token as string, purpose, nowSeconds(clock));
         const subscriber = await subscribers.get(claims.subscriberId);
         if (!subscriber) throw new NotFoundError('This subscription no longer exists.');
-        if (claims.version !== subscriber.tokenVersion) {
-          throw new TokenError(
-            'token_revoked',
-            'This link is no longer valid. Use the link in your latest email.',
-          );
-        }
+        if (claims.version !== subscriber.tokenVersion) throw revokedLink();
         return { subscriber, claims };
       } catch (error) {
         lastError = error;
@@ -132,6 +138,11 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
         current = fresh;
       }
     }
+  };
+
+  const linkUrls = (subscriber: Subscriber) => {
+    const { manageToken, unsubscribeToken } = issueLinks(subscriber);
+    return { manageUrl: links.manage(manageToken), unsubscribeUrl: links.unsubscribe(unsubscribeToken) };
   };
 
   const toView = (subscriber: Subscriber): PreferencesView => ({
@@ -324,10 +335,48 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
       logger.info('subscriber deleted', { subscriberId: subscriber.id });
     },
 
+    /**
+     * "Get a new link": revokes every link issued so far (manage, unsubscribe, pending confirmation),
+     * for when an email was forwarded, and mails a fresh manage link to the subscriber's own address.
+     * Unsubscribed readers may renew too (their link still manages and deletes their data). The bump
+     * is saved before the mail goes out, so a failed send never revives the old links: it throws
+     * LinkNotSentError. A suppressed address is never mailed: its links are revoked and `mailed` is false.
+     */
+    async renewLinks(token: unknown): Promise<{ mailed: boolean }> {
+      const { subscriber, claims } = await verifiedLink(token, ['manage']);
+      const renewed = await update(subscriber, (current) => {
+        // Checked on the copy being saved: a link revoked meanwhile (a parallel renewal) renews nothing.
+        if (current.tokenVersion !== claims.version) throw revokedLink();
+        return { ...current, tokenVersion: current.tokenVersion + 1 };
+      });
+      const mailed = !renewed.suppressed;
+      if (mailed) {
+        try {
+          const email = await deps.renderer.renderNewLink(linkUrls(renewed));
+          await deps.mailer.send({ to: renewed.email, ...email });
+        } catch (error) {
+          logger.error('new link not sent; old links stay revoked', {
+            subscriberId: renewed.id,
+            error: errorLabel(error),
+          });
+          const getOneNow =
+            'subscribe again from the home page with the same address: the confirmation link opens your settings.';
+          throw new LinkNotSentError(
+            'Your old links no longer work, but we could not send you a new one. ' +
+              (isActive(renewed)
+                ? `Your next digest will carry working links; to get a link now, ${getOneNow}`
+                : `To get a link, ${getOneNow}`),
+            { cause: error },
+          );
+        }
+      }
+      logger.info('links renewed', { subscriberId: renewed.id, mailed });
+      return { mailed };
+    },
+
     /** Links for the emails a subscriber receives. */
     linksFor(subscriber: Subscriber): { manageUrl: string; unsubscribeUrl: string } {
-      const { manageToken, unsubscribeToken } = issueLinks(subscriber);
-      return { manageUrl: links.manage(manageToken), unsubscribeUrl: links.unsubscribe(unsubscribeToken) };
+      return linkUrls(subscriber);
     },
   };
 }

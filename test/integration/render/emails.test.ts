@@ -163,3 +163,71 @@ describe('confirmation email', () => {
     );
   });
 });
+
+describe('new-link email', () => {
+  const renderer = createRenderer();
+  const newLinks = {
+    manageUrl: 'https://paperboy.example/preferences?token=manage.2&v=<2>',
+    unsubscribeUrl: 'https://paperboy.example/unsubscribe?token=unsub.2&v="2"',
+  };
+  const hrefsTo = (html: string, path: string) =>
+    [...html.matchAll(/href="([^"]*)"/g)]
+      .map((match) => match[1])
+      .filter((href) => /^https?:/.test(href) && new URL(href.replace(/&amp;/g, '&')).pathname === path);
+
+  it('carries the new manage link (button and footer) and the unsubscribe link, escaped in the html and as they are in the text', async () => {
+    const email = await renderer.renderNewLink(newLinks);
+
+    expect(hrefsTo(email.html, '/preferences')).toEqual([
+      'https://paperboy.example/preferences?token=manage.2&amp;v=&lt;2&gt;',
+      'https://paperboy.example/preferences?token=manage.2&amp;v=&lt;2&gt;',
+    ]);
+    expect(hrefsTo(email.html, '/unsubscribe')).toEqual([
+      'https://paperboy.example/unsubscribe?token=unsub.2&amp;v=&quot;2&quot;',
+    ]);
+    expect(email.html).not.toContain('v=<2>');
+    expect(email.html).toMatch(/>\s*Open my settings\s*</);
+    expect(email.html).not.toContain('%%');
+    expect(email.text).toContain(`Manage your topics: ${newLinks.manageUrl}`);
+    expect(email.text).toContain(`Unsubscribe: ${newLinks.unsubscribeUrl}`);
+    expect(email.text).not.toContain('%%');
+  });
+
+  it('says older links no longer work and that, if unasked, the settings are safe', async () => {
+    const email = await renderer.renderNewLink(newLinks);
+
+    for (const part of [email.html, email.text]) {
+      expect(part).toContain('The links in your older paperboy emails no longer work');
+      expect(part).toMatch(
+        /If you didn(&#39;|')t ask for this, your settings are safe: nothing changed except the links/,
+      );
+    }
+    expect(email.subject).toBe('Your new paperboy link');
+    expect(email.html).toContain('<title>Your new paperboy link</title>');
+  });
+
+  it('puts each subscriber’s links in their own email (the MJML is rendered once and reused)', async () => {
+    const first = await renderer.renderNewLink({
+      manageUrl: 'https://paperboy.example/preferences?token=one',
+      unsubscribeUrl: 'https://paperboy.example/unsubscribe?token=one',
+    });
+    const second = await renderer.renderNewLink({
+      manageUrl: 'https://paperboy.example/preferences?token=two',
+      unsubscribeUrl: 'https://paperboy.example/unsubscribe?token=two',
+    });
+
+    expect(first.html).toContain('token=one');
+    expect(first.html).not.toContain('token=two');
+    expect(second.html).toContain('token=two');
+    expect(second.text).not.toContain('token=one');
+  });
+
+  it.each([
+    ['manageUrl', { ...newLinks, manageUrl: 'javascript:alert(1)' }],
+    ['unsubscribeUrl', { ...newLinks, unsubscribeUrl: 'data:text/html,hi' }],
+  ])('refuses a %s that is not http(s)', async (name, links) => {
+    await expect(renderer.renderNewLink(links)).rejects.toThrow(
+      new RegExp(`${name} is not an http\\(s\\) URL`),
+    );
+  });
+});

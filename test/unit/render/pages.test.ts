@@ -118,6 +118,14 @@ describe('renderPreferencesPage', () => {
     expect(renderPreferencesPage({ token: 't', topics, welcome: true })).toContain("You're confirmed");
   });
 
+  it('offers a new link through /api/links/renew and answers in a live region of its section', () => {
+    expect(html).toMatch(/<section id="links-panel"[^>]*aria-labelledby="links-title"/);
+    expect(html).toMatch(/<h2 id="links-title">Forwarded one of our emails\?<\/h2>/);
+    expect(html).toMatch(/<button type="button" id="renew-button"[^>]*>Email me a new link<\/button>/);
+    expect(html).toMatch(/<p id="renew-message"[^>]*role="status"[^>]*aria-live="polite"/);
+    expect(html).toContain("api('POST', '/api/links/renew', { token })");
+  });
+
   it('keeps the token out of the Referer header of outgoing links', () => {
     expect(html).toContain('<meta name="referrer" content="no-referrer">');
   });
