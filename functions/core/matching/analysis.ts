@@ -20,6 +20,12 @@ export interface Token {
    * spelling, not a common word with the same stem ("clipping", "lean").
    */
   exactCase?: boolean;
+  /**
+   * Set on an acronym the reader typed in capitals that the lexicon does not know ("CLIP", "GRPO"): it
+   * matches its own letters written with a capital, its plural included ("LoRA" for "LORA"), not the
+   * lower-case word with the same stem ("video clips", "clipping").
+   */
+  spelled?: boolean;
 }
 
 /**

@@ -59,8 +59,13 @@ function trimStops(tokens: Token[]): Token[] {
 }
 
 /** A phrase as a concept, or undefined when nothing but stop words is left. */
+/** An acronym typed in capitals ("CLIP", "GRPO"), not one the lexicon rewrites. */
+const isTypedAcronym = (token: Token): boolean => !token.group && /^[A-Z][A-Z0-9]+$/.test(token.surface);
+
 export function toConcept(text: string, withParts = true, expand = false): Concept | undefined {
-  const tokens = trimStops(analyze(text));
+  const tokens = trimStops(analyze(text)).map((token) =>
+    isTypedAcronym(token) ? { ...token, spelled: true } : token,
+  );
   if (tokens.length === 0) return undefined;
   const concept: Concept = { text: text.trim(), tokens };
   const inner = tokens.slice(1, -1);

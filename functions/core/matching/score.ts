@@ -180,7 +180,16 @@ function insertionAt(segment: Token[], index: number): number {
 /** The same word; a name-like word also in the same spelling, its plural included ("EHRs" for "EHR"). */
 const sameWord = (token: Token, wanted: Token): boolean =>
   token.stem === wanted.stem &&
-  (!wanted.exactCase || token.surface === wanted.surface || token.surface === `${wanted.surface}s`);
+  (!wanted.exactCase || token.surface === wanted.surface || token.surface === `${wanted.surface}s`) &&
+  (!wanted.spelled || sameSpelling(token.surface, wanted.surface));
+
+/** The same letters in any case, with a capital ("LoRA" for "LORA"), not the lower-case word ("clips"). */
+const sameSpelling = (surface: string, wanted: string): boolean => {
+  if (surface === surface.toLowerCase()) return false;
+  const lower = surface.toLowerCase();
+  const target = wanted.toLowerCase();
+  return lower === target || lower === `${target}s`;
+};
 
 /** Where the phrase occurs in the segment: start and end (exclusive) of each occurrence. */
 function occurrences(segment: Token[], phrase: Token[]): { start: number; end: number }[] {

@@ -168,6 +168,32 @@ describe('agent nouns of a process and its model', () => {
   });
 });
 
+describe('an acronym typed in capitals', () => {
+  const clip = aPaper({
+    title: 'Fine-Grained CLIP for Bilingual Retrieval',
+    abstract: 'CLIP aligns images and text. Our CLIP variant adds region-level alignment.',
+    aiSummary: 'A fine-grained CLIP model for English and Chinese.',
+  });
+  const clipping = aPaper({
+    title: 'Clipping-Free Policy Optimization',
+    abstract: 'PPO clips the ratio. Clipping discards gradients. We keep them without clipping.',
+    aiSummary: 'Policy optimization without ratio clipping.',
+  });
+  const clips = aPaper({
+    title: 'Multi-Shot Video Narratives',
+    abstract: 'Video models generate isolated clips. We move from clip synthesis to films.',
+    aiSummary: 'Coherent multi-shot videos instead of single clips.',
+  });
+
+  it('matches its own spelling (any case with a capital), not the common word with the same stem', () => {
+    expect(ids(match([clip, clipping, clips], 'CLIP'))).toEqual([clip.id]);
+  });
+
+  it('typed in lower case, it is an ordinary word', () => {
+    expect(ids(match([clip, clipping, clips], 'clip'))).toContain(clips.id);
+  });
+});
+
 describe('release notices', () => {
   it('does not count the words of "our code is available at …" as a mention', () => {
     const humor = aPaper({
