@@ -485,6 +485,21 @@ export const RELATED: RelatedGroup[] = [
     inPhrase: true,
   },
   {
+    terms: ['competition math', 'math competition', 'competition level math', 'olympiad math'],
+    related: [
+      'olympiad',
+      'math olympiad',
+      'olympiad level',
+      'AIME',
+      'IMO',
+      'AMC',
+      'HMMT',
+      'contest math',
+      'math contest',
+      'competition level',
+    ],
+  },
+  {
     terms: ['efficient inference', 'inference acceleration', 'fast inference', 'faster inference'],
     related: [
       'inference efficiency',

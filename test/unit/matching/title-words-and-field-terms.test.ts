@@ -168,6 +168,18 @@ describe('agent nouns of a process and its model', () => {
   });
 });
 
+describe('field terms (round 24)', () => {
+  it('reads olympiad-level and AIME math as competition math', () => {
+    const olympiad = aPaper({
+      title: 'Omni-MATH: A Universal Olympiad Level Mathematic Benchmark',
+      abstract:
+        'Olympiad level problems test LLMs. We collect 4,428 olympiad level problems in 33 sub-domains.',
+      aiSummary: 'A benchmark of olympiad level mathematics problems.',
+    });
+    expect(ids(match([olympiad], 'competition math'))).toEqual([olympiad.id]);
+  });
+});
+
 describe('an acronym typed in capitals', () => {
   const clip = aPaper({
     title: 'Fine-Grained CLIP for Bilingual Retrieval',
