@@ -32,6 +32,27 @@ import {
 const SECRET = 'unit-test-secret-that-is-long-enough-0123456789';
 const START = '2025-11-14T07:00:00.000Z';
 
+/**
+ * A repository where someone else saves once between our read and our save: `theirs` is their change
+ * to the stored copy (a bounce, the reader's other tab).
+ */
+function repositoryWithOneConcurrentWrite(theirs: (stored: Subscriber) => Partial<Subscriber>) {
+  return new (class extends InMemorySubscriberRepository {
+    conflicts = 0;
+    override async save(subscriber: Subscriber, expectedUpdatedAt: string): Promise<void> {
+      if (this.conflicts === 0) {
+        this.conflicts++;
+        const stored = (await this.get(subscriber.id)) as Subscriber;
+        await super.save(
+          { ...stored, ...theirs(stored), updatedAt: '2025-11-14T06:59:59.000Z' },
+          stored.updatedAt,
+        );
+      }
+      return super.save(subscriber, expectedUpdatedAt);
+    }
+  })();
+}
+
 function setup(subscribers = new InMemorySubscriberRepository(), mailer = new RecordingMailer()) {
   const clock = new SettableClock(START);
   const deliveries = new InMemoryDeliveryRepository(clock);
@@ -522,25 +543,9 @@ describe('preferences', () => {
   it("retries on a concurrent save and keeps the other writer's change", async () => {
     const reader = aSubscriber();
     // Between our read and our save, a bounce suppresses the address.
-    class ConcurrentRepository extends InMemorySubscriberRepository {
-      conflicts = 0;
-      override async save(subscriber: Subscriber, expectedUpdatedAt: string): Promise<void> {
-        if (this.conflicts === 0) {
-          this.conflicts++;
-          const stored = (await this.get(subscriber.id)) as Subscriber;
-          await super.save(
-            {
-              ...stored,
-              suppressed: { reason: 'hard-bounce', at: START },
-              updatedAt: '2025-11-14T06:59:59.000Z',
-            },
-            stored.updatedAt,
-          );
-        }
-        return super.save(subscriber, expectedUpdatedAt);
-      }
-    }
-    const repository = new ConcurrentRepository().seed(reader);
+    const repository = repositoryWithOneConcurrentWrite(() => ({
+      suppressed: { reason: 'hard-bounce', at: START },
+    })).seed(reader);
     const { service, tokenFor } = setup(repository);
 
     await service.updatePreferences(tokenFor(reader, 'manage'), { papersPerEmail: 3 });
@@ -718,25 +723,9 @@ describe('renewLinks (Get a new link)', () => {
   it('keeps a preferences change saved at the same moment: the bump is applied to the fresh copy', async () => {
     const reader = aSubscriber({ preferences: { papersPerEmail: 10 } });
     // Between our read and our save, the reader saves their settings in another tab.
-    class ConcurrentRepository extends InMemorySubscriberRepository {
-      conflicts = 0;
-      override async save(subscriber: Subscriber, expectedUpdatedAt: string): Promise<void> {
-        if (this.conflicts === 0) {
-          this.conflicts++;
-          const stored = (await this.get(subscriber.id)) as Subscriber;
-          await super.save(
-            {
-              ...stored,
-              preferences: { ...stored.preferences, papersPerEmail: 3 },
-              updatedAt: '2025-11-14T06:59:59.000Z',
-            },
-            stored.updatedAt,
-          );
-        }
-        return super.save(subscriber, expectedUpdatedAt);
-      }
-    }
-    const repository = new ConcurrentRepository().seed(reader);
+    const repository = repositoryWithOneConcurrentWrite((stored) => ({
+      preferences: { ...stored.preferences, papersPerEmail: 3 },
+    })).seed(reader);
     const { service, mailer, tokenFor } = setup(repository);
 
     await service.renewLinks(tokenFor(reader, 'manage'));
