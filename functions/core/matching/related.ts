@@ -151,7 +151,7 @@ export const RELATED: RelatedGroup[] = [
     ],
   },
   {
-    terms: ['agent memory', 'memory agent'],
+    terms: ['agent memory', 'memory agent', 'long term memory'],
     related: [
       'memory system',
       'memory management',
@@ -162,6 +162,8 @@ export const RELATED: RelatedGroup[] = [
       'agentic memory',
       'memory module',
       'experience library',
+      'memory construction',
+      'agent memory',
     ],
   },
   {
@@ -483,6 +485,37 @@ export const RELATED: RelatedGroup[] = [
     terms: ['faster'],
     related: ['accelerating', 'accelerated', 'efficient'],
     inPhrase: true,
+  },
+  {
+    terms: ['thinking with images', 'think with images'],
+    related: [
+      'visual chain of thought',
+      'visual CoT',
+      'visual sketchpad',
+      'visual thoughts',
+      'interleaved chain of thought',
+      'thinking with image',
+      'zoom in',
+      'visual search',
+      'visual tools',
+      'image manipulation',
+    ],
+  },
+  {
+    terms: ['open vocabulary segmentation', 'referring segmentation'],
+    related: [
+      'referring segmentation',
+      'referring video object segmentation',
+      'referring image segmentation',
+      'referral segmentation',
+      'language driven segmentation',
+      'text prompted segmentation',
+      'reasoning segmentation',
+      'pixel grounding',
+      'open vocabulary occupancy',
+      'language Gaussian splatting',
+      'language embedded',
+    ],
   },
   {
     terms: ['competition math', 'math competition', 'competition level math', 'olympiad math'],

@@ -180,6 +180,28 @@ describe('field terms (round 24)', () => {
   });
 });
 
+describe('field terms (round 25)', () => {
+  it('reads a visual chain of thought as thinking with images', () => {
+    const sketchpad = aPaper({
+      title: 'Visual Sketchpad: Sketching as a Visual Chain of Thought',
+      abstract:
+        'Models draw lines and boxes while they reason. A visual chain of thought improves math and vision tasks.',
+      aiSummary: 'Multimodal models sketch as a visual chain of thought.',
+    });
+    expect(ids(match([sketchpad], 'thinking with images'))).toEqual([sketchpad.id]);
+  });
+
+  it('reads referring segmentation as open-vocabulary segmentation', () => {
+    const referring = aPaper({
+      title: 'Temporal Prompting for Referring Video Object Segmentation',
+      abstract:
+        'Referring video object segmentation masks the object a sentence describes. We prompt with tracks.',
+      aiSummary: 'Temporal prompts for referring video object segmentation.',
+    });
+    expect(ids(match([referring], 'open-vocabulary segmentation'))).toEqual([referring.id]);
+  });
+});
+
 describe('an acronym typed in capitals', () => {
   const clip = aPaper({
     title: 'Fine-Grained CLIP for Bilingual Retrieval',
