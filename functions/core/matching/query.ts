@@ -172,6 +172,13 @@ const AI = analyze('artificial intelligence')
 const isModelHead = (group: string[] | undefined): boolean =>
   isModelName(group) || (!!group && group.join(' ') === AI);
 
+/** Media a model can be "of" ("audio language models", "video LLMs"). */
+const MODALITY_WORDS = new Set(
+  ['audio', 'video', 'speech', 'image', 'vision', 'visual', 'text', 'music', 'multimodal', '3D'].flatMap(
+    (word) => analyze(word).map((token) => token.stem),
+  ),
+);
+
 /**
  * Process heads: "synthetic data generation" is about synthetic data, however it is made ("data
  * synthesis", "synthesized trajectories"). Dropped only after two or more specific words ("video
@@ -211,6 +218,8 @@ function withoutGenericHead(tokens: Token[]): Concept | undefined {
   const twoWordRest = content.length >= 2 && !content.every(generic);
   if (!(emptyHead ? specificRest : twoWordRest)) return undefined;
   if (content.every((token) => token.surface.length < 4)) return undefined;
+  // "Audio language models" are a kind of model, not everything audio: a lone modality keeps its head.
+  if (modelHead && content.length === 1 && MODALITY_WORDS.has(content[0].stem)) return undefined;
   const dropped = droppedConcept(rest);
   const process = emptyHead ? undefined : PROCESS_HEADS.get(head);
   return process ? { ...dropped, process } : dropped;

@@ -518,6 +518,35 @@ export const RELATED: RelatedGroup[] = [
     ],
   },
   {
+    terms: ['audio language model', 'large audio language model', 'audio LLM'],
+    related: [
+      'large audio language model',
+      'LALM',
+      'audio LLM',
+      'audio understanding',
+      'audio reasoning',
+      'sound understanding',
+      'audio question answering',
+      'speech aware language model',
+      'omni model',
+      'omni modal understanding',
+    ],
+  },
+  {
+    terms: ['reward shaping', 'shaped reward'],
+    related: [
+      'advantage shaping',
+      'entropy shaping',
+      'dense reward',
+      'sparse reward',
+      'reward design',
+      'intrinsic reward',
+      'length penalty',
+      'reward weighting',
+      'shaped reward',
+    ],
+  },
+  {
     terms: ['competition math', 'math competition', 'competition level math', 'olympiad math'],
     related: [
       'olympiad',

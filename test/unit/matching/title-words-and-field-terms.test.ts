@@ -202,6 +202,32 @@ describe('field terms (round 25)', () => {
   });
 });
 
+describe('round 26', () => {
+  it('keeps the model head after a lone modality: audio language models are not every audio paper', () => {
+    const audioLm = aPaper({
+      title: 'A Holistic Evaluation of Audio-Language Models',
+      abstract: 'Audio-language models answer questions about sounds. We evaluate 14 audio-language models.',
+      aiSummary: 'A benchmark for audio-language models.',
+    });
+    const separation = aPaper({
+      title: 'Efficient Audio-Visual Speech Separation',
+      abstract:
+        'Audio mixtures hide the target speaker. Our audio model uses lip semantics to separate speech.',
+      aiSummary: 'An audio-visual speech separation model.',
+    });
+    expect(ids(match([audioLm, separation], 'audio language models'))).toEqual([audioLm.id]);
+  });
+
+  it('reads advantage shaping and dense rewards as reward shaping', () => {
+    const shaping = aPaper({
+      title: 'Entropy-Guided Advantage Shaping for Zero-Variance Prompts',
+      abstract: 'Zero-variance prompts waste RL updates. Our advantage shaping gives them a learning signal.',
+      aiSummary: 'Advantage shaping for RL of language models.',
+    });
+    expect(ids(match([shaping], 'reward shaping'))).toEqual([shaping.id]);
+  });
+});
+
 describe('an acronym typed in capitals', () => {
   const clip = aPaper({
     title: 'Fine-Grained CLIP for Bilingual Retrieval',
