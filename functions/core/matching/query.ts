@@ -58,10 +58,10 @@ function trimStops(tokens: Token[]): Token[] {
   return tokens.slice(start, end);
 }
 
-/** A phrase as a concept, or undefined when nothing but stop words is left. */
 /** An acronym typed in capitals ("CLIP", "GRPO"), not one the lexicon rewrites. */
 const isTypedAcronym = (token: Token): boolean => !token.group && /^[A-Z][A-Z0-9]+$/.test(token.surface);
 
+/** A phrase as a concept, or undefined when nothing but stop words is left. */
 export function toConcept(text: string, withParts = true, expand = false): Concept | undefined {
   const tokens = trimStops(analyze(text)).map((token) =>
     isTypedAcronym(token) ? { ...token, spelled: true } : token,
@@ -76,19 +76,21 @@ export function toConcept(text: string, withParts = true, expand = false): Conce
   }
   if (expand) {
     const dropped = withoutGenericModifier(tokens) ?? withoutConnector(tokens) ?? withoutGenericHead(tokens);
-    const expansions = [...expansionsOf(concept), ...agentNounForms(concept)];
-    if (dropped) {
-      expansions.unshift(dropped);
-      // The shorter phrase has related terms of its own ("visual document understanding" ->
-      // "document understanding" -> "document parsing", "OCR"): as related phrases, never as the reader's.
-      const seen = new Set(expansions.map((expansion) => stemsOf(expansion.tokens).join(' ')));
-      for (const expansion of expansionsOf(dropped)) {
-        const key = stemsOf(expansion.tokens).join(' ');
-        if (seen.has(key) || expansions.length >= MAX_EXPANSIONS + 1) continue;
-        seen.add(key);
-        expansions.push({ ...expansion, modifierDropped: undefined });
-      }
-    }
+    // Each related phrase once: in topicEvidence a second copy would corroborate the first.
+    const expansions: Concept[] = [];
+    const seen = new Set([stemsOf(tokens).join(' ')]);
+    const add = (expansion: Concept): void => {
+      const key = stemsOf(expansion.tokens).join(' ');
+      if (seen.has(key) || expansions.length >= MAX_EXPANSIONS + 1) return;
+      seen.add(key);
+      expansions.push(expansion);
+    };
+    if (dropped) add(dropped);
+    [...expansionsOf(concept), ...agentNounForms(concept)].forEach(add);
+    // The shorter phrase has related terms of its own ("visual document understanding" ->
+    // "document understanding" -> "document parsing", "OCR"): as related phrases, never as the reader's.
+    if (dropped)
+      for (const expansion of expansionsOf(dropped)) add({ ...expansion, modifierDropped: undefined });
     if (expansions.length > 0) concept.expansions = expansions;
   }
   return concept;
@@ -173,7 +175,7 @@ const isModelHead = (group: string[] | undefined): boolean =>
   isModelName(group) || (!!group && group.join(' ') === AI);
 
 /** Media a model can be "of" ("audio language models", "video LLMs"). */
-const MODALITY_WORDS = new Set(
+const MEDIA_WORDS = new Set(
   ['audio', 'video', 'speech', 'image', 'vision', 'visual', 'text', 'music', 'multimodal', '3D'].flatMap(
     (word) => analyze(word).map((token) => token.stem),
   ),
@@ -219,7 +221,7 @@ function withoutGenericHead(tokens: Token[]): Concept | undefined {
   if (!(emptyHead ? specificRest : twoWordRest)) return undefined;
   if (content.every((token) => token.surface.length < 4)) return undefined;
   // "Audio language models" are a kind of model, not everything audio: a lone modality keeps its head.
-  if (modelHead && content.length === 1 && MODALITY_WORDS.has(content[0].stem)) return undefined;
+  if (modelHead && content.length === 1 && MEDIA_WORDS.has(content[0].stem)) return undefined;
   const dropped = droppedConcept(rest);
   const process = emptyHead ? undefined : PROCESS_HEADS.get(head);
   return process ? { ...dropped, process } : dropped;
@@ -361,21 +363,22 @@ const MODEL_HEAD = tokenize('model')[0].stem;
  */
 export function agentNounsOf(word: string): string[] {
   const lower = word.toLowerCase();
-  const rules: [RegExp, (match: string) => string[]][] = [
-    [/ication$/, (base) => [`${base}ier`]],
-    [/ization$/, (base) => [`${base}izer`]],
-    [/isation$/, (base) => [`${base}iser`]],
-    [/ation$/, (base) => [`${base}ator`, `${base}er`]],
-    [/ion$/, (base) => [`${base}or`]],
-    [/al$/, (base) => [`${base}er`]],
-    [/ing$/, (base) => [`${base}er`]],
-    [/ment$/, (base) => [base.endsWith('e') ? `${base}r` : `${base}er`]],
-  ];
-  for (const [suffix, make] of rules) {
-    if (suffix.test(lower) && lower.length > 6) return make(lower.replace(suffix, ''));
-  }
-  return [];
+  if (lower.length <= 6) return [];
+  const rule = AGENT_NOUN_RULES.find(([suffix]) => suffix.test(lower));
+  return rule ? rule[1](lower.replace(rule[0], '')) : [];
 }
+
+/** Suffix of a process noun -> its agent nouns, from the word without the suffix; the first match wins. */
+const AGENT_NOUN_RULES: [RegExp, (base: string) => string[]][] = [
+  [/ication$/, (base) => [`${base}ier`]],
+  [/ization$/, (base) => [`${base}izer`]],
+  [/isation$/, (base) => [`${base}iser`]],
+  [/ation$/, (base) => [`${base}ator`, `${base}er`]],
+  [/ion$/, (base) => [`${base}or`]],
+  [/al$/, (base) => [`${base}er`]],
+  [/ing$/, (base) => [`${base}er`]],
+  [/ment$/, (base) => [base.endsWith('e') ? `${base}r` : `${base}er`]],
+];
 
 /**
  * "Retrieval models" are retrievers, "verification models" verifiers: the phrase with its process noun

@@ -99,11 +99,9 @@ export const RELATED: RelatedGroup[] = [
     related: [
       'deep research agent',
       'web search agent',
-      'agentic search',
       'search augmented',
       'information seeking agent',
       'information seeking',
-      'deep research',
       'deep search',
       'BrowseComp',
       'agentic retrieval',
@@ -155,7 +153,6 @@ export const RELATED: RelatedGroup[] = [
     related: [
       'memory system',
       'memory management',
-      'long term memory',
       'episodic memory',
       'memory bank',
       'memory augmented',
@@ -163,7 +160,6 @@ export const RELATED: RelatedGroup[] = [
       'memory module',
       'experience library',
       'memory construction',
-      'agent memory',
     ],
   },
   {
@@ -483,18 +479,16 @@ export const RELATED: RelatedGroup[] = [
   {
     // "Faster X" is said as accelerating or efficient X.
     terms: ['faster'],
-    related: ['accelerating', 'accelerated', 'efficient'],
+    related: ['accelerating', 'efficient'],
     inPhrase: true,
   },
   {
     terms: ['thinking with images', 'think with images'],
     related: [
       'visual chain of thought',
-      'visual CoT',
       'visual sketchpad',
       'visual thoughts',
       'interleaved chain of thought',
-      'thinking with image',
       'zoom in',
       'visual search',
       'visual tools',
@@ -504,7 +498,6 @@ export const RELATED: RelatedGroup[] = [
   {
     terms: ['open vocabulary segmentation', 'referring segmentation'],
     related: [
-      'referring segmentation',
       'referring video object segmentation',
       'referring image segmentation',
       'referral segmentation',
@@ -520,9 +513,7 @@ export const RELATED: RelatedGroup[] = [
   {
     terms: ['audio language model', 'large audio language model', 'audio LLM'],
     related: [
-      'large audio language model',
       'LALM',
-      'audio LLM',
       'audio understanding',
       'audio reasoning',
       'sound understanding',
@@ -543,7 +534,6 @@ export const RELATED: RelatedGroup[] = [
       'intrinsic reward',
       'length penalty',
       'reward weighting',
-      'shaped reward',
     ],
   },
   {
@@ -570,7 +560,6 @@ export const RELATED: RelatedGroup[] = [
       'LLM serving',
       'throughput',
       'accelerating inference',
-      'accelerate inference',
       'inference speedup',
       'inference speed',
       'decoding speed',
@@ -631,10 +620,8 @@ export const RELATED: RelatedGroup[] = [
   {
     terms: ['information retrieval', 'dense retrieval', 'retrieval model', 'retriever'],
     related: [
-      'retriever',
       'reranker',
       'reranking',
-      'dense retrieval',
       'embedding model',
       'search engine',
       'multimodal retrieval',
@@ -1044,7 +1031,6 @@ export const RELATED: RelatedGroup[] = [
       'NeRF',
       'radiance field',
       'Gaussian splatting',
-      '3DGS',
       '4D Gaussian splatting',
       'free viewpoint',
       'multi view generation',
@@ -1069,8 +1055,6 @@ export const RELATED: RelatedGroup[] = [
   {
     terms: ['simulation environment', 'simulated environment', 'simulator'],
     related: [
-      'simulator',
-      'simulated environment',
       'simulation',
       'agent environment',
       'interactive environment',
@@ -1087,8 +1071,6 @@ export const RELATED: RelatedGroup[] = [
   {
     terms: ['audio visual generation', 'audio video generation', 'joint audio video generation'],
     related: [
-      'audio video generation',
-      'audio visual generation',
       'joint audio video',
       'video to audio',
       'audio driven video',
@@ -1259,7 +1241,7 @@ export const RELATED: RelatedGroup[] = [
   {
     // "Multi-turn dialogue" is said as multi-turn conversation, chat or interaction.
     terms: ['dialogue', 'dialog'],
-    related: ['conversation', 'conversational', 'chat', 'dialogue'],
+    related: ['conversation', 'conversational', 'chat'],
     inPhrase: true,
   },
   {
@@ -1351,8 +1333,6 @@ export const RELATED: RelatedGroup[] = [
     terms: ['mobile agent', 'phone agent', 'smartphone agent'],
     related: [
       'mobile GUI agent',
-      'smartphone agent',
-      'phone agent',
       'Android agent',
       'mobile automation',
       'mobile control',
@@ -1377,8 +1357,6 @@ export const RELATED: RelatedGroup[] = [
   {
     terms: ['vision language navigation', 'VLN', 'embodied navigation', 'language guided navigation'],
     related: [
-      'language guided navigation',
-      'embodied navigation',
       'goal oriented navigation',
       'object goal navigation',
       'ObjectNav',
@@ -1504,9 +1482,6 @@ export const RELATED: RelatedGroup[] = [
       'data pruning',
       'deduplication',
       'data cleaning',
-      'data curation',
-      'data selection',
-      'data filtering',
       'sample selection',
       'prompt selection',
       'dynamic sampling',

@@ -289,11 +289,11 @@ export function contentOf(phrase: Token[]): string[] {
 function isPassingMention(
   paper: IndexedPaper,
   counts: Record<Field, number>,
-  exact: Record<Field, number>,
   lead: boolean,
   sentences: number,
+  params: ScoringParameters,
 ): boolean {
-  if (counts.title >= SCORING.titleNearCredit || counts.summary > 0 || counts.keywords > 0) return false;
+  if (counts.title >= params.titleNearCredit || counts.summary > 0 || counts.keywords > 0) return false;
   if (sentences !== 1 || lead) return false;
   return paper.fields.abstract.length >= PASSING_MIN_SENTENCES;
 }
@@ -303,12 +303,15 @@ function isPassingMention(
  * summary or keywords): where a paper says what it is about.
  */
 function saysAny(paper: IndexedPaper, stems: string[]): boolean {
-  const alone = paper.paper.aiKeywords.length === 0 && !paper.paper.aiSummary;
-  const fields: Field[] = alone ? ['title', 'abstract'] : ['title', 'summary', 'keywords'];
+  const fields: Field[] = hasAbstractOnly(paper) ? ['title', 'abstract'] : ['title', 'summary', 'keywords'];
   return fields.some((field) =>
     paper.fields[field].some((segment) => segment.some((token) => stems.includes(token.stem))),
   );
 }
+
+/** A paper with neither ai_summary nor ai_keywords (older API items, the seed): its abstract says it all. */
+const hasAbstractOnly = (paper: IndexedPaper): boolean =>
+  paper.paper.aiKeywords.length === 0 && !paper.paper.aiSummary;
 
 /** An abstract of at least this many sentences is long enough for a mention in passing. */
 const PASSING_MIN_SENTENCES = 6;
@@ -423,9 +426,9 @@ export function conceptEvidence(
     return { score: 0, matched: [], counts };
   }
   if (concept.process && !saysAny(paper, concept.process)) return { score: 0, matched: [], counts };
-  const alone = paper.paper.aiKeywords.length === 0 && !paper.paper.aiSummary;
+  const alone = hasAbstractOnly(paper);
   const spread = paper.fields.abstract.length > 0 ? sentences / paper.fields.abstract.length : 0;
-  if (isPassingMention(paper, counts, exact, lead, sentences)) return { score: 0, matched: [], counts };
+  if (isPassingMention(paper, counts, lead, sentences, params)) return { score: 0, matched: [], counts };
   const score = alone
     ? params.title * saturate(counts.title) + params.abstractAlone * saturate(counts.abstract)
     : FIELDS.reduce((sum, field) => sum + params[field] * saturate(counts[field]), 0);

@@ -27,6 +27,15 @@ describe('query expansion with related terms', () => {
     );
   });
 
+  it.each(['retrieval models', 'verification models', 'synthetic data generation', 'LLM jailbreaks'])(
+    'gives each related phrase of "%s" once (a repeated one would corroborate itself)',
+    (query) => {
+      const texts = expansionTexts(query);
+      expect(texts.length).toBeGreaterThan(0);
+      expect(new Set(texts).size).toBe(texts.length);
+    },
+  );
+
   it('does not expand a generic one-word term inside a longer phrase', () => {
     // "compression" is expanded inside a phrase (a hyponym list); "agent" alone never is.
     expect(expansionTexts('agent')).toEqual([]);
