@@ -5,7 +5,9 @@
  *   npm run bench            (about a minute)
  */
 import '../infra/local/env-defaults';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseDailyPapers } from '../functions/adapters/hf-papers/daily-papers-schema';
@@ -18,6 +20,8 @@ import { toPaperView } from '../functions/core/digests/paper-view';
 import { createMatcher, rankForDigest } from '../functions/core/matching';
 import type { Paper } from '../functions/core/papers';
 import { topicCatalog } from '../functions/core/topics/catalog';
+import { build } from 'esbuild';
+import { ESM_REQUIRE_BANNER, type HandlerName } from '../infra/aws/constructs/paperboy-function';
 import { startStandIns } from '../infra/local/stand-ins';
 import { aSubscriber } from '../test/support/builders';
 import {
@@ -220,6 +224,53 @@ async function benchIngest(papers: Paper[]) {
   }
 }
 
+/** Milliseconds for a fresh Node process to import a bundle: the module-loading part of a cold start. */
+function importMs(file: string): number {
+  const script = `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`;
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1' },
+    encoding: 'utf8',
+  });
+  return Number(output.trim());
+}
+
+async function benchBundles() {
+  // The esbuild settings of PaperboyFunction (infra/aws/constructs), without source maps.
+  const handlers: HandlerName[] = ['api', 'send-digests', 'ingest', 'plan-digests', 'ses-events'];
+  const outdir = mkdtempSync(path.join(tmpdir(), 'paperboy-bundles-'));
+  try {
+    const figures = [];
+    for (const handler of handlers) {
+      const outfile = path.join(outdir, `${handler}.mjs`);
+      await build({
+        entryPoints: [path.resolve(__dirname, `../functions/handlers/${handler}.ts`)],
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: { js: ESM_REQUIRE_BANNER },
+        minify: true,
+        external: ['typescript'],
+        outfile,
+        logLevel: 'error',
+      });
+      const runs = Array.from({ length: 7 }, () => importMs(outfile)).sort((a, b) => a - b);
+      figures.push({ handler, bytes: statSync(outfile).size, ms: runs[3] });
+    }
+    const api = figures[0];
+    console.log(`\nfunction bundles (baseline: the api bundle, which renders email with mjml)`);
+    for (const { handler, bytes, ms } of figures) {
+      row(
+        `${handler}`,
+        `${(bytes / 1024 / 1024).toFixed(2)} MB, import ${ms.toFixed(0)} ms (median of 7)${handler === 'api' ? '' : `  (${ratio(api.ms, ms)} faster to load than api)`}`,
+      );
+    }
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const papers = loadAllPapers();
   console.log(`paperboy benchmarks (Node ${process.version}, ${papers.length} real Daily Papers items)`);
@@ -227,6 +278,7 @@ async function main() {
   await benchPlanning(papers);
   await benchRendering(papers);
   await benchIngest(papers);
+  await benchBundles();
   console.log(`\nprocess peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 }
 

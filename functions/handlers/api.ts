@@ -3,7 +3,10 @@ import { handle } from 'hono/aws-lambda';
 import { createTopicPreview } from '../core/digests/preview-topic';
 import { instrumented } from '../adapters/observability';
 import { createApp } from '../http/app';
-import { getServices } from './runtime';
+import { createServices } from '../composition';
+import { lambdaServices } from './runtime';
+
+const getServices = lambdaServices(createServices);
 
 let lambdaHandler: ReturnType<typeof handle> | undefined;
 

@@ -2,7 +2,10 @@ import { addDays, dayInTimeZone, daysBetween } from '../core/dates';
 import { ingestDays, type IngestResult } from '../core/ingest-papers';
 import { instrumented } from '../adapters/observability';
 import { IngestEventSchema } from './events';
-import { getServices } from './runtime';
+import { createServicesWithoutEmail } from '../service-graph';
+import { lambdaServices } from './runtime';
+
+const getServices = lambdaServices(createServicesWithoutEmail);
 
 /** Scheduled several times a day: today and yesterday (late submissions, fresh upvotes). */
 export const handler = instrumented(

@@ -2,7 +2,10 @@ import { dayInTimeZone } from '../core/dates';
 import { planDigests } from '../core/digests/plan-digests';
 import { countEmails, EmailMetric, instrumented } from '../adapters/observability';
 import { PlanEventSchema } from './events';
-import { getServices } from './runtime';
+import { createServicesWithoutEmail } from '../service-graph';
+import { lambdaServices } from './runtime';
+
+const getServices = lambdaServices(createServicesWithoutEmail);
 
 /** Daily, after ingest: match, group identical digests, enqueue. */
 export const handler = instrumented(async (event: unknown) => {

@@ -1,5 +1,5 @@
-import { parseConfig } from '../config';
-import { createServices, type Services } from '../composition';
+import { parseConfig, type Config } from '../config';
+import type { Overrides, Services } from '../service-graph';
 import { logger as powertoolsLogger } from '../adapters/observability';
 import type { Logger } from '../core/ports';
 
@@ -11,13 +11,19 @@ const logger: Logger = {
     extra ? powertoolsLogger.error(message, extra) : powertoolsLogger.error(message),
 };
 
-let services: Promise<Services> | undefined;
-
-/** The function's composition root, built on first use and kept for the life of the container. */
-export function getServices(): Promise<Services> {
-  services ??= createServices(parseConfig(), { logger }).catch((error) => {
-    services = undefined;
-    throw error;
-  });
-  return services;
+/**
+ * A function's composition root, built on first use and kept for the life of the container. Each
+ * handler names its own builder, so a function that sends no email is bundled without mjml.
+ */
+export function lambdaServices(
+  build: (config: Config, overrides: Overrides) => Promise<Services>,
+): () => Promise<Services> {
+  let services: Promise<Services> | undefined;
+  return () => {
+    services ??= build(parseConfig(), { logger }).catch((error) => {
+      services = undefined;
+      throw error;
+    });
+    return services;
+  };
 }

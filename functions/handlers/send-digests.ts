@@ -3,7 +3,10 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { countEmails, EmailMetric, instrumented } from '../adapters/observability';
 import { DigestBatchSchema } from '../adapters/sqs/digest-queue';
 import { sendDigestBatch } from '../core/digests/send-digests';
-import { getServices } from './runtime';
+import { createServices } from '../composition';
+import { lambdaServices } from './runtime';
+
+const getServices = lambdaServices(createServices);
 
 /**
  * SQS consumer. Each record is one digest for a group of subscribers; a record with any failed

@@ -3,7 +3,10 @@ import type { SNSEvent } from 'aws-lambda';
 import { countEmails, EmailMetric, instrumented } from '../adapters/observability';
 import { suppressAddress } from '../core/subscribers/suppress';
 import { SesEventMessageSchema } from './events';
-import { getServices } from './runtime';
+import { createServicesWithoutEmail } from '../service-graph';
+import { lambdaServices } from './runtime';
+
+const getServices = lambdaServices(createServicesWithoutEmail);
 
 /** SES bounce and complaint events (configuration set → SNS → here): suppress the address at once. */
 export const handler = instrumented(

@@ -1,5 +1,6 @@
 import { parseConfig } from '../../functions/config';
 import { createServices } from '../../functions/composition';
+import { createServicesWithoutEmail } from '../../functions/service-graph';
 import { functionLogicalId } from './support/iam';
 import { removeSynthOutputs, synthApp } from './support/test-app';
 import { FUNCTIONS } from './support/functions';
@@ -9,6 +10,8 @@ import { FUNCTIONS } from './support/functions';
  * variable a function needs but the stack forgot fails here and not at the first cold start in AWS.
  */
 const SIGNS_LINKS = new Set(['ApiFunction', 'SendDigestsFunction']);
+/** The functions that email readers, built with the MJML renderer (the others are bundled without it). */
+const SENDS_EMAIL = SIGNS_LINKS;
 
 /** CloudFormation intrinsics (Ref, Fn::GetAtt, Fn::Join ...) stand for strings known at deploy time. */
 function resolve(value: unknown, name: string): string {
@@ -32,7 +35,8 @@ describe('function environments from the synthesized template', () => {
     const env = environmentOf(fn);
     const config = parseConfig(env);
     // A secret ARN would be read from Secrets Manager at cold start; hand its value in instead.
-    const services = await createServices(config, {
+    const build = SENDS_EMAIL.has(fn) ? createServices : createServicesWithoutEmail;
+    const services = await build(config, {
       tokenSecret: env.TOKEN_SECRET_ARN ? 'x'.repeat(40) : undefined,
     });
 
@@ -44,6 +48,22 @@ describe('function environments from the synthesized template', () => {
       expect(() => services.tokens.issue({ purpose: 'manage', subscriberId: 's', version: 1 })).toThrow(
         /no token secret/,
       );
+    }
+  });
+
+  it.each(FUNCTIONS)('%s renders email only if it sends email', async (fn) => {
+    // The templates sit in the repository here, not at the bundle's /var/task/templates.
+    const { TEMPLATES_DIR: _inLambda, ...env } = environmentOf(fn);
+    const services = await (SENDS_EMAIL.has(fn) ? createServices : createServicesWithoutEmail)(
+      parseConfig(env),
+      { tokenSecret: 'x'.repeat(40) },
+    );
+    const rendering = services.renderer.renderConfirmation({ confirmUrl: 'https://example.com/confirm' });
+
+    if (SENDS_EMAIL.has(fn)) {
+      await expect(rendering).resolves.toMatchObject({ subject: expect.any(String) });
+    } else {
+      await expect(rendering).rejects.toThrow(/renders no email/);
     }
   });
 

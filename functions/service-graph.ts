@@ -1,0 +1,137 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Config } from './config';
+import { createDocumentClient } from './adapters/dynamodb/client';
+import { createDeliveryRepository } from './adapters/dynamodb/delivery-repository';
+import { createPaperRepository } from './adapters/dynamodb/paper-repository';
+import { createSubscriberRepository } from './adapters/dynamodb/subscriber-repository';
+import { createPapersSource } from './adapters/hf-papers/papers-source';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import { createSesClient, createSesMailer } from './adapters/ses/ses-mailer';
+import { rateLimited } from './adapters/ses/rate-limited-mailer';
+import { createDigestQueue, createSqsClient } from './adapters/sqs/digest-queue';
+import { createLinks } from './core/links';
+import type { Clock, DigestQueue, EmailRenderer, Logger } from './core/ports';
+import { createSubscriptionService } from './core/subscribers/manage-subscription';
+import { findCatalogTopic } from './core/topics/catalog';
+import { createTokenSigner, type TokenSigner } from './core/tokens';
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export const consoleLogger: Logger = {
+  info: (message, extra) => console.log(JSON.stringify({ level: 'INFO', message, ...extra })),
+  warn: (message, extra) => console.warn(JSON.stringify({ level: 'WARN', message, ...extra })),
+  error: (message, extra) => console.error(JSON.stringify({ level: 'ERROR', message, ...extra })),
+};
+
+/** Parts a test or the local stack may swap for a wrapped version (fault injection, fixed clock). */
+export interface Overrides {
+  clock?: Clock;
+  logger?: Logger;
+  /** Wraps the real SES client, e.g. to inject throttling or timeouts in tests. */
+  sesClient?: (real: SESv2Client) => SESv2Client;
+  queue?: DigestQueue;
+  tokenSecret?: string;
+}
+
+/** The link-signing secret, for the functions that sign or verify links (api, send-digests). */
+async function loadTokenSecret(config: Config): Promise<string | undefined> {
+  if (config.TOKEN_SECRET) return config.TOKEN_SECRET;
+  if (!config.TOKEN_SECRET_ARN) return undefined;
+  const client = new SecretsManagerClient({});
+  const { SecretString } = await client.send(
+    new GetSecretValueCommand({ SecretId: config.TOKEN_SECRET_ARN }),
+  );
+  if (!SecretString) throw new Error('the token secret is empty');
+  return SecretString;
+}
+
+/**
+ * Every adapter built once from the parsed config, around the email renderer it is given. The
+ * renderer is a parameter so that functions which never render (ingest, plan-digests, ses-events)
+ * are bundled without mjml and its dependencies: see composition.ts for the graph with emails.
+ */
+export async function assembleServices(config: Config, overrides: Overrides, renderer: EmailRenderer) {
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? consoleLogger;
+  const db = createDocumentClient({ endpoint: config.DYNAMODB_ENDPOINT });
+  const papers = createPaperRepository(db, config.PAPERS_TABLE_NAME);
+  const subscribers = createSubscriberRepository(db, config.SUBSCRIBERS_TABLE_NAME, {
+    onUnreadable: (key, reason) => logger.error('unreadable subscriber item skipped', { key, reason }),
+  });
+  const deliveries = createDeliveryRepository(db, config.DELIVERIES_TABLE_NAME, clock);
+  const sesClient = createSesClient({ endpoint: config.SES_ENDPOINT });
+  const mailer = rateLimited(
+    createSesMailer(overrides.sesClient ? overrides.sesClient(sesClient) : sesClient, {
+      from: config.SES_FROM_ADDRESS,
+      configurationSet: config.SES_CONFIGURATION_SET,
+    }),
+    config.MAX_SEND_RATE,
+  );
+  const sqs = createSqsClient({ endpoint: config.SQS_ENDPOINT });
+  const queue =
+    overrides.queue ??
+    (config.SEND_QUEUE_URL
+      ? createDigestQueue(sqs, config.SEND_QUEUE_URL)
+      : {
+          enqueue: async () => {
+            throw new Error('SEND_QUEUE_URL is not set');
+          },
+        });
+  const tokenSecret = overrides.tokenSecret ?? (await loadTokenSecret(config));
+  const tokens = tokenSecret ? createTokenSigner(tokenSecret) : withoutTokenSecret();
+  const links = createLinks(config.PUBLIC_URL);
+  const subscriptions = createSubscriptionService({
+    subscribers,
+    deliveries,
+    mailer,
+    renderer,
+    tokens,
+    links,
+    clock,
+    logger,
+    isKnownTopic: (id) => Boolean(findCatalogTopic(id)),
+  });
+  return {
+    config,
+    clock,
+    logger,
+    db,
+    sqs,
+    papers,
+    subscribers,
+    deliveries,
+    mailer,
+    queue,
+    renderer,
+    tokens,
+    links,
+    subscriptions,
+    papersSource: () => createPapersSource(config.PAPERS_SOURCE),
+  };
+}
+export type Services = Awaited<ReturnType<typeof assembleServices>>;
+
+/** The renderer of a function that sends no email: any attempt fails loudly instead of bundling mjml. */
+export const NO_EMAIL_RENDERER: EmailRenderer = {
+  renderConfirmation: () => Promise.reject(new Error(NO_EMAIL_MESSAGE)),
+  renderNewLink: () => Promise.reject(new Error(NO_EMAIL_MESSAGE)),
+  renderDigest: () => Promise.reject(new Error(NO_EMAIL_MESSAGE)),
+  personalize: () => {
+    throw new Error(NO_EMAIL_MESSAGE);
+  },
+};
+const NO_EMAIL_MESSAGE =
+  'this function renders no email: build it with createServices (functions/composition.ts)';
+
+/** The graph for ingest, plan-digests and ses-events: everything but email rendering. */
+export function createServicesWithoutEmail(config: Config, overrides: Overrides = {}): Promise<Services> {
+  return assembleServices(config, overrides, NO_EMAIL_RENDERER);
+}
+
+/** For functions given no secret (ingest, plan-digests, ses-events): any use of links fails loudly. */
+function withoutTokenSecret(): TokenSigner {
+  const missing = (): never => {
+    throw new Error('this function has no token secret: set TOKEN_SECRET_ARN (or TOKEN_SECRET locally)');
+  };
+  return { issue: missing, verify: missing };
+}
