@@ -8,7 +8,7 @@
 import { engagement, type Paper } from '../papers';
 import { findCatalogTopic } from '../topics/catalog';
 import { normalizeName } from './analysis';
-import { parseQuery, queryKey, toConcept, type Concept, type ParsedQuery } from './query';
+import { parseQuery, queryKey, toConcept, type Concept, type ParsedQuery, type QueryOptions } from './query';
 import {
   contentOf,
   indexPaper,
@@ -156,7 +156,7 @@ function matchFollow(index: PaperIndex, topic: TopicRef & { kind: 'organization'
 }
 
 /** Indexes the papers once; `match` is then called once per distinct topic. */
-export function createMatcher(papers: Paper[]): PaperMatcher {
+export function createMatcher(papers: Paper[], queryOptions: QueryOptions = {}): PaperMatcher {
   const index = buildIndex(papers);
   return {
     match(topic: TopicRef): TopicHit[] {
@@ -167,7 +167,7 @@ export function createMatcher(papers: Paper[]): PaperMatcher {
           return query ? matchQuery(index, query, true) : [];
         }
         case 'keyword':
-          return matchQuery(index, parseQuery(topic.text));
+          return matchQuery(index, parseQuery(topic.text, queryOptions));
         case 'organization':
         case 'author':
           return matchFollow(index, topic);

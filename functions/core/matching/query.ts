@@ -61,8 +61,22 @@ function trimStops(tokens: Token[]): Token[] {
 /** An acronym typed in capitals ("CLIP", "GRPO"), not one the lexicon rewrites. */
 const isTypedAcronym = (token: Token): boolean => !token.group && /^[A-Z][A-Z0-9]+$/.test(token.surface);
 
+/**
+ * What a query is read with. `relatedTerms: false` leaves out the hand-written related terms
+ * (related.ts), which exist only for topics a round of evaluation has shown: the eval reads its
+ * development topics that way to estimate how a topic nobody has seen yet is matched.
+ */
+export interface QueryOptions {
+  relatedTerms?: boolean;
+}
+
 /** A phrase as a concept, or undefined when nothing but stop words is left. */
-export function toConcept(text: string, withParts = true, expand = false): Concept | undefined {
+export function toConcept(
+  text: string,
+  withParts = true,
+  expand = false,
+  { relatedTerms = true }: QueryOptions = {},
+): Concept | undefined {
   const tokens = trimStops(analyze(text)).map((token) =>
     isTypedAcronym(token) ? { ...token, spelled: true } : token,
   );
@@ -75,6 +89,7 @@ export function toConcept(text: string, withParts = true, expand = false): Conce
     if (parts.length > 0) concept.parts = parts;
   }
   if (expand) {
+    const rules = relatedTerms ? RELATED_RULES : [];
     const dropped = withoutGenericModifier(tokens) ?? withoutConnector(tokens) ?? withoutGenericHead(tokens);
     // Each related phrase once: in topicEvidence a second copy would corroborate the first.
     const expansions: Concept[] = [];
@@ -86,11 +101,11 @@ export function toConcept(text: string, withParts = true, expand = false): Conce
       expansions.push(expansion);
     };
     if (dropped) add(dropped);
-    [...expansionsOf(concept), ...agentNounForms(concept)].forEach(add);
+    [...expansionsOf(concept, rules), ...agentNounForms(concept)].forEach(add);
     // The shorter phrase has related terms of its own ("visual document understanding" ->
     // "document understanding" -> "document parsing", "OCR"): as related phrases, never as the reader's.
     if (dropped)
-      for (const expansion of expansionsOf(dropped)) add({ ...expansion, modifierDropped: undefined });
+      for (const expansion of expansionsOf(dropped, rules)) add({ ...expansion, modifierDropped: undefined });
     if (expansions.length > 0) concept.expansions = expansions;
   }
   return concept;
@@ -285,16 +300,19 @@ const isOneWord = (span: Token[]): boolean =>
   span.length === 1 || (!!span[0].group && span.every((token) => token.group === span[0].group));
 
 /** Spans of `tokens` a rule applies to: its start, its length and the rule. */
-function relatedSpans(tokens: Token[]): { start: number; length: number; rule: RelatedRule }[] {
+function relatedSpans(
+  tokens: Token[],
+  rules: RelatedRule[],
+): { start: number; length: number; rule: RelatedRule }[] {
   const stems = stemsOf(tokens);
   // A group written for the whole phrase ("model compression") knows it better than the one-word
   // substitutions of its words ("compression" -> "merging" is right for a KV cache, wrong for a model);
   // multi-word terms inside it still expand ("deep research" in "deep research agent").
-  const hasWholeRule = RELATED_RULES.some(
+  const hasWholeRule = rules.some(
     (rule) => rule.from.length === stems.length && rule.from.every((stem, index) => stems[index] === stem),
   );
   const spans: { start: number; length: number; rule: RelatedRule }[] = [];
-  for (const rule of RELATED_RULES) {
+  for (const rule of rules) {
     const whole = rule.from.length === stems.length;
     if (!whole && !rule.inPhrase) continue;
     for (let start = 0; start + rule.from.length <= stems.length; start += 1) {
@@ -310,8 +328,8 @@ function relatedSpans(tokens: Token[]): { start: number; length: number; rule: R
  * The phrase with one span, or two spans that do not overlap, replaced by related terms ("KV cache
  * compression" -> "key cache pruning"). Deterministic: rules in lexicon order.
  */
-function expansionsOf(concept: Concept): Concept[] {
-  const spans = relatedSpans(concept.tokens);
+function expansionsOf(concept: Concept, rules: RelatedRule[]): Concept[] {
+  const spans = relatedSpans(concept.tokens, rules);
   if (spans.length === 0) return [];
   const seen = new Set([stemsOf(concept.tokens).join(' ')]);
   const out: Concept[] = [];
@@ -428,7 +446,7 @@ function partsOf(text: string): { sub: Concept; rest: Concept }[] {
 }
 
 /** Parses what a reader typed into phrases to include and phrases to exclude. */
-export function parseQuery(text: string): ParsedQuery {
+export function parseQuery(text: string, options: QueryOptions = {}): ParsedQuery {
   const include: Concept[] = [];
   const exclude: Concept[] = [];
   const parts = text
@@ -448,7 +466,7 @@ export function parseQuery(text: string): ParsedQuery {
     const inner = [...rest.matchAll(/\(([^()]+)\)/g)].map((match) => match[1]);
     const outer = rest.replace(/\([^()]*\)/g, ' ');
     for (const phrase of [outer, ...inner]) {
-      const concept = toConcept(phrase, true, true);
+      const concept = toConcept(phrase, true, true, options);
       if (concept && !include.some((known) => sameTokens(known.tokens, concept.tokens)))
         include.push(concept);
     }

@@ -36,6 +36,25 @@ describe('query expansion with related terms', () => {
     },
   );
 
+  it('reads a query without the related terms when asked (the unseen-topic proxy of the eval)', () => {
+    const related = (query: string) =>
+      (parseQuery(query, { relatedTerms: false }).include[0].expansions ?? []).map((concept) =>
+        concept.tokens.map((t) => t.stem).join(' '),
+      );
+    const papers = [computerUse, ...fillerPapers(5)];
+
+    expect(related('GUI agents')).not.toContain(stems('computer use agents'));
+    // General readings stay: the agent noun ("retriever") and the phrase without its generic modifier.
+    expect(related('retrieval models')).toContain(stems('retriever'));
+    expect(related('LLM jailbreaks')).toContain(stems('jailbreaks'));
+    expect(ids(createMatcher(papers).match({ kind: 'keyword', text: 'GUI agents' }))).toEqual([
+      computerUse.id,
+    ]);
+    expect(
+      createMatcher(papers, { relatedTerms: false }).match({ kind: 'keyword', text: 'GUI agents' }),
+    ).toEqual([]);
+  });
+
   it('does not expand a generic one-word term inside a longer phrase', () => {
     // "compression" is expanded inside a phrase (a hyponym list); "agent" alone never is.
     expect(expansionTexts('agent')).toEqual([]);
