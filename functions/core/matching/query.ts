@@ -6,6 +6,7 @@ import { tokenize, type Token } from './analysis';
 import { analyze, isModelName } from './canonical';
 import { GENERIC_WORDS } from './lexicon';
 import { RELATED } from './related';
+import { FIELD_RELATED } from './related-field-terms';
 
 /** One phrase to look for, already analyzed (stemmed, lexicon forms rewritten). */
 export interface Concept {
@@ -281,7 +282,7 @@ function relatedTokens(text: string): Token[] {
   );
 }
 
-const RELATED_RULES: RelatedRule[] = RELATED.flatMap((group) => {
+const RELATED_RULES: RelatedRule[] = [...RELATED, ...FIELD_RELATED].flatMap((group) => {
   const related = group.related.map(relatedTokens).filter((tokens) => tokens.length > 0);
   const terms = group.terms.map((term) => trimStops(analyze(term))).filter((tokens) => tokens.length > 0);
   // A group's other terms are ways to say it too ("computer use agent" for "GUI agent").

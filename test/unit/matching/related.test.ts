@@ -58,7 +58,7 @@ describe('query expansion with related terms', () => {
   it('does not expand a generic one-word term inside a longer phrase', () => {
     // "compression" is expanded inside a phrase (a hyponym list); "agent" alone never is.
     expect(expansionTexts('agent')).toEqual([]);
-    expect(expansionTexts('protein folding dynamics')).toEqual([]);
+    expect(expansionTexts('river delta dynamics')).toEqual([]);
   });
 
   const computerUse = aPaper({
