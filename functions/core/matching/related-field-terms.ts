@@ -611,7 +611,7 @@ export const FIELD_RELATED: RelatedGroup[] = [
     ],
   },
   {
-    terms: ['self improvement', 'self training', 'self rewarding'],
+    terms: ['self training', 'self rewarding'],
     related: [
       'self rewarding language models',
       'self play fine tuning',

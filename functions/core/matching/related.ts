@@ -521,6 +521,8 @@ export const RELATED: RelatedGroup[] = [
       'speech aware language model',
       'omni model',
       'omni modal understanding',
+      'speech language model',
+      'spoken language model',
     ],
   },
   {
@@ -986,10 +988,6 @@ export const RELATED: RelatedGroup[] = [
   {
     terms: ['audio generation'],
     related: ['text to audio', 'sound generation', 'audio synthesis', 'sound effects'],
-  },
-  {
-    terms: ['audio language model'],
-    related: ['large audio language model', 'LALM', 'speech language model', 'spoken language model'],
   },
   {
     terms: ['3D Gaussian splatting', 'Gaussian splatting'],

@@ -1,6 +1,8 @@
 import { createMatcher, findCatalogTopic, parseQuery, topicCatalog } from '../../../functions/core/matching';
 import { tokenize } from '../../../functions/core/matching/analysis';
 import { analyze } from '../../../functions/core/matching/canonical';
+import { RELATED } from '../../../functions/core/matching/related';
+import { FIELD_RELATED } from '../../../functions/core/matching/related-field-terms';
 import { aPaper, fillerPapers, ids } from './builders';
 
 /** The expansions of a query's first phrase, as stems. */
@@ -53,6 +55,22 @@ describe('query expansion with related terms', () => {
     expect(
       createMatcher(papers, { relatedTerms: false }).match({ kind: 'keyword', text: 'GUI agents' }),
     ).toEqual([]);
+  });
+
+  it('has each term in one group only, across related.ts and the field terms (a second group would shadow or double it)', () => {
+    const termKey = (term: string): string =>
+      analyze(term)
+        .filter((token) => !token.stop)
+        .map((token) => token.stem)
+        .join(' ');
+    const owners = new Map<string, number[]>();
+    [...RELATED, ...FIELD_RELATED].forEach((group, index) =>
+      group.terms.forEach((term) => owners.set(termKey(term), [...(owners.get(termKey(term)) ?? []), index])),
+    );
+    const shared = [...owners].filter(([, groups]) => new Set(groups).size > 1).map(([term]) => term);
+
+    expect(shared).toEqual([]);
+    expect(FIELD_RELATED.length).toBeGreaterThan(200);
   });
 
   it('does not expand a generic one-word term inside a longer phrase', () => {
