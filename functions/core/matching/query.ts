@@ -5,7 +5,7 @@
 import { tokenize, type Token } from './analysis';
 import { analyze, isModelName } from './canonical';
 import { GENERIC_WORDS } from './lexicon';
-import { RELATED } from './related';
+import { RELATED, type RelatedGroup } from './related';
 import { FIELD_RELATED } from './related-field-terms';
 
 /** One phrase to look for, already analyzed (stemmed, lexicon forms rewritten). */
@@ -267,6 +267,12 @@ interface RelatedRule {
   from: string[];
   to: Token[][];
   inPhrase: boolean;
+  /**
+   * A whole-phrase rule of related.ts hides the one-word substitutions inside the phrase (below). The
+   * field terms (related-field-terms.ts), written ahead of any topic, add to them instead: their
+   * "visual document understanding" must not hide "document parsing" for "document understanding".
+   */
+  hidesParts: boolean;
 }
 
 const stemsOf = (tokens: Token[]): string[] => tokens.map((token) => token.stem);
@@ -282,16 +288,21 @@ function relatedTokens(text: string): Token[] {
   );
 }
 
-const RELATED_RULES: RelatedRule[] = [...RELATED, ...FIELD_RELATED].flatMap((group) => {
-  const related = group.related.map(relatedTokens).filter((tokens) => tokens.length > 0);
-  const terms = group.terms.map((term) => trimStops(analyze(term))).filter((tokens) => tokens.length > 0);
-  // A group's other terms are ways to say it too ("computer use agent" for "GUI agent").
-  return terms.map((from) => ({
-    from: stemsOf(from),
-    to: [...terms.filter((term) => term !== from), ...related],
-    inPhrase: !!group.inPhrase || from.length > 1,
-  }));
-});
+function rulesOf(groups: RelatedGroup[], hidesParts: boolean): RelatedRule[] {
+  return groups.flatMap((group) => {
+    const related = group.related.map(relatedTokens).filter((tokens) => tokens.length > 0);
+    const terms = group.terms.map((term) => trimStops(analyze(term))).filter((tokens) => tokens.length > 0);
+    // A group's other terms are ways to say it too ("computer use agent" for "GUI agent").
+    return terms.map((from) => ({
+      from: stemsOf(from),
+      to: [...terms.filter((term) => term !== from), ...related],
+      inPhrase: !!group.inPhrase || from.length > 1,
+      hidesParts,
+    }));
+  });
+}
+
+const RELATED_RULES: RelatedRule[] = [...rulesOf(RELATED, true), ...rulesOf(FIELD_RELATED, false)];
 
 /** At most this many expansions per phrase, in the lexicon's order (the closest terms come first). */
 export const MAX_EXPANSIONS = 48;
@@ -310,7 +321,10 @@ function relatedSpans(
   // substitutions of its words ("compression" -> "merging" is right for a KV cache, wrong for a model);
   // multi-word terms inside it still expand ("deep research" in "deep research agent").
   const hasWholeRule = rules.some(
-    (rule) => rule.from.length === stems.length && rule.from.every((stem, index) => stems[index] === stem),
+    (rule) =>
+      rule.hidesParts &&
+      rule.from.length === stems.length &&
+      rule.from.every((stem, index) => stems[index] === stem),
   );
   const spans: { start: number; length: number; rule: RelatedRule }[] = [];
   for (const rule of rules) {

@@ -73,6 +73,17 @@ describe('query expansion with related terms', () => {
     expect(FIELD_RELATED.length).toBeGreaterThan(200);
   });
 
+  it('lets a field-terms group of the whole phrase add to the substitutions inside it, not hide them', () => {
+    // "KV cache compression" is a field-terms group; related.ts substitutes "compression" inside it.
+    expect(expansionTexts('KV cache compression')).toEqual(
+      expect.arrayContaining([
+        stems('SnapKV'),
+        stems('key cache pruning'),
+        stems('key value cache eviction'),
+      ]),
+    );
+  });
+
   it('does not expand a generic one-word term inside a longer phrase', () => {
     // "compression" is expanded inside a phrase (a hyponym list); "agent" alone never is.
     expect(expansionTexts('agent')).toEqual([]);
