@@ -21,7 +21,7 @@ import { createMatcher, rankForDigest } from '../functions/core/matching';
 import type { Paper } from '../functions/core/papers';
 import { topicCatalog } from '../functions/core/topics/catalog';
 import { build } from 'esbuild';
-import { ESM_REQUIRE_BANNER, type HandlerName } from '../infra/aws/constructs/paperboy-function';
+import { BUNDLE_SETTINGS, type HandlerName } from '../infra/aws/constructs/paperboy-function';
 import { startStandIns } from '../infra/local/stand-ins';
 import { aSubscriber } from '../test/support/builders';
 import {
@@ -247,11 +247,11 @@ async function benchBundles() {
         bundle: true,
         platform: 'node',
         format: 'esm',
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: { js: ESM_REQUIRE_BANNER },
-        minify: true,
-        external: ['typescript'],
+        target: BUNDLE_SETTINGS.target,
+        mainFields: [...BUNDLE_SETTINGS.mainFields],
+        banner: { js: BUNDLE_SETTINGS.banner },
+        minify: BUNDLE_SETTINGS.minify,
+        external: [...BUNDLE_SETTINGS.external],
         outfile,
         logLevel: 'error',
       });

@@ -2,12 +2,11 @@
  * `npm run eval`: our matcher against two baselines on the judged evaluation set.
  * Prints, per topic and averaged (dev topics, held-out topics, all), the precision of what a digest
  * would include, the recall of grade-2 papers, nDCG@10 and F1. Exits 1 when the data is missing.
- * See eval/README.md for how the set was made.
+ * See eval/README.md for how the set was made. The matcher is also run without the related terms of
+ * related.ts (written after rounds had shown their topics): on dev topics that estimates how it matches a
+ * topic nobody has seen yet (held-out rounds agree with it; eval/README.md).
  *
  *   tsx eval/run.ts              everything
- * The matcher is also run without its hand-written related terms: on dev topics that estimates how it
- * matches a topic nobody has seen yet (held-out rounds agree with it; eval/README.md).
- *
  *   tsx eval/run.ts --dev-only   dev topics only (what to look at while changing the matcher: held-out
  *                                topics are reported once, at the end of a round of work)
  */

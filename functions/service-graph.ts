@@ -109,10 +109,14 @@ export async function assembleServices(config: Config, overrides: Overrides, ren
     papersSource: () => createPapersSource(config.PAPERS_SOURCE),
   };
 }
+
 export type Services = Awaited<ReturnType<typeof assembleServices>>;
 
+const NO_EMAIL_MESSAGE =
+  'this function renders no email: build it with createServices (functions/composition.ts)';
+
 /** The renderer of a function that sends no email: any attempt fails loudly instead of bundling mjml. */
-export const NO_EMAIL_RENDERER: EmailRenderer = {
+const NO_EMAIL_RENDERER: EmailRenderer = {
   renderConfirmation: () => Promise.reject(new Error(NO_EMAIL_MESSAGE)),
   renderNewLink: () => Promise.reject(new Error(NO_EMAIL_MESSAGE)),
   renderDigest: () => Promise.reject(new Error(NO_EMAIL_MESSAGE)),
@@ -120,8 +124,6 @@ export const NO_EMAIL_RENDERER: EmailRenderer = {
     throw new Error(NO_EMAIL_MESSAGE);
   },
 };
-const NO_EMAIL_MESSAGE =
-  'this function renders no email: build it with createServices (functions/composition.ts)';
 
 /** The graph for ingest, plan-digests and ses-events: everything but email rendering. */
 export function createServicesWithoutEmail(config: Config, overrides: Overrides = {}): Promise<Services> {

@@ -51,20 +51,19 @@ describe('function environments from the synthesized template', () => {
     }
   });
 
-  it.each(FUNCTIONS)('%s renders email only if it sends email', async (fn) => {
-    // The templates sit in the repository here, not at the bundle's /var/task/templates.
-    const { TEMPLATES_DIR: _inLambda, ...env } = environmentOf(fn);
-    const services = await (SENDS_EMAIL.has(fn) ? createServices : createServicesWithoutEmail)(
-      parseConfig(env),
-      { tokenSecret: 'x'.repeat(40) },
-    );
-    const rendering = services.renderer.renderConfirmation({ confirmUrl: 'https://example.com/confirm' });
+  it('builds the graph without email rendering so that it refuses to render, and the full graph renders', async () => {
+    // Which function builds which graph is checked on the bundles (bundling.test.ts: mjml only in api
+    // and send-digests); here, that each graph works from a function's environment.
+    const { TEMPLATES_DIR: _inLambda, ...env } = environmentOf('ApiFunction');
+    const overrides = { tokenSecret: 'x'.repeat(40) };
+    const confirmation = { confirmUrl: 'https://example.com/confirm' };
+    const full = await createServices(parseConfig(env), overrides);
+    const withoutEmail = await createServicesWithoutEmail(parseConfig(env), overrides);
 
-    if (SENDS_EMAIL.has(fn)) {
-      await expect(rendering).resolves.toMatchObject({ subject: expect.any(String) });
-    } else {
-      await expect(rendering).rejects.toThrow(/renders no email/);
-    }
+    await expect(full.renderer.renderConfirmation(confirmation)).resolves.toMatchObject({
+      subject: expect.any(String),
+    });
+    await expect(withoutEmail.renderer.renderConfirmation(confirmation)).rejects.toThrow(/renders no email/);
   });
 
   it('gives plan-digests the send queue and send-digests its per-instance send rate', () => {

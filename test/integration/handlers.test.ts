@@ -8,7 +8,7 @@ import { handler as planHandler } from '../../functions/handlers/plan-digests';
 import { handler as sendHandler } from '../../functions/handlers/send-digests';
 import { handler as sesEventsHandler } from '../../functions/handlers/ses-events';
 import { lambdaServices } from '../../functions/handlers/runtime';
-import { createServicesWithoutEmail } from '../../functions/service-graph';
+import { createServices } from '../../functions/composition';
 import { functionEnvironment, parseLocalSettings } from '../../infra/local/settings';
 import { startStandIns, type StandIns } from '../../infra/local/stand-ins';
 import {
@@ -27,8 +27,8 @@ import { header, linksTo, readInbox } from '../support/ses-inbox';
 type HttpResult = Exclude<APIGatewayProxyResultV2, string>;
 
 let standIns: StandIns;
-/** The test's own view of the tables, built as a function that sends no email builds it. */
-const getServices = lambdaServices(createServicesWithoutEmail);
+/** The test's own services (tables, links), built the way the api function builds its own. */
+const getServices = lambdaServices(createServices);
 const READER = 'handler-reader@example.com';
 
 beforeAll(async () => {

@@ -63,9 +63,10 @@ function trimStops(tokens: Token[]): Token[] {
 const isTypedAcronym = (token: Token): boolean => !token.group && /^[A-Z][A-Z0-9]+$/.test(token.surface);
 
 /**
- * What a query is read with. `relatedTerms: false` leaves out the hand-written related terms
- * (related.ts), which exist only for topics a round of evaluation has shown: the eval reads its
- * development topics that way to estimate how a topic nobody has seen yet is matched.
+ * What a query is read with. `relatedTerms: false` leaves out the related terms of related.ts, which
+ * were written after a round of evaluation had shown their topics; the field terms, written ahead of any
+ * topic, stay. The eval reads its development topics that way to estimate how a topic nobody has seen
+ * yet is matched.
  */
 export interface QueryOptions {
   relatedTerms?: boolean;
@@ -90,7 +91,7 @@ export function toConcept(
     if (parts.length > 0) concept.parts = parts;
   }
   if (expand) {
-    const rules = relatedTerms ? RELATED_RULES : [];
+    const rules = relatedTerms ? RELATED_RULES : FIELD_RULES;
     const dropped = withoutGenericModifier(tokens) ?? withoutConnector(tokens) ?? withoutGenericHead(tokens);
     // Each related phrase once: in topicEvidence a second copy would corroborate the first.
     const expansions: Concept[] = [];
@@ -302,7 +303,8 @@ function rulesOf(groups: RelatedGroup[], hidesParts: boolean): RelatedRule[] {
   });
 }
 
-const RELATED_RULES: RelatedRule[] = [...rulesOf(RELATED, true), ...rulesOf(FIELD_RELATED, false)];
+const FIELD_RULES: RelatedRule[] = rulesOf(FIELD_RELATED, false);
+const RELATED_RULES: RelatedRule[] = [...rulesOf(RELATED, true), ...FIELD_RULES];
 
 /** At most this many expansions per phrase, in the lexicon's order (the closest terms come first). */
 export const MAX_EXPANSIONS = 48;

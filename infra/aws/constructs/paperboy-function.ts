@@ -30,6 +30,20 @@ export const ESM_REQUIRE_BANNER = [
   'const __dirname = paperboyDirname(__filename);',
 ].join('');
 
+/**
+ * The esbuild settings of every function bundle, shared with `npm run bench` (which measures the
+ * bundles): ESM for node22, module fields first, the require/__dirname banner, minified.
+ * cosmiconfig (via mjml's htmlnano) requires typescript only to load *.ts config files, which paperboy
+ * never has; bundling it would add 9 MB to every cold start.
+ */
+export const BUNDLE_SETTINGS = {
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  minify: true,
+  external: ['typescript'],
+} as const;
+
 export type HandlerName = 'api' | 'ingest' | 'plan-digests' | 'send-digests' | 'ses-events';
 
 export interface PaperboyFunctionProps extends Pick<
@@ -45,8 +59,8 @@ export interface PaperboyFunctionProps extends Pick<
  * One paperboy Lambda: nodejs22.x on arm64, an ESM bundle built by the local esbuild (never docker)
  * with source maps, the repository's `templates/` copied beside the handler (TEMPLATES_DIR), Powertools
  * settings in the environment, and its own log group and role, so the role starts with nothing but
- * permission to write its own logs. Templates go into every bundle because the shared composition
- * root loads them at cold start; they are a few kilobytes.
+ * permission to write its own logs. Templates go into every bundle: a few kilobytes, read on first render
+ * by the functions that render (api: pages and email, send-digests: email).
  */
 export class PaperboyFunction extends NodejsFunction {
   readonly handlerName: HandlerName;
@@ -86,18 +100,16 @@ export class PaperboyFunction extends NodejsFunction {
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
+        target: BUNDLE_SETTINGS.target,
+        mainFields: [...BUNDLE_SETTINGS.mainFields],
+        banner: BUNDLE_SETTINGS.banner,
+        minify: BUNDLE_SETTINGS.minify,
         logLevel: LogLevel.WARNING,
         sourceMap: true,
         sourcesContent: false,
         // Pin the SDK we test against instead of the runtime's copy.
         bundleAwsSDK: true,
-        // cosmiconfig (via mjml's htmlnano) requires typescript only to load *.ts config files, which
-        // paperboy never has; bundling it would add 9 MB to every cold start.
-        externalModules: ['typescript'],
+        externalModules: [...BUNDLE_SETTINGS.external],
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

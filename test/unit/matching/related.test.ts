@@ -46,6 +46,8 @@ describe('query expansion with related terms', () => {
     const papers = [computerUse, ...fillerPapers(5)];
 
     expect(related('GUI agents')).not.toContain(stems('computer use agents'));
+    // The field terms, written ahead of any topic, stay.
+    expect(related('sparse autoencoders')).toContain(stems('dictionary learning'));
     // General readings stay: the agent noun ("retriever") and the phrase without its generic modifier.
     expect(related('retrieval models')).toContain(stems('retriever'));
     expect(related('LLM jailbreaks')).toContain(stems('jailbreaks'));
@@ -87,6 +89,7 @@ describe('query expansion with related terms', () => {
   it('does not expand a generic one-word term inside a longer phrase', () => {
     // "compression" is expanded inside a phrase (a hyponym list); "agent" alone never is.
     expect(expansionTexts('agent')).toEqual([]);
+    // (A phrase no group knows: "protein folding" is a field-terms group now.)
     expect(expansionTexts('river delta dynamics')).toEqual([]);
   });
 
