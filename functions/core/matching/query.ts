@@ -91,7 +91,7 @@ export function toConcept(
     if (parts.length > 0) concept.parts = parts;
   }
   if (expand) {
-    const rules = relatedTerms ? RELATED_RULES : FIELD_RULES;
+    const rules = relatedTerms ? relatedRules() : fieldRules();
     const dropped = withoutGenericModifier(tokens) ?? withoutConnector(tokens) ?? withoutGenericHead(tokens);
     // Each related phrase once: in topicEvidence a second copy would corroborate the first.
     const expansions: Concept[] = [];
@@ -303,8 +303,12 @@ function rulesOf(groups: RelatedGroup[], hidesParts: boolean): RelatedRule[] {
   });
 }
 
-const FIELD_RULES: RelatedRule[] = rulesOf(FIELD_RELATED, false);
-const RELATED_RULES: RelatedRule[] = [...rulesOf(RELATED, true), ...FIELD_RULES];
+// Built on the first query, not at import: analysing some 9,000 phrases takes ~0.2 s, which a function
+// that never reads a topic (most api requests) should not pay at cold start.
+let fieldRuleCache: RelatedRule[] | undefined;
+let relatedRuleCache: RelatedRule[] | undefined;
+const fieldRules = (): RelatedRule[] => (fieldRuleCache ??= rulesOf(FIELD_RELATED, false));
+const relatedRules = (): RelatedRule[] => (relatedRuleCache ??= [...rulesOf(RELATED, true), ...fieldRules()]);
 
 /** At most this many expansions per phrase, in the lexicon's order (the closest terms come first). */
 export const MAX_EXPANSIONS = 48;
