@@ -183,7 +183,7 @@ async function benchRendering(papers: Paper[]) {
   );
 }
 
-async function benchMatcherMemory(papers: Paper[]) {
+async function benchMatcher(papers: Paper[]) {
   // The related-term rules (about 9,000 phrases) are built by the first query a process reads.
   const firstQuery = await time(() => parseQuery('speculative decoding'));
   const laterQuery = await time(() => parseQuery('KV cache compression'));
@@ -281,7 +281,7 @@ async function benchBundles() {
 async function main() {
   const papers = loadAllPapers();
   console.log(`paperboy benchmarks (Node ${process.version}, ${papers.length} real Daily Papers items)`);
-  await benchMatcherMemory(papers);
+  await benchMatcher(papers);
   await benchPlanning(papers);
   await benchRendering(papers);
   await benchIngest(papers);

@@ -176,12 +176,17 @@ function sameReading(own: string[], known: Token[]): boolean {
 export const isAmbiguousAcronym = (stem: string): boolean => lexicon.ambiguous.has(stem);
 
 /** Names of model families a writer puts around the words of a topic ("self-improving LLM agents"). */
+export const MODEL_NAME_TEXTS = [
+  'large language model',
+  'multimodal large language model',
+  'vision language model',
+  'language model',
+];
 const MODEL_NAMES = new Set(
-  ['large language model', 'multimodal large language model', 'vision language model', 'language model'].map(
-    (text) =>
-      analyze(text)
-        .map((token) => token.stem)
-        .join(' '),
+  MODEL_NAME_TEXTS.map((text) =>
+    analyze(text)
+      .map((token) => token.stem)
+      .join(' '),
   ),
 );
 const MODEL_NAME_GROUPS = new WeakMap<string[], boolean>();

@@ -3,7 +3,7 @@
  * or " or "; a leading "-" excludes; "long form (ACRONYM)" in the query counts as both forms.
  */
 import { tokenize, type Token } from './analysis';
-import { analyze, isModelName } from './canonical';
+import { analyze, isModelName, MODEL_NAME_TEXTS } from './canonical';
 import { GENERIC_WORDS } from './lexicon';
 import { RELATED, type RelatedGroup } from './related';
 import { FIELD_RELATED } from './related-field-terms';
@@ -119,16 +119,9 @@ export function toConcept(
  * models"). Only as leading words: a generic head stays ("reward models" is not "reward"). Stems after
  * the lexicon (LLM = large language model).
  */
-const GENERIC_MODIFIERS: string[][] = [
-  'large language model',
-  'multimodal large language model',
-  'vision language model',
-  'language model',
-  'LLM-based',
-  'AI',
-  'neural',
-  'deep',
-].map((text) => trimStops(analyze(text)).map((token) => token.stem));
+const GENERIC_MODIFIERS: string[][] = [...MODEL_NAME_TEXTS, 'LLM-based', 'AI', 'neural', 'deep'].map((text) =>
+  trimStops(analyze(text)).map((token) => token.stem),
+);
 
 /**
  * Modality modifiers ("visual document understanding", "multimodal hallucination"): papers on the rest

@@ -1,13 +1,14 @@
 import { createMatcher, findCatalogTopic, parseQuery, topicCatalog } from '../../../functions/core/matching';
 import { tokenize } from '../../../functions/core/matching/analysis';
 import { analyze } from '../../../functions/core/matching/canonical';
+import type { QueryOptions } from '../../../functions/core/matching/query';
 import { RELATED } from '../../../functions/core/matching/related';
 import { FIELD_RELATED } from '../../../functions/core/matching/related-field-terms';
 import { aPaper, fillerPapers, ids } from './builders';
 
 /** The expansions of a query's first phrase, as stems. */
-const expansionTexts = (query: string): string[] =>
-  (parseQuery(query).include[0].expansions ?? []).map((concept) =>
+const expansionTexts = (query: string, options: QueryOptions = {}): string[] =>
+  (parseQuery(query, options).include[0].expansions ?? []).map((concept) =>
     concept.tokens.map((t) => t.stem).join(' '),
   );
 const stems = (text: string): string =>
@@ -39,10 +40,7 @@ describe('query expansion with related terms', () => {
   );
 
   it('reads a query without the related terms when asked (the unseen-topic proxy of the eval)', () => {
-    const related = (query: string) =>
-      (parseQuery(query, { relatedTerms: false }).include[0].expansions ?? []).map((concept) =>
-        concept.tokens.map((t) => t.stem).join(' '),
-      );
+    const related = (query: string) => expansionTexts(query, { relatedTerms: false });
     const papers = [computerUse, ...fillerPapers(5)];
 
     expect(related('GUI agents')).not.toContain(stems('computer use agents'));
