@@ -19,7 +19,8 @@ import { ingestDays } from '../../functions/core/ingest-papers';
 import { matchQueries } from '../../functions/core/matching';
 import type { Logger } from '../../functions/core/ports';
 import type { Paper } from '../../functions/core/papers';
-import { isActive, normalizeEmail } from '../../functions/core/subscribers/subscriber';
+import { isActive, KEYWORD_LENGTH, normalizeEmail } from '../../functions/core/subscribers/subscriber';
+import { plural } from '../../functions/adapters/render/format';
 import {
   endpointsOf,
   functionEnvironment,
@@ -36,7 +37,7 @@ const USAGE = `usage: npm run cli -- <command> [options]
   ingest [--date YYYY-MM-DD | --since YYYY-MM-DD] [--from FILE|DIR|URL]
   digest [--date YYYY-MM-DD] [--dry-run]
   preview --email ADDR [--date YYYY-MM-DD] [--out FILE.html]
-  match --papers FILE|DIR --query "TEXT" [--query "TEXT" ...] --json`;
+  match --papers FILE|DIR --query "TEXT" [--query "TEXT" ...] [--json]`;
 
 const quietLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -225,6 +226,7 @@ async function loadPapers(location: string): Promise<Paper[]> {
         .map((name) => path.join(location, name))
     : [location];
   const papers = new Map<string, Paper>();
+  if (files.length === 0) throw new UsageError(`--papers ${location}: no .json files in this folder`);
   for (const file of files) {
     let raw: unknown;
     try {
@@ -238,6 +240,8 @@ async function loadPapers(location: string): Promise<Paper[]> {
       throw new UsageError(`${file}: ${parsed.rejected[0].reason}`);
     for (const paper of parsed.papers) if (!papers.has(paper.id)) papers.set(paper.id, paper);
   }
+  if (papers.size === 0)
+    throw new UsageError(`--papers ${location}: no papers in ${plural(files.length, 'file')}`);
   return [...papers.values()];
 }
 
@@ -251,22 +255,34 @@ async function match(args: string[]) {
     },
   });
   if (!values.papers) throw new UsageError('match needs --papers FILE|DIR');
-  const queries = (values.query ?? []).map((query) => query.trim()).filter(Boolean);
+  const queries = (values.query ?? []).map((query) => query.replace(/\s+/g, ' ').trim()).filter(Boolean);
   if (queries.length === 0) throw new UsageError('match needs at least one --query "TEXT"');
-  const result = matchQueries(await loadPapers(values.papers), queries);
+  for (const query of queries) {
+    if (query.length < KEYWORD_LENGTH.min || query.length > KEYWORD_LENGTH.max)
+      throw new UsageError(
+        `--query "${query.slice(0, 40)}": a keyword is ${KEYWORD_LENGTH.min} to ${KEYWORD_LENGTH.max} characters`,
+      );
+  }
+  const papers = await loadPapers(values.papers);
+  const result = matchQueries(papers, queries);
   if (values.json) {
     console.log(JSON.stringify(result));
     return;
   }
+  console.log(`${plural(papers.length, 'paper')} read`);
   for (const [query, hits] of Object.entries(result)) {
-    console.log(`${query}: ${hits.length} paper(s)`);
-    for (const hit of hits) console.log(`  ${hit.id}  ${hit.score.toFixed(3)}  ${hit.why}`);
+    console.log(`${query}: ${plural(hits.length, 'paper')} included`);
+    for (const hit of hits) console.log(`  ${hit.id}  ${hit.relevance.toFixed(3)}  ${hit.why}`);
   }
 }
 
 const commands: Record<string, (args: string[]) => Promise<void>> = { ingest, digest, preview, match };
 
 async function main(argv: string[]) {
+  if (argv.some((arg) => arg === '--help' || arg === '-h') || argv[0] === 'help') {
+    console.log(USAGE);
+    return;
+  }
   const [name, ...args] = argv;
   const command = name ? commands[name] : undefined;
   if (!command) throw new UsageError(name ? `unknown command "${name}"\n${USAGE}` : USAGE);

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseDailyPapers } from '../../functions/adapters/hf-papers/daily-papers-schema';
 import { matchQueries } from '../../functions/core/matching';
@@ -25,9 +26,9 @@ describe('match command', () => {
     expect(result.code).toBe(0);
     expect(Object.keys(printed)).toEqual(queries);
     expect(printed).toEqual(JSON.parse(JSON.stringify(matchQueries(papers, queries))));
-    for (const hits of Object.values(printed) as { id: string; score: number; why: string }[][]) {
+    for (const hits of Object.values(printed) as { id: string; relevance: number; why: string }[][]) {
       for (const hit of hits) expect(typeof hit.why).toBe('string');
-      const scores = hits.map((hit) => hit.score);
+      const scores = hits.map((hit) => hit.relevance);
       expect(scores).toEqual([...scores].sort((a, b) => b - a));
     }
   }, 60_000);
@@ -43,7 +44,9 @@ describe('match command', () => {
 describe('bad input', () => {
   it.each([
     [['match', '--query', 'x', '--json'], /needs --papers/],
-    [['match', '--papers', '/nonexistent/papers', '--query', 'x'], /no such file/],
+    [['match', '--papers', '/nonexistent/papers', '--query', 'agents'], /no such file/],
+    [['match', '--papers', HF_DAYS_DIR, '--query', 'x'], /--query "x": a keyword is 2 to 100 characters/],
+    [['match', '--papers', HF_DAYS_DIR, '--query', 'k'.repeat(101)], /a keyword is 2 to 100 characters/],
     [['match', '--papers', HF_DAYS_DIR], /at least one --query/],
     [['ingest', '--date', '2025-02-30'], /--date must be a real date/],
     [['ingest', '--date', '2025-11-01', '--since', '2025-10-01'], /not both/],
@@ -60,6 +63,28 @@ describe('bad input', () => {
     },
     60_000,
   );
+
+  it('refuses a folder without paper files and a file without papers, rather than match nothing', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'paperboy-match-'));
+    const emptyList = path.join(folder, 'empty.json');
+    const emptyFolder = mkdtempSync(path.join(tmpdir(), 'paperboy-match-'));
+    writeFileSync(emptyList, '[]');
+
+    const noFiles = await cli(['match', '--papers', emptyFolder, '--query', 'agents']);
+    const noPapers = await cli(['match', '--papers', emptyList, '--query', 'agents']);
+
+    expect(noFiles.code).toBe(2);
+    expect(noFiles.stderr).toMatch(/no \.json files/);
+    expect(noPapers.code).toBe(2);
+    expect(noPapers.stderr).toMatch(/no papers in 1 file/);
+  }, 60_000);
+
+  it('prints the usage for --help and exits 0', async () => {
+    const result = await cli(['match', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^usage: npm run cli -- <command>/);
+    expect(result.stdout).toMatch(/match --papers FILE\|DIR/);
+  }, 60_000);
 
   it('says how to start the stack when it is not running', async () => {
     const result = await cli(['digest'], { SQS_PORT: '1', DYNAMODB_PORT: '2' });

@@ -153,6 +153,42 @@ describe('pages in a real browser', () => {
     });
   });
 
+  it('says what the preview is doing: too short, looking, failed, and asks again after a failure', async () => {
+    await page.goto(preferencesUrl);
+    await page.locator('#preferences-form').waitFor({ state: 'visible' });
+    const preview = page.locator('#preview');
+    const keywords = page.locator('textarea[name=keywords]');
+    await keywords.fill('x');
+    await preview.filter({ hasText: /at least 2 characters/ }).waitFor();
+
+    let failNext = true;
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/preview*', async (route) => {
+      if (failNext) {
+        failNext = false;
+        await route.fulfill({ status: 502, contentType: 'text/html', body: '<h1>Bad gateway</h1>' });
+        return;
+      }
+      await held;
+      await route.continue();
+    });
+    await keywords.fill('video generation');
+    await preview.filter({ hasText: /not available right now/ }).waitFor();
+    await keywords.press('End');
+    await preview.locator('.looking').waitFor();
+    const busyWhileLooking = await preview.getAttribute('aria-busy');
+    await page.screenshot({ path: screenshotPath('preferences-preview-looking') });
+    release();
+    await preview.locator('li').first().waitFor();
+    await preview.screenshot({ path: screenshotPath('preferences-preview-results') });
+    await page.unroute('**/api/preview*');
+
+    expect(busyWhileLooking).toBe('true');
+    expect(await preview.getAttribute('aria-busy')).toBeNull();
+    expect(await preview.locator('.looking').count()).toBe(0);
+  });
+
   it('rejects a bad value with a message and keeps what was stored', async () => {
     await page.goto(preferencesUrl);
     await page.locator('#preferences-form').waitFor({ state: 'visible' });

@@ -69,6 +69,7 @@ export function aDigestBatch(overrides: Partial<DigestBatch> = {}): DigestBatch 
 export function aPlannedPaper(
   paperId: string,
   topic = 'Speculative decoding',
+  matched = [topic],
 ): DigestBatch['papers'][number] {
-  return { paperId, score: 0.5, why: [{ topic, matched: [topic] }] };
+  return { paperId, score: 0.5, why: [{ topic, matched }] };
 }

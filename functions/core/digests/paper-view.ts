@@ -1,3 +1,4 @@
+import { tokenize } from '../matching/analysis';
 import { arxivUrl, paperUrl, pdfUrl, type Paper } from '../papers';
 
 /** Why a paper is in a digest: one followed topic (or own keyword) and the words that matched it. */
@@ -136,7 +137,7 @@ export function toPaperView(paper: Paper, why: MatchedTopic[]): DigestPaperView 
     pdfUrl: pdfUrl(paper.id),
     githubUrl: safeHttpUrl(paper.githubRepo),
     projectUrl: safeHttpUrl(paper.projectPage),
-    matchedTopics: why.map(({ topic, matched }) => ({ topic, matched: readableMatches(matched) })),
+    matchedTopics: why.map(({ topic, matched }) => ({ topic, matched: readableMatches(matched, topic) })),
   };
 }
 
@@ -162,21 +163,38 @@ const UNINFORMATIVE = new Set([
 export const MAX_MATCHED_WORDS = 4;
 const MAX_MATCHED_WORDS_PER_TERM = 4;
 
+/** The words of a term as stems in any order: "World Model", "world models" and "models of the world" agree. */
+const wordsOf = (text: string): Set<string> =>
+  new Set(
+    tokenize(text)
+      .filter((token) => !token.stop)
+      .map((token) => token.stem),
+  );
+
+const sameWords = (a: Set<string>, b: Set<string>): boolean =>
+  a.size === b.size && [...a].every((w) => b.has(w));
+const hasAllWordsOf = (longer: Set<string>, shorter: Set<string>): boolean =>
+  longer.size > shorter.size && [...shorter].every((word) => longer.has(word));
+
 /**
- * The matched words as a reader wants them in "why this paper": each once (whatever its case),
- * without generic words, short phrases only, a few at most.
+ * The matched words as a reader wants them in "why this paper": each once (whatever its case, number or
+ * order), a phrase rather than a part of it ("Large Model Reasoning", not also "Model Reasoning"), without
+ * generic words, short phrases only, a few at most. Given the topic, words that only repeat its name
+ * ("Org: NVIDIA (NVIDIA)") are left out.
  */
-export function readableMatches(matched: string[]): string[] {
-  const seen = new Set<string>();
-  const readable: string[] = [];
+export function readableMatches(matched: string[], topic?: string): string[] {
+  const named = topic ? [wordsOf(topic), wordsOf(topic.slice(topic.indexOf(':') + 1))] : [];
+  const candidates: { term: string; words: Set<string> }[] = [];
   for (const raw of matched) {
     const term = raw.replace(/\s+/g, ' ').trim();
-    const key = term.toLowerCase();
-    if (!term || seen.has(key) || UNINFORMATIVE.has(key)) continue;
+    const words = wordsOf(term);
+    if (words.size === 0 || UNINFORMATIVE.has(term.toLowerCase())) continue;
     if (term.split(' ').length > MAX_MATCHED_WORDS_PER_TERM) continue;
-    seen.add(key);
-    readable.push(term);
-    if (readable.length === MAX_MATCHED_WORDS) break;
+    if (named.some((name) => sameWords(name, words))) continue;
+    if (!candidates.some((known) => sameWords(known.words, words))) candidates.push({ term, words });
   }
-  return readable;
+  return candidates
+    .filter(({ words }) => !candidates.some((other) => hasAllWordsOf(other.words, words)))
+    .slice(0, MAX_MATCHED_WORDS)
+    .map(({ term }) => term);
 }

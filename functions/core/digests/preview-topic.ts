@@ -3,6 +3,8 @@ import type { Paper } from '../papers';
 import { paperUrl } from '../papers';
 import type { Clock, PaperRepository } from '../ports';
 import { ValidationError } from '../errors';
+import { KEYWORD_LENGTH } from '../subscribers/subscriber';
+import { readableMatches } from './paper-view';
 
 export const PREVIEW_DAYS = 7;
 const PREVIEW_LIMIT = 10;
@@ -39,7 +41,10 @@ export function createTopicPreview(deps: { papers: PaperRepository; clock: Clock
 
   return async (query: unknown): Promise<PreviewPaper[]> => {
     const text = typeof query === 'string' ? query.replace(/\s+/g, ' ').trim() : '';
-    if (text.length < 2 || text.length > 100) throw new ValidationError('q: type 2 to 100 characters');
+    if (text.length < KEYWORD_LENGTH.min || text.length > KEYWORD_LENGTH.max)
+      throw new ValidationError(
+        `A keyword is ${KEYWORD_LENGTH.min} to ${KEYWORD_LENGTH.max} characters; this one is ${text.length}.`,
+      );
     const { matcher, papersById } = await index();
     const topic: TopicRef = { kind: 'keyword', text };
     return rankForDigest([{ topic, hits: matcher.match(topic) }], papersById, PREVIEW_LIMIT).map(
@@ -48,7 +53,8 @@ export function createTopicPreview(deps: { papers: PaperRepository; clock: Clock
         title: papersById.get(ranked.paperId)?.title ?? ranked.paperId,
         url: paperUrl(ranked.paperId),
         score: Math.round(ranked.score * 1000) / 1000,
-        matched: ranked.why.flatMap((why) => why.matched),
+        // The email's words for the same paper; the page shows the query itself above them.
+        matched: readableMatches(ranked.why.flatMap((why) => why.matched)),
       }),
     );
   };

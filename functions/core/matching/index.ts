@@ -7,8 +7,17 @@
  */
 import { engagement, type Paper } from '../papers';
 import { findCatalogTopic } from '../topics/catalog';
-import { normalizeName } from './analysis';
-import { parseQuery, queryKey, toConcept, type Concept, type ParsedQuery, type QueryOptions } from './query';
+import { normalizeName, tokenize } from './analysis';
+import { acronymSpelling } from './lexicon';
+import {
+  parseQuery,
+  queryKey,
+  saysAWord,
+  toConcept,
+  type Concept,
+  type ParsedQuery,
+  type QueryOptions,
+} from './query';
 import {
   contentOf,
   indexPaper,
@@ -196,9 +205,14 @@ export function topicLabel(topic: TopicRef): string {
     case 'catalog':
       return findCatalogTopic(topic.id)?.name ?? topic.id;
     case 'keyword': {
-      const text = topic.text.trim().replace(/\s+/g, ' ');
-      // Capitalize "speculative decoding", but keep "vLLM" and "KV cache" as typed.
-      return /^[a-z][a-z]*(\s|$)/.test(text) ? text[0].toUpperCase() + text.slice(1) : text;
+      // Acronyms as the field writes them ("rlhf" is "RLHF"); "speculative decoding" capitalized; "vLLM"
+      // and "KV cache" as typed.
+      const text = topic.text
+        .replace(/\s*\(([^()]*)\)/g, (bracketed, inner: string) => (saysAWord(inner) ? bracketed : ''))
+        .trim()
+        .replace(/\s+/g, ' ')
+        .replace(/(?<![\p{L}\p{N}])[a-z0-9]+(?![\p{L}\p{N}])/gu, (word) => acronymSpelling(word) ?? word);
+      return /^[a-z]+(\s|-|$)/.test(text) ? text[0].toUpperCase() + text.slice(1) : text;
     }
     case 'organization':
       return `Org: ${topic.name.trim()}`;
@@ -206,6 +220,13 @@ export function topicLabel(topic: TopicRef): string {
       return `Author: ${topic.name.trim()}`;
   }
 }
+
+/** Two topic names that say the same words, whatever their case or number ("World models", "world model"). */
+const sameName = (a: string, b: string): boolean => nameKey(a) === nameKey(b);
+const nameKey = (name: string): string =>
+  tokenize(name)
+    .map((token) => token.stem)
+    .join(' ');
 
 export interface RankedPaper {
   paperId: string;
@@ -248,8 +269,10 @@ export function rankForDigest(
       if (!papersById.has(hit.paperId)) continue;
       const entry = byPaper.get(hit.paperId) ?? { relevance: 0, why: [] };
       entry.relevance = Math.max(entry.relevance, hit.relevance);
-      if (!entry.why.some((why) => why.topic === label))
-        entry.why.push({ topic: label, matched: hit.matched });
+      // A catalog topic and a keyword of the same name ("Mixture of experts", "world model") are one reason.
+      const same = entry.why.find((why) => sameName(why.topic, label));
+      if (same) same.matched = [...same.matched, ...hit.matched];
+      else entry.why.push({ topic: label, matched: hit.matched });
       byPaper.set(hit.paperId, entry);
     }
   }
@@ -279,18 +302,19 @@ export function rankForDigest(
 
 /**
  * What the `match` CLI prints: for each query (read as the reader's own words), exactly the papers a
- * digest would include for it, best first, with the relevance and the words that matched.
+ * digest would include for it, best first, with the relevance (0..1, the matcher's; a digest then mixes
+ * in trending, see RANKING) and the words that matched. Any query text is a key, "__proto__" included.
  */
 export function matchQueries(
   papers: Paper[],
   queries: string[],
-): Record<string, { id: string; score: number; why: string }[]> {
+): Record<string, { id: string; relevance: number; why: string }[]> {
   const matcher = createMatcher(papers);
-  const result: Record<string, { id: string; score: number; why: string }[]> = {};
+  const result: Record<string, { id: string; relevance: number; why: string }[]> = Object.create(null);
   for (const query of queries) {
     result[query] = matcher.match({ kind: 'keyword', text: query }).map((hit) => ({
       id: hit.paperId,
-      score: hit.relevance,
+      relevance: hit.relevance,
       why: `matched: ${hit.matched.join(', ')}`,
     }));
   }

@@ -186,6 +186,20 @@ import { stem } from './analysis';
  * Words too common in ML papers to carry a topic alone (as stems). A part of a phrase made only of
  * these ("language models" of "diffusion language models") earns no partial credit.
  */
+const ACRONYM_SPELLINGS = new Map(
+  LEXICON.flatMap((concept) => [...(concept.acronyms ?? []), ...(concept.ambiguous ?? [])]).map(
+    (acronym) => [acronym.toLowerCase(), acronym] as const,
+  ),
+);
+
+/** How the field writes an acronym typed in lower case ("rlhf" is "RLHF", "moes" "MoEs"), or undefined. */
+export function acronymSpelling(word: string): string | undefined {
+  const spelled = ACRONYM_SPELLINGS.get(word);
+  if (spelled) return spelled;
+  const singular = word.endsWith('s') ? ACRONYM_SPELLINGS.get(word.slice(0, -1)) : undefined;
+  return singular ? `${singular}s` : undefined;
+}
+
 export const GENERIC_WORDS = new Set(
   (
     'model language large learning learn data method methods system framework network neural task training train ' +

@@ -459,6 +459,12 @@ function partsOf(text: string): { sub: Concept; rest: Concept }[] {
   return parts;
 }
 
+/**
+ * A word is two or more letters or digits with at least one letter ("3D", "RL", "GPT-4"): a lone letter
+ * or number ("s", "1", "[2]") matches papers for reasons the reader never meant.
+ */
+export const saysAWord = (text: string): boolean => /(?=[\p{L}\p{N}]*\p{L})[\p{L}\p{N}]{2,}/u.test(text);
+
 /** Parses what a reader typed into phrases to include and phrases to exclude. */
 export function parseQuery(text: string, options: QueryOptions = {}): ParsedQuery {
   const include: Concept[] = [];
@@ -472,14 +478,15 @@ export function parseQuery(text: string, options: QueryOptions = {}): ParsedQuer
     // Exclusions: "-survey" or "not survey" anywhere in the part.
     let rest = part;
     for (const match of part.matchAll(/(?:^|\s)(?:-|not\s+)([\p{L}\p{N}][^\s]*)/giu)) {
-      const concept = toConcept(match[1]);
+      const concept = saysAWord(match[1]) ? toConcept(match[1]) : undefined;
       if (concept) exclude.push(concept);
       rest = rest.replace(match[0], ' ');
     }
-    // "mixture of experts (MoE)": the long form and the acronym are each a way to say it.
+    // "mixture of experts (MoE)": the long form and the acronym are each a way to say it. What says no
+    // word ("world model(s)", "agents (1)") is no way to say anything.
     const inner = [...rest.matchAll(/\(([^()]+)\)/g)].map((match) => match[1]);
     const outer = rest.replace(/\([^()]*\)/g, ' ');
-    for (const phrase of [outer, ...inner]) {
+    for (const phrase of [outer, ...inner].filter(saysAWord)) {
       const concept = toConcept(phrase, true, true, options);
       if (concept && !include.some((known) => sameTokens(known.tokens, concept.tokens)))
         include.push(concept);

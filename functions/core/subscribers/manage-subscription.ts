@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import {
   ConflictError,
   errorLabel,
@@ -60,6 +61,29 @@ const nowSeconds = (clock: Clock) => Math.floor(clock.now().getTime() / 1000);
 const revokedLink = () =>
   new TokenError('token_revoked', 'This link is no longer valid. Use the link in your latest email.');
 
+const ENTRY_NOUNS: Record<string, string> = {
+  keywords: 'Keyword',
+  organizations: 'Organization',
+  authors: 'Author',
+};
+
+/**
+ * What was wrong, in the words of the form: "Keyword 2 (“reinforcement learning from…”) must be at most 100
+ * characters" for one entry of a list (its place counted from 1, its text to find it by); "field: problem"
+ * for the rest, as API clients name the fields.
+ */
+function describeIssue(issue: z.ZodIssue, input: Record<string, unknown>): string {
+  const [field, index] = issue.path;
+  const noun = typeof field === 'string' ? ENTRY_NOUNS[field] : undefined;
+  if (noun && typeof index === 'number') {
+    const value = (input[field as string] as unknown[])[index];
+    const text = typeof value === 'string' ? value.replace(/\s+/g, ' ').trim() : '';
+    const shown = text.length > 30 ? `${text.slice(0, 30)}…` : text;
+    return `${noun} ${index + 1}${shown ? ` (“${shown}”)` : ''} ${issue.message}`;
+  }
+  return `${issue.path.join('.') || 'preferences'}: ${issue.message}`;
+}
+
 /**
  * Everything a person does to their own subscription. Each use case validates its input,
  * reads the subscriber, applies one change and saves it with an optimistic-concurrency check.
@@ -70,10 +94,7 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
   const validatePreferences = (input: unknown, base: Preferences): Preferences => {
     const merged = { ...base, ...(typeof input === 'object' && input ? input : {}) };
     const result = PreferencesSchema.safeParse(merged);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      throw new ValidationError(`${issue.path.join('.') || 'preferences'}: ${issue.message}`);
-    }
+    if (!result.success) throw new ValidationError(describeIssue(result.error.issues[0], merged));
     const unknown = result.data.topics.filter((id) => !deps.isKnownTopic(id));
     if (unknown.length > 0) throw new ValidationError(`topics: unknown topic id "${unknown[0]}"`);
     return result.data;

@@ -7,14 +7,29 @@ export type Cadence = 'daily' | 'weekly';
 export const MAX_TOPIC_ENTRIES = 30;
 export const DEFAULT_PAPERS_PER_EMAIL = 10;
 
-const entry = z
-  .string()
-  .transform((value) => value.replace(/\s+/g, ' ').trim())
-  .pipe(z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters'));
+/**
+ * The reader's own words for a topic: at least a word (a single letter matches nothing a reader means)
+ * and short enough to be a topic, not a paragraph. The preferences page, its live preview and the
+ * `match` command take the same.
+ */
+export const KEYWORD_LENGTH = { min: 2, max: 100 } as const;
+const NAME_MAX_LENGTH = 100;
 
-const entryList = (what: string) =>
+const entry = (min: number, max: number) =>
   z
-    .array(entry)
+    .string()
+    .transform((value) => value.replace(/\s+/g, ' ').trim())
+    .pipe(
+      z
+        .string()
+        .min(1, 'must not be empty')
+        .min(min, `must be at least ${min} characters`)
+        .max(max, `must be at most ${max} characters`),
+    );
+
+const entryList = (what: string, min: number, max: number) =>
+  z
+    .array(entry(min, max))
     .max(MAX_TOPIC_ENTRIES, `at most ${MAX_TOPIC_ENTRIES} ${what}`)
     .transform(dedupeCaseInsensitive);
 
@@ -24,9 +39,9 @@ export const PreferencesSchema = z.object({
     .array(z.string().regex(/^[a-z0-9-]{1,60}$/, 'topic ids are kebab-case'))
     .max(MAX_TOPIC_ENTRIES)
     .transform(dedupeCaseInsensitive),
-  keywords: entryList('keywords'),
-  organizations: entryList('organizations'),
-  authors: entryList('authors'),
+  keywords: entryList('keywords', KEYWORD_LENGTH.min, KEYWORD_LENGTH.max),
+  organizations: entryList('organizations', 1, NAME_MAX_LENGTH),
+  authors: entryList('authors', 1, NAME_MAX_LENGTH),
   cadence: z.enum(['daily', 'weekly']),
   /** ISO weekday the weekly digest goes out on: 1 = Monday ... 7 = Sunday. */
   weekday: z.number().int().min(1).max(7),

@@ -209,6 +209,39 @@ describe('topicKey and topicLabel', () => {
     expect(topicLabel({ kind: 'author', name: 'Jane Doe' })).toBe('Author: Jane Doe');
   });
 
+  it('writes acronyms typed in lower case as the field does, and leaves other words as typed', () => {
+    const label = (text: string) => topicLabel({ kind: 'keyword', text });
+    expect(
+      ['rlhf', 'moe', 'kv cache', 'efficient moe routing', 'llms for code', 'self-rag'].map(label),
+    ).toEqual(['RLHF', 'MoE', 'KV cache', 'Efficient MoE routing', 'LLMs for code', 'Self-RAG']);
+    expect(label('Graph RAG')).toBe('Graph RAG');
+    expect(label('agents (1)')).toBe('Agents');
+    expect(label('mixture of experts (moe)')).toBe('Mixture of experts (MoE)');
+    expect(label('diffusion')).toBe('Diffusion');
+  });
+
+  it('reads a bracketed part as another name only when it holds a word', () => {
+    const texts = (typed: string) => parseQuery(typed).include.map((concept) => concept.text);
+    expect(texts('agents (1)')).toEqual(['agents']);
+    expect(texts('world model(s)')).toEqual(['world model']);
+    expect(texts('[1]')).toEqual([]);
+    expect(texts('x')).toEqual([]);
+    expect(texts('3D, GPT-4')).toEqual(['3D', 'GPT-4']);
+    expect(texts('speculative decoding (SD)')).toEqual(['speculative decoding', 'SD']);
+    expect(parseQuery('diffusion -2').exclude).toEqual([]);
+  });
+
+  it('matches no paper on a lone number or letter in brackets', () => {
+    const numbered = aPaper({
+      title: 'VibeThinker-1.5B: 1 Small Model',
+      abstract: 'Stage 1 trains a small reasoning model in 1 day on 1 GPU.',
+    });
+    const agents = aPaper({ title: 'LLM Agents for the Web', abstract: 'Web agents browse and act.' });
+    const matcher = createMatcher([numbered, agents]);
+    expect(ids(matcher.match({ kind: 'keyword', text: 'agents (1)' }))).toEqual([agents.id]);
+    expect(matcher.match({ kind: 'keyword', text: 'alert(1)' })).toEqual([]);
+  });
+
   it('parses alternatives and exclusions', () => {
     const query = parseQuery('mixture of experts (MoE), sparse models -survey');
     expect(query.include).toHaveLength(2);
@@ -245,6 +278,28 @@ describe('rankForDigest', () => {
     ]);
   });
 
+  it('gives a catalog topic and a keyword of the same name one reason, with the words of both', () => {
+    const ranked = rankForDigest(
+      [
+        {
+          topic: { kind: 'catalog', id: 'mixture-of-experts' },
+          hits: [hit(both, 0.8, ['Mixture of Experts'])],
+        },
+        { topic: { kind: 'keyword', text: 'Mixture of Experts' }, hits: [hit(both, 0.9, ['MoE'])] },
+      ],
+      byId,
+    );
+    expect(ranked[0].why).toEqual([{ topic: 'Mixture of experts', matched: ['Mixture of Experts', 'MoE'] }]);
+    const worldModels = rankForDigest(
+      [
+        { topic: { kind: 'catalog', id: 'world-models' }, hits: [hit(both, 0.8, ['WMPO'])] },
+        { topic: { kind: 'keyword', text: 'world model(s)' }, hits: [hit(both, 0.9, ['World Model'])] },
+      ],
+      byId,
+    );
+    expect(worldModels[0].why).toEqual([{ topic: 'World models', matched: ['WMPO', 'World Model'] }]);
+  });
+
   it('orders by relevance and trending together', () => {
     const ranked = rankForDigest(
       [{ topic: { kind: 'keyword', text: 'x' }, hits: [hit(cold, 0.7), hit(hot, 0.7)] }],
@@ -274,7 +329,7 @@ describe('rankForDigest', () => {
 });
 
 describe('matchQueries', () => {
-  it('returns, per query, exactly the included papers best first with score and why', () => {
+  it('returns, per query, exactly the included papers best first with relevance and why', () => {
     const strong = aPaper({
       title: 'Mixture of Experts Routing',
       abstract: 'Mixture-of-Experts (MoE) models route tokens. Our MoE router balances load.',
@@ -284,9 +339,16 @@ describe('matchQueries', () => {
     expect(Object.keys(result)).toEqual(['mixture of experts', 'protein design']);
     expect(result['protein design']).toEqual([]);
     expect(result['mixture of experts']).toEqual([
-      { id: strong.id, score: expect.any(Number), why: expect.stringMatching(/mixture of experts|MoE/i) },
+      { id: strong.id, relevance: expect.any(Number), why: expect.stringMatching(/mixture of experts|MoE/i) },
     ]);
-    expect(result['mixture of experts'][0].score).toBeGreaterThan(0);
-    expect(result['mixture of experts'][0].score).toBeLessThanOrEqual(1);
+    expect(result['mixture of experts'][0].relevance).toBeGreaterThan(0);
+    expect(result['mixture of experts'][0].relevance).toBeLessThanOrEqual(1);
+  });
+
+  it('keeps any query text as a key, "__proto__" and "constructor" included', () => {
+    const paper = aPaper({ title: 'Prototype Networks', abstract: 'We study prototypes.' });
+    const result = matchQueries([paper], ['__proto__', 'constructor']);
+    expect(Object.keys(result)).toEqual(['__proto__', 'constructor']);
+    expect(JSON.stringify(result)).toBe('{"__proto__":[],"constructor":[]}');
   });
 });

@@ -126,11 +126,34 @@ describe('readableMatches', () => {
       'video diffusion',
     ];
 
-    expect(readableMatches(matched)).toEqual([
-      'Video Generation',
-      'I2V',
-      'generated videos',
-      'text-to-video',
+    // "generated videos" says the same words as "Video Generation".
+    expect(readableMatches(matched)).toEqual(['Video Generation', 'I2V', 'text-to-video', 'video diffusion']);
+  });
+
+  it('keeps a phrase once whatever its number or word order, and not also its parts', () => {
+    expect(
+      readableMatches([
+        'Large Model Reasoning',
+        'reasoning large models',
+        'Model Reasoning',
+        'reasoning models',
+      ]),
+    ).toEqual(['Large Model Reasoning']);
+    expect(readableMatches(['World Model', 'world models', 'WMPO'])).toEqual(['World Model', 'WMPO']);
+    expect(readableMatches(['Direct Preference Optimization', 'preference optimization', 'DPO'])).toEqual([
+      'Direct Preference Optimization',
+      'DPO',
+    ]);
+  });
+
+  it('leaves out words that only repeat the topic name', () => {
+    expect(readableMatches(['NVIDIA'], 'Org: NVIDIA')).toEqual([]);
+    expect(readableMatches(['Kwanyoung Kim'], 'Author: Kwanyoung Kim')).toEqual([]);
+    expect(readableMatches(['speculative decoding', 'draft model'], 'Speculative decoding')).toEqual([
+      'draft model',
+    ]);
+    expect(readableMatches(['Diffusion', 'diffusion language models'], 'Diffusion')).toEqual([
+      'diffusion language models',
     ]);
   });
 });

@@ -90,7 +90,10 @@ describe('sendDigestBatch', () => {
     const second = aPaper();
     const reader = aSubscriber();
     const batch = aDigestBatch({
-      papers: [aPlannedPaper(second.id, 'KV cache'), aPlannedPaper(first.id, 'Speculative decoding')],
+      papers: [
+        aPlannedPaper(second.id, 'KV cache'),
+        aPlannedPaper(first.id, 'Speculative decoding', ['speculative decoding', 'draft model']),
+      ],
       subscriberIds: [reader.id],
     });
     const { deps, renderer } = setup({ papers: [first, second], subscribers: [reader] });
@@ -103,8 +106,10 @@ describe('sendDigestBatch', () => {
       title: 'Speculative Decoding at Scale',
       url: `https://huggingface.co/papers/${first.id}`,
       authorsLine: 'A One, B Two, C Three et al.',
-      matchedTopics: [{ topic: 'Speculative decoding', matched: ['Speculative decoding'] }],
+      // The words that only repeat the topic's name are not shown twice.
+      matchedTopics: [{ topic: 'Speculative decoding', matched: ['draft model'] }],
     });
+    expect(views[0].matchedTopics).toEqual([{ topic: 'KV cache', matched: [] }]);
   });
 
   it("sets List-Unsubscribe to the subscriber's unsubscribe link, with one-click List-Unsubscribe-Post", async () => {

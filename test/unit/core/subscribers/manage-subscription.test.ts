@@ -487,9 +487,15 @@ describe('preferences', () => {
     [
       'a 101-character keyword',
       { keywords: ['k'.repeat(101)] },
-      /^keywords\.0: must be at most 100 characters/,
+      /^Keyword 1 \(“k{30}…”\) must be at most 100 characters$/,
     ],
-    ['a blank keyword', { keywords: ['   '] }, /^keywords\.0: must not be empty/],
+    [
+      'a one-letter second keyword',
+      { keywords: ['rlhf', 'x'] },
+      /^Keyword 2 \(“x”\) must be at least 2 characters$/,
+    ],
+    ['a blank keyword', { keywords: ['   '] }, /^Keyword 1 must not be empty$/],
+    ['a blank author', { authors: ['Jane Doe', ' '] }, /^Author 2 must not be empty$/],
     [
       '31 authors',
       { authors: Array.from({ length: 31 }, (_, i) => `Author ${i}`) },
