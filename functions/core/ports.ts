@@ -1,5 +1,6 @@
 import type { Paper } from './papers';
 import type { Subscriber } from './subscribers/subscriber';
+import type { MatchReason } from './matching';
 
 /** Ports the core talks to; adapters in functions/adapters implement them. */
 
@@ -90,7 +91,7 @@ export class MailNotSentError extends Error {
 export interface DigestBatch {
   digestDate: string;
   cadence: 'daily' | 'weekly';
-  papers: { paperId: string; score: number; why: { topic: string; matched: string[] }[] }[];
+  papers: { paperId: string; score: number; why: MatchReason[] }[];
   subscriberIds: string[];
 }
 

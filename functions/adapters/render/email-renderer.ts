@@ -115,10 +115,11 @@ function digestModel(input: DigestEmailInput) {
       ]
         .filter(Boolean)
         .join(' · ');
-      const matchedTopics = paper.matchedTopics.map(({ topic, matched }, index) => ({
+      const matchedTopics = paper.matchedTopics.map(({ topic, matched, related }, index) => ({
         separator: index === 0 ? '' : '; ',
         topic,
-        words: matched.join(', '),
+        // Related terms are named as such: "RLHF (related: DPO)" is not a wrong match.
+        words: matched.length > 0 ? `${related ? 'related: ' : ''}${matched.join(', ')}` : '',
       }));
       return {
         title: paper.title,

@@ -18,7 +18,9 @@ export const DigestBatchSchema = z.object({
       z.object({
         paperId: z.string(),
         score: z.number(),
-        why: z.array(z.object({ topic: z.string(), matched: z.array(z.string()) })),
+        why: z.array(
+          z.object({ topic: z.string(), matched: z.array(z.string()), related: z.literal(true).optional() }),
+        ),
       }),
     )
     .min(1),

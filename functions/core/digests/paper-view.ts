@@ -1,11 +1,9 @@
+import type { MatchReason } from '../matching';
 import { tokenize } from '../matching/analysis';
 import { arxivUrl, paperUrl, pdfUrl, type Paper } from '../papers';
 
-/** Why a paper is in a digest: one followed topic (or own keyword) and the words that matched it. */
-export interface MatchedTopic {
-  topic: string;
-  matched: string[];
-}
+/** Why a paper is in a digest, as the email shows it: the matcher's reason with readable words. */
+export type MatchedTopic = MatchReason;
 
 /** A paper as a digest shows it: display-ready text and links, no I/O, no markup. */
 export interface DigestPaperView {
@@ -137,7 +135,11 @@ export function toPaperView(paper: Paper, why: MatchedTopic[]): DigestPaperView 
     pdfUrl: pdfUrl(paper.id),
     githubUrl: safeHttpUrl(paper.githubRepo),
     projectUrl: safeHttpUrl(paper.projectPage),
-    matchedTopics: why.map(({ topic, matched }) => ({ topic, matched: readableMatches(matched, topic) })),
+    matchedTopics: why.map(({ topic, matched, related }) => ({
+      topic,
+      matched: readableMatches(matched, topic),
+      ...(related ? { related } : {}),
+    })),
   };
 }
 

@@ -16,6 +16,8 @@ export interface PreviewPaper {
   url: string;
   score: number;
   matched: string[];
+  /** True when the paper says only related terms, not the words typed. */
+  related: boolean;
 }
 
 /**
@@ -55,6 +57,7 @@ export function createTopicPreview(deps: { papers: PaperRepository; clock: Clock
         score: Math.round(ranked.score * 1000) / 1000,
         // The email's words for the same paper; the page shows the query itself above them.
         matched: readableMatches(ranked.why.flatMap((why) => why.matched)),
+        related: ranked.why.every((why) => why.related),
       }),
     );
   };

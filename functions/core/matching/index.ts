@@ -40,6 +40,8 @@ export interface TopicHit {
   relevance: number;
   /** The words or phrases that matched, as written in the paper. */
   matched: string[];
+  /** Set when the paper never says the reader's words, only related terms (DPO for "RLHF"). */
+  related?: true;
 }
 
 export interface PaperMatcher {
@@ -137,6 +139,7 @@ function matchQuery(index: PaperIndex, query: ParsedQuery, focus = false): Topic
       paperId: paper.paper.id,
       relevance: round(toRelevance(rank)),
       matched: evidence.matched.slice(0, 5),
+      ...(evidence.direct === false ? { related: true as const } : {}),
       evidence: rank,
     });
   }
@@ -228,10 +231,17 @@ const nameKey = (name: string): string =>
     .map((token) => token.stem)
     .join(' ');
 
+/** Why a paper is in a digest: one of the reader's topics, the words that matched, and whether only related terms did. */
+export interface MatchReason {
+  topic: string;
+  matched: string[];
+  related?: true;
+}
+
 export interface RankedPaper {
   paperId: string;
   score: number;
-  why: { topic: string; matched: string[] }[];
+  why: MatchReason[];
 }
 
 /**
@@ -262,7 +272,7 @@ export function rankForDigest(
   papersById: Map<string, Paper>,
   limit?: number,
 ): RankedPaper[] {
-  const byPaper = new Map<string, { relevance: number; why: { topic: string; matched: string[] }[] }>();
+  const byPaper = new Map<string, { relevance: number; why: MatchReason[] }>();
   for (const { topic, hits } of perTopic) {
     const label = topicLabel(topic);
     for (const hit of hits) {
@@ -271,8 +281,11 @@ export function rankForDigest(
       entry.relevance = Math.max(entry.relevance, hit.relevance);
       // A catalog topic and a keyword of the same name ("Mixture of experts", "world model") are one reason.
       const same = entry.why.find((why) => sameName(why.topic, label));
-      if (same) same.matched = [...same.matched, ...hit.matched];
-      else entry.why.push({ topic: label, matched: hit.matched });
+      if (same) {
+        same.matched = [...same.matched, ...hit.matched];
+        if (!hit.related) delete same.related;
+      } else
+        entry.why.push({ topic: label, matched: hit.matched, ...(hit.related ? { related: true } : {}) });
       byPaper.set(hit.paperId, entry);
     }
   }

@@ -65,7 +65,7 @@ function paperboyPreview(textarea, box) {
         link.rel = 'noopener noreferrer';
         item.append(link);
         if (Array.isArray(paper.matched) && paper.matched.length) {
-          const words = el('span', 'words', 'matched: ');
+          const words = el('span', 'words', paper.related ? 'related: ' : 'matched: ');
           paper.matched.forEach((word, index) => {
             if (index) words.append(' · ');
             words.append(el('mark', '', word));

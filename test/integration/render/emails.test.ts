@@ -18,13 +18,12 @@ function viewsOf(day: string): DigestPaperView[] {
     day,
   );
   expect(rejected).toEqual([]);
-  return papers.map((paper, index) =>
-    toPaperView(paper, [
-      index % 2
-        ? { topic: 'AI agents', matched: ['agents', 'agentic'] }
-        : { topic: 'Diffusion models', matched: ['diffusion'] },
-    ]),
-  );
+  const reasons = [
+    { topic: 'Diffusion models', matched: ['diffusion'] },
+    { topic: 'AI agents', matched: ['agents', 'agentic'] },
+    { topic: 'RLHF', matched: ['Direct Preference Optimization', 'DPO'], related: true as const },
+  ];
+  return papers.map((paper, index) => toPaperView(paper, [reasons[index % reasons.length]]));
 }
 
 const links = {
@@ -54,6 +53,8 @@ describe('digest email, rendered with MJML from 10 real papers of 2025-11-13', (
       expect(html).toContain(escapeHtml(paper.summary));
     }
     expect(html).toContain('Matched:</b> AI agents (agents, agentic)');
+    // Only related terms matched: said so, so that it does not read as a wrong match.
+    expect(html).toContain('Matched:</b> RLHF (related: Direct Preference Optimization, DPO)');
     expect(html).toContain('Your papers for Thu, 13 Nov 2025');
     expect(html).toMatch(/<html lang="en"/);
   });

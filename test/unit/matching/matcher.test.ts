@@ -231,6 +231,22 @@ describe('topicKey and topicLabel', () => {
     expect(parseQuery('diffusion -2').exclude).toEqual([]);
   });
 
+  it('marks a hit made only by related terms', () => {
+    const dpo = aPaper({
+      title: 'Direct Preference Optimization Without a Reward Model',
+      abstract: 'Direct preference optimization (DPO) aligns language models to preferences. DPO is simple.',
+    });
+    const rlhf = aPaper({
+      title: 'RLHF at Scale',
+      abstract:
+        'Reinforcement learning from human feedback (RLHF) aligns language models with a reward model.',
+    });
+    const hits = createMatcher([dpo, rlhf]).match({ kind: 'keyword', text: 'RLHF' });
+    const byPaper = new Map(hits.map((found) => [found.paperId, found]));
+    expect(byPaper.get(dpo.id)?.related).toBe(true);
+    expect(byPaper.get(rlhf.id)?.related).toBeUndefined();
+  });
+
   it('matches no paper on a lone number or letter in brackets', () => {
     const numbered = aPaper({
       title: 'VibeThinker-1.5B: 1 Small Model',
@@ -298,6 +314,22 @@ describe('rankForDigest', () => {
       byId,
     );
     expect(worldModels[0].why).toEqual([{ topic: 'World models', matched: ['WMPO', 'World Model'] }]);
+  });
+
+  it("says when a paper matched only through related terms, and not once the reader's words match too", () => {
+    const only = rankForDigest(
+      [{ topic: { kind: 'keyword', text: 'RLHF' }, hits: [{ ...hit(both, 0.6, ['DPO']), related: true }] }],
+      byId,
+    );
+    const alsoDirect = rankForDigest(
+      [
+        { topic: { kind: 'keyword', text: 'RLHF' }, hits: [{ ...hit(both, 0.6, ['DPO']), related: true }] },
+        { topic: { kind: 'keyword', text: 'rlhf' }, hits: [hit(both, 0.7, ['RLHF'])] },
+      ],
+      byId,
+    );
+    expect(only[0].why).toEqual([{ topic: 'RLHF', matched: ['DPO'], related: true }]);
+    expect(alsoDirect[0].why).toEqual([{ topic: 'RLHF', matched: ['DPO', 'RLHF'] }]);
   });
 
   it('orders by relevance and trending together', () => {

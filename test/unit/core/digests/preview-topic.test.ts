@@ -1,0 +1,51 @@
+import { createTopicPreview } from '../../../../functions/core/digests/preview-topic';
+import { ValidationError } from '../../../../functions/core/errors';
+import { aPaper } from '../../../support/builders';
+import { InMemoryPaperRepository, SettableClock } from '../../../support/in-memory-ports';
+
+const dpo = aPaper({
+  title: 'Direct Preference Optimization Without a Reward Model',
+  abstract: 'Direct preference optimization (DPO) aligns language models to preferences. DPO is simple.',
+});
+const rlhf = aPaper({
+  title: 'RLHF at Scale',
+  abstract:
+    'Reinforcement learning from human feedback (RLHF) aligns language models. RLHF needs a reward model.',
+});
+const unrelated = aPaper({ title: 'Protein Folding Benchmarks', abstract: 'We fold proteins.' });
+
+function preview() {
+  return createTopicPreview({
+    papers: new InMemoryPaperRepository([dpo, rlhf, unrelated]),
+    clock: new SettableClock(),
+  });
+}
+
+describe('topic preview', () => {
+  it('lists the papers a keyword would have matched, with the words the email shows', async () => {
+    const papers = await preview()('rlhf');
+
+    expect(papers.map((paper) => paper.id).sort()).toEqual([dpo.id, rlhf.id].sort());
+    const byId = new Map(papers.map((paper) => [paper.id, paper]));
+    expect(byId.get(rlhf.id)).toMatchObject({
+      related: false,
+      url: `https://huggingface.co/papers/${rlhf.id}`,
+    });
+    expect(byId.get(dpo.id)?.related).toBe(true);
+    for (const paper of papers) {
+      const keys = paper.matched.map((word) => word.toLowerCase());
+      expect(new Set(keys).size).toBe(keys.length);
+    }
+  });
+
+  it.each([
+    ['x', 1],
+    ['k'.repeat(101), 101],
+    ['   ', 0],
+  ])('refuses %j: a keyword is 2 to 100 characters', async (query, length) => {
+    const attempt = preview()(query);
+
+    await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+    await expect(attempt).rejects.toThrow(`A keyword is 2 to 100 characters; this one is ${length}.`);
+  });
+});
