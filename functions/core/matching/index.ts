@@ -224,8 +224,7 @@ export function topicLabel(topic: TopicRef): string {
   }
 }
 
-/** Two topic names that say the same words, whatever their case or number ("World models", "world model"). */
-const sameName = (a: string, b: string): boolean => nameKey(a) === nameKey(b);
+/** A topic name's words, whatever their case or number: "World models" and "world model" are one name. */
 const nameKey = (name: string): string =>
   tokenize(name)
     .map((token) => token.stem)
@@ -272,20 +271,24 @@ export function rankForDigest(
   papersById: Map<string, Paper>,
   limit?: number,
 ): RankedPaper[] {
-  const byPaper = new Map<string, { relevance: number; why: MatchReason[] }>();
+  // A catalog topic and a keyword that name the same words ("Mixture of experts", "world model(s)") are
+  // one reason: `names` holds each reason's nameKey, computed once per topic.
+  const byPaper = new Map<string, { relevance: number; why: MatchReason[]; names: string[] }>();
   for (const { topic, hits } of perTopic) {
     const label = topicLabel(topic);
+    const name = nameKey(label);
     for (const hit of hits) {
       if (!papersById.has(hit.paperId)) continue;
-      const entry = byPaper.get(hit.paperId) ?? { relevance: 0, why: [] };
+      const entry = byPaper.get(hit.paperId) ?? { relevance: 0, why: [], names: [] };
       entry.relevance = Math.max(entry.relevance, hit.relevance);
-      // A catalog topic and a keyword of the same name ("Mixture of experts", "world model") are one reason.
-      const same = entry.why.find((why) => sameName(why.topic, label));
+      const same = entry.why[entry.names.indexOf(name)];
       if (same) {
         same.matched = [...same.matched, ...hit.matched];
         if (!hit.related) delete same.related;
-      } else
+      } else {
         entry.why.push({ topic: label, matched: hit.matched, ...(hit.related ? { related: true } : {}) });
+        entry.names.push(name);
+      }
       byPaper.set(hit.paperId, entry);
     }
   }
