@@ -99,11 +99,22 @@ describe('the whole service on one machine', () => {
       method: 'PUT',
       body: JSON.stringify({ token: manageToken, papersPerEmail: 500 }),
     });
+    const shortKeyword = await api('/api/preferences', {
+      method: 'PUT',
+      body: JSON.stringify({ token: manageToken, keywords: ['video generation', 'x'] }),
+    });
+    const shortPreview = await api('/api/preview?q=x');
     const current = await (await api(`/api/preferences?token=${encodeURIComponent(manageToken)}`)).json();
 
     expect(saved.status).toBe(200);
     expect(rejected.status).toBe(400);
     expect((await rejected.json()).error.message).toMatch(/papersPerEmail/);
+    expect(shortKeyword.status).toBe(400);
+    expect((await shortKeyword.json()).error.message).toBe('Keyword 2 (“x”) must be at least 2 characters');
+    expect(shortPreview.status).toBe(400);
+    expect((await shortPreview.json()).error.message).toBe(
+      'A keyword is 2 to 100 characters; this one is 1.',
+    );
     expect(current).toMatchObject({
       email: READER,
       subscribed: true,
