@@ -19,7 +19,7 @@ import {
 } from '../core/errors';
 import type { Logger } from '../core/ports';
 import type { SubscriptionService } from '../core/subscribers/manage-subscription';
-import type { PreviewPaper } from '../core/digests/preview-topic';
+import { PREVIEW_DAYS, type PreviewPaper } from '../core/digests/preview-topic';
 import { topicCatalog } from '../core/topics/catalog';
 
 export interface AppDeps {
@@ -178,7 +178,9 @@ export function createApp(deps: AppDeps): Hono {
         });
   });
 
-  app.get('/api/preview', async (c) => c.json({ papers: await deps.preview(c.req.query('q')) }));
+  app.get('/api/preview', async (c) =>
+    c.json({ papers: await deps.preview(c.req.query('q')), days: PREVIEW_DAYS }),
+  );
 
   app.get('/api/export', async (c) => {
     const data = await subscriptions.exportData(c.req.query('token'));

@@ -255,10 +255,11 @@ async function match(args: string[]) {
     },
   });
   if (!values.papers) throw new UsageError('match needs --papers FILE|DIR');
-  const queries = (values.query ?? []).map((query) => query.replace(/\s+/g, ' ').trim()).filter(Boolean);
+  const queries = (values.query ?? []).map((query) => query.trim()).filter(Boolean);
   if (queries.length === 0) throw new UsageError('match needs at least one --query "TEXT"');
   for (const query of queries) {
-    if (query.length < KEYWORD_LENGTH.min || query.length > KEYWORD_LENGTH.max)
+    const length = query.replace(/\s+/g, ' ').length;
+    if (length < KEYWORD_LENGTH.min || length > KEYWORD_LENGTH.max)
       throw new UsageError(
         `--query "${query.slice(0, 40)}": a keyword is ${KEYWORD_LENGTH.min} to ${KEYWORD_LENGTH.max} characters`,
       );

@@ -159,7 +159,7 @@ describe('pages in a real browser', () => {
     const preview = page.locator('#preview');
     const keywords = page.locator('textarea[name=keywords]');
     await keywords.fill('x');
-    await preview.filter({ hasText: /at least 2 characters/ }).waitFor();
+    await preview.filter({ hasText: /A keyword is 2 to 100 characters; this one is 1\./ }).waitFor();
 
     let failNext = true;
     let release: () => void = () => undefined;
@@ -178,6 +178,13 @@ describe('pages in a real browser', () => {
     await keywords.press('End');
     await preview.locator('.looking').waitFor();
     const busyWhileLooking = await preview.getAttribute('aria-busy');
+    // A second keyword while the first is still out: one "Looking" line, for the second.
+    await keywords.fill('video generation, speculative decoding');
+    await preview
+      .locator('.looking')
+      .filter({ hasText: /speculative decoding/ })
+      .waitFor();
+    const lookingLines = await preview.locator('.looking').count();
     await page.screenshot({ path: screenshotPath('preferences-preview-looking') });
     release();
     await preview.locator('li').first().waitFor();
@@ -185,6 +192,7 @@ describe('pages in a real browser', () => {
     await page.unroute('**/api/preview*');
 
     expect(busyWhileLooking).toBe('true');
+    expect(lookingLines).toBe(1);
     expect(await preview.getAttribute('aria-busy')).toBeNull();
     expect(await preview.locator('.looking').count()).toBe(0);
   });

@@ -91,6 +91,15 @@ describe('subscriber repository on dynalite', () => {
     expect((await subscribers.findByEmail(subscriber.email))?.id).toBe(subscriber.id);
   });
 
+  it('reads a subscriber saved with a one-letter keyword (allowed before keywords needed 2 characters)', async () => {
+    const subscribers = createSubscriberRepository(db(), standIns.tables.subscribers);
+    const subscriber = aSubscriber({ preferences: { ...defaultPreferences(), keywords: ['R'] } });
+
+    await subscribers.create(subscriber);
+
+    expect((await subscribers.get(subscriber.id))?.preferences.keywords).toEqual(['R']);
+  });
+
   it('refuses a save based on a stale copy', async () => {
     const subscribers = createSubscriberRepository(db(), standIns.tables.subscribers);
     const subscriber = aSubscriber();

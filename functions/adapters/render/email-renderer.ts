@@ -118,8 +118,7 @@ function digestModel(input: DigestEmailInput) {
       const matchedTopics = paper.matchedTopics.map(({ topic, matched, related }, index) => ({
         separator: index === 0 ? '' : '; ',
         topic,
-        // Related terms are named as such: "RLHF (related: DPO)" is not a wrong match.
-        words: matched.length > 0 ? `${related ? 'related: ' : ''}${matched.join(', ')}` : '',
+        words: reasonWords(matched, related),
       }));
       return {
         title: paper.title,
@@ -139,6 +138,15 @@ function digestModel(input: DigestEmailInput) {
       };
     }),
   };
+}
+
+/**
+ * A reason's words: "agents, agentic"; "related: DPO" when the paper says only related terms (so that it
+ * does not read as a wrong match); "related terms" when none of them is worth showing.
+ */
+function reasonWords(matched: string[], related?: true): string {
+  if (!related) return matched.join(', ');
+  return matched.length > 0 ? `related: ${matched.join(', ')}` : 'related terms';
 }
 
 /** Runs an MJML render on first use and keeps its result; a failed render is tried again next time. */

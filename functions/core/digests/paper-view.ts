@@ -1,4 +1,5 @@
 import type { MatchReason } from '../matching';
+import { topicNames } from '../matching/labels';
 import { tokenize } from '../matching/analysis';
 import { arxivUrl, paperUrl, pdfUrl, type Paper } from '../papers';
 
@@ -185,7 +186,7 @@ const hasAllWordsOf = (longer: Set<string>, shorter: Set<string>): boolean =>
  * ("Org: NVIDIA (NVIDIA)") are left out.
  */
 export function readableMatches(matched: string[], topic?: string): string[] {
-  const named = topic ? [wordsOf(topic), wordsOf(topic.slice(topic.indexOf(':') + 1))] : [];
+  const named = topic ? topicNames(topic).map(wordsOf) : [];
   const candidates: { term: string; words: Set<string> }[] = [];
   for (const raw of matched) {
     const term = raw.replace(/\s+/g, ' ').trim();

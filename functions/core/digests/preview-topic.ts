@@ -55,8 +55,8 @@ export function createTopicPreview(deps: { papers: PaperRepository; clock: Clock
         title: papersById.get(ranked.paperId)?.title ?? ranked.paperId,
         url: paperUrl(ranked.paperId),
         score: Math.round(ranked.score * 1000) / 1000,
-        // The email's words for the same paper; the page shows the query itself above them.
-        matched: readableMatches(ranked.why.flatMap((why) => why.matched)),
+        // The email's words for the same paper (not those that only repeat the query, shown above them).
+        matched: ranked.why.flatMap((why) => readableMatches(why.matched, why.topic)),
         related: ranked.why.every((why) => why.related),
       }),
     );

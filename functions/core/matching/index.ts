@@ -8,6 +8,7 @@
 import { engagement, type Paper } from '../papers';
 import { findCatalogTopic } from '../topics/catalog';
 import { normalizeName, tokenize } from './analysis';
+import { FOLLOW_LABELS } from './labels';
 import { acronymSpelling } from './lexicon';
 import {
   parseQuery,
@@ -139,7 +140,7 @@ function matchQuery(index: PaperIndex, query: ParsedQuery, focus = false): Topic
       paperId: paper.paper.id,
       relevance: round(toRelevance(rank)),
       matched: evidence.matched.slice(0, 5),
-      ...(evidence.direct === false ? { related: true as const } : {}),
+      ...(evidence.saysReaderWords ? {} : { related: true as const }),
       evidence: rank,
     });
   }
@@ -215,18 +216,21 @@ export function topicLabel(topic: TopicRef): string {
         .trim()
         .replace(/\s+/g, ' ')
         .replace(/(?<![\p{L}\p{N}])[a-z0-9]+(?![\p{L}\p{N}])/gu, (word) => acronymSpelling(word) ?? word);
-      return /^[a-z]+(\s|-|$)/.test(text) ? text[0].toUpperCase() + text.slice(1) : text;
+      return /^[a-z]+(\s|$|-\p{L})/u.test(text) ? text[0].toUpperCase() + text.slice(1) : text;
     }
     case 'organization':
-      return `Org: ${topic.name.trim()}`;
+      return `${FOLLOW_LABELS.organization}${topic.name.trim()}`;
     case 'author':
-      return `Author: ${topic.name.trim()}`;
+      return `${FOLLOW_LABELS.author}${topic.name.trim()}`;
   }
 }
 
-/** A topic name's words, whatever their case or number: "World models" and "world model" are one name. */
-const nameKey = (name: string): string =>
-  tokenize(name)
+/**
+ * A topic label's words, whatever their case, number or bracketed alternative: "World models" and "world
+ * model(s)", "Mixture of experts" and "mixture of experts (MoE)" name one topic; "Org: NVIDIA" stays a follow.
+ */
+const nameKey = (label: string): string =>
+  tokenize(label.replace(/\([^()]*\)/g, ' '))
     .map((token) => token.stem)
     .join(' ');
 
@@ -321,24 +325,31 @@ export function rankForDigest(
  * digest would include for it, best first, with the relevance (0..1, the matcher's; a digest then mixes
  * in trending, see RANKING) and the words that matched. Any query text is a key, "__proto__" included.
  */
-export function matchQueries(
-  papers: Paper[],
-  queries: string[],
-): Record<string, { id: string; relevance: number; why: string }[]> {
+export function matchQueries(papers: Paper[], queries: string[]): Record<string, MatchedPaper[]> {
   const matcher = createMatcher(papers);
-  const result: Record<string, { id: string; relevance: number; why: string }[]> = Object.create(null);
+  const result: Record<string, MatchedPaper[]> = Object.create(null);
   for (const query of queries) {
     result[query] = matcher.match({ kind: 'keyword', text: query }).map((hit) => ({
       id: hit.paperId,
       relevance: hit.relevance,
-      why: `matched: ${hit.matched.join(', ')}`,
+      why: `${hit.related ? 'related' : 'matched'}: ${hit.matched.join(', ')}`,
+      ...(hit.related ? { related: true as const } : {}),
     }));
   }
   return result;
 }
 
+/** One paper `match` prints: `related` as in the email, when the paper says only related terms. */
+export interface MatchedPaper {
+  id: string;
+  relevance: number;
+  why: string;
+  related?: true;
+}
+
 export { findCatalogTopic, topicCatalog, type CatalogTopic } from '../topics/catalog';
 export { parseQuery } from './query';
+export { FOLLOW_LABELS, topicNames } from './labels';
 export { tokenize, stem } from './analysis';
 export { findAcronymDefinitions } from './acronyms';
 export { THRESHOLD, FIELD_WEIGHTS } from './score';

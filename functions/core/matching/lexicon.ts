@@ -182,10 +182,6 @@ export const LEXICON: LexiconConcept[] = [
 
 import { stem } from './analysis';
 
-/**
- * Words too common in ML papers to carry a topic alone (as stems). A part of a phrase made only of
- * these ("language models" of "diffusion language models") earns no partial credit.
- */
 const ACRONYM_SPELLINGS = new Map(
   LEXICON.flatMap((concept) => [...(concept.acronyms ?? []), ...(concept.ambiguous ?? [])]).map(
     (acronym) => [acronym.toLowerCase(), acronym] as const,
@@ -200,6 +196,10 @@ export function acronymSpelling(word: string): string | undefined {
   return singular ? `${singular}s` : undefined;
 }
 
+/**
+ * Words too common in ML papers to carry a topic alone (as stems). A part of a phrase made only of
+ * these ("language models" of "diffusion language models") earns no partial credit.
+ */
 export const GENERIC_WORDS = new Set(
   (
     'model language large learning learn data method methods system framework network neural task training train ' +

@@ -155,6 +155,11 @@ export interface Evidence {
   spread?: number;
   /** True when the evidence is the reader's own words, not related terms. */
   direct?: boolean;
+  /**
+   * Of a topic's evidence (topicEvidence): whether the paper says any of the reader's own phrases at all,
+   * even where a related term weighs more. False: it matched through related terms only.
+   */
+  saysReaderWords?: boolean;
 }
 
 const saturate = (count: number): number => 1 - 0.5 ** count;
@@ -464,8 +469,10 @@ export function topicEvidence(
   // When the paper never says the phrase, several different related phrases corroborate each other
   // ("function calling" and "MCP" for "tool use"): the best one plus a share of the others.
   const evidences: Evidence[] = [];
+  let saysReaderWords = false;
   for (const concept of include) {
     const direct = conceptEvidence(paper, concept, params);
+    if (direct.score > 0) saysReaderWords = true;
     const related = (concept.expansions ?? [])
       .map((expansion) => {
         const evidence = conceptEvidence(paper, expansion, params);
@@ -509,5 +516,6 @@ export function topicEvidence(
   for (const text of evidences.flatMap((evidence) => evidence.matched)) {
     if (!matched.some((known) => known.toLowerCase() === text.toLowerCase())) matched.push(text);
   }
-  return { ...best, score: best.score + extra, matched };
+  saysReaderWords ||= evidences.some((evidence) => evidence.direct !== false);
+  return { ...best, score: best.score + extra, matched, saysReaderWords };
 }

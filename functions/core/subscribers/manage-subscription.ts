@@ -23,6 +23,7 @@ import { CONFIRM_TOKEN_TTL_SECONDS, type TokenClaims, type TokenPurpose, type To
 import {
   defaultPreferences,
   isActive,
+  KEYWORD_LENGTH,
   normalizeEmail,
   PreferencesSchema,
   type Preferences,
@@ -54,8 +55,6 @@ export interface PreferencesView extends Preferences {
   subscribed: boolean;
 }
 
-export const SubscribeRequestSchema = PreferencesSchema.pick({ topics: true, keywords: true }).partial();
-
 const nowSeconds = (clock: Clock) => Math.floor(clock.now().getTime() / 1000);
 
 const revokedLink = () =>
@@ -74,14 +73,31 @@ const ENTRY_NOUNS: Record<string, string> = {
  */
 function describeIssue(issue: z.ZodIssue, input: Record<string, unknown>): string {
   const [field, index] = issue.path;
-  const noun = typeof field === 'string' ? ENTRY_NOUNS[field] : undefined;
-  if (noun && typeof index === 'number') {
-    const value = (input[field as string] as unknown[])[index];
-    const text = typeof value === 'string' ? value.replace(/\s+/g, ' ').trim() : '';
-    const shown = text.length > 30 ? `${text.slice(0, 30)}…` : text;
-    return `${noun} ${index + 1}${shown ? ` (“${shown}”)` : ''} ${issue.message}`;
-  }
+  if (typeof field === 'string' && ENTRY_NOUNS[field] && typeof index === 'number')
+    return describeEntry(field, index, (input[field] as unknown[])[index], issue.message);
   return `${issue.path.join('.') || 'preferences'}: ${issue.message}`;
+}
+
+function describeEntry(field: string, index: number, value: unknown, problem: string): string {
+  const text = typeof value === 'string' ? value.replace(/\s+/g, ' ').trim() : '';
+  const shown = text.length > 30 ? `${text.slice(0, 30)}…` : text;
+  return `${ENTRY_NOUNS[field]} ${index + 1}${shown ? ` (“${shown}”)` : ''} ${problem}`;
+}
+
+/**
+ * A keyword the request adds must be KEYWORD_LENGTH long; one already stored (saved before the rule) may
+ * stay, so a reader who has one can still change anything else.
+ */
+function checkNewKeywords(changes: Record<string, unknown>, stored: string[]): void {
+  if (!Array.isArray(changes.keywords)) return;
+  const kept = new Set(stored.map((keyword) => keyword.toLowerCase()));
+  changes.keywords.forEach((value, index) => {
+    const text = typeof value === 'string' ? value.replace(/\s+/g, ' ').trim() : '';
+    if (text.length > 0 && text.length < KEYWORD_LENGTH.min && !kept.has(text.toLowerCase()))
+      throw new ValidationError(
+        describeEntry('keywords', index, text, `must be at least ${KEYWORD_LENGTH.min} characters`),
+      );
+  });
 }
 
 /**
@@ -92,9 +108,11 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
   const { subscribers, deliveries, tokens, clock, links, logger } = deps;
 
   const validatePreferences = (input: unknown, base: Preferences): Preferences => {
-    const merged = { ...base, ...(typeof input === 'object' && input ? input : {}) };
+    const changes = typeof input === 'object' && input ? (input as Record<string, unknown>) : {};
+    const merged = { ...base, ...changes };
     const result = PreferencesSchema.safeParse(merged);
     if (!result.success) throw new ValidationError(describeIssue(result.error.issues[0], merged));
+    checkNewKeywords(changes, base.keywords);
     const unknown = result.data.topics.filter((id) => !deps.isKnownTopic(id));
     if (unknown.length > 0) throw new ValidationError(`topics: unknown topic id "${unknown[0]}"`);
     return result.data;

@@ -18,44 +18,51 @@ function paperboyPreview(textarea, box) {
     return node;
   };
   const showText = (text) => box.replaceChildren(el('p', '', text));
+  const recent = (days) => (typeof days === 'number' ? 'Papers of the last ' + days + ' days' : 'Recent papers');
   async function run() {
     const query = currentKeyword();
     if (query === lastQuery) return;
     lastQuery = query;
     if (controller) controller.abort();
+    controller = undefined;
     if (query.length === 0) {
       box.replaceChildren();
-      return;
-    }
-    if (query.length < 2) {
-      showText('Type at least 2 characters to see which recent papers a keyword matches.');
+      box.removeAttribute('aria-busy');
       return;
     }
     const request = new AbortController();
     controller = request;
     // What is on screen is for the previous keyword until the answer comes: say so, and dim it.
     box.setAttribute('aria-busy', 'true');
-    const status = el('p', 'looking', 'Looking for “' + query + '”…');
-    if (box.firstChild) box.prepend(status);
-    else box.replaceChildren(status);
-    let failed = false;
+    const looking = el('p', 'looking', 'Looking for “' + query + '”…');
+    const shown = box.querySelector('.looking');
+    if (shown) shown.replaceWith(looking);
+    else if (box.firstChild) box.prepend(looking);
+    else box.replaceChildren(looking);
+    // Only the latest request may write to the box (an older one may be cancelled mid-answer).
+    const current = () => controller === request;
+    // The server's own refusal ("A keyword is 2 to 100 characters…") is final for this keyword; anything
+    // else (throttled, 5xx, a gateway page, no network) is asked again on the next keystroke or click.
+    let final = false;
     try {
       const response = await fetch('/api/preview?q=' + encodeURIComponent(query), {
         headers: { accept: 'application/json' },
         signal: request.signal,
       });
       const body = await response.json().catch(() => null);
+      if (!current()) return;
       if (!response.ok || !body || !Array.isArray(body.papers)) {
-        // A 4xx explains itself; anything else may pass: ask again on the next keystroke or click.
-        failed = response.status >= 500 || !body;
-        showText((body && body.error && body.error.message) || 'The preview is not available right now.');
+        const refusal = response.status === 400 && body && body.error && body.error.message;
+        final = !!refusal;
+        showText(refusal || 'The preview is not available right now.');
         return;
       }
+      final = true;
       if (body.papers.length === 0) {
-        showText('No paper of the last 7 days matches “' + query + '”. New papers still might.');
+        showText('No paper of the last ' + body.days + ' days matches “' + query + '”. New papers still might.');
         return;
       }
-      const intro = el('p', '', 'Papers of the last 7 days “' + query + '” would have matched:');
+      const intro = el('p', '', recent(body.days) + ' “' + query + '” would have matched:');
       const list = el('ul');
       for (const paper of body.papers.slice(0, SHOWN)) {
         const item = el('li');
@@ -64,13 +71,14 @@ function paperboyPreview(textarea, box) {
         link.target = '_blank';
         link.rel = 'noopener noreferrer';
         item.append(link);
-        if (Array.isArray(paper.matched) && paper.matched.length) {
-          const words = el('span', 'words', paper.related ? 'related: ' : 'matched: ');
-          paper.matched.forEach((word, index) => {
-            if (index) words.append(' · ');
-            words.append(el('mark', '', word));
+        const words = Array.isArray(paper.matched) ? paper.matched : [];
+        if (words.length || paper.related) {
+          const line = el('span', 'words', words.length ? (paper.related ? 'related: ' : 'matched: ') : 'related terms');
+          words.forEach((word, index) => {
+            if (index) line.append(' · ');
+            line.append(el('mark', '', word));
           });
-          item.append(words);
+          item.append(line);
         }
         list.append(item);
       }
@@ -78,12 +86,13 @@ function paperboyPreview(textarea, box) {
       box.replaceChildren(intro, list);
       if (more > 0) box.append(el('p', 'more', 'and ' + more + ' more.'));
     } catch (error) {
-      if (error.name === 'AbortError') return;
-      failed = true;
+      if (!current()) return;
       showText('The preview is not available right now.');
     } finally {
-      if (failed) lastQuery = '';
-      if (controller === request) box.removeAttribute('aria-busy');
+      if (current()) {
+        if (!final) lastQuery = '';
+        box.removeAttribute('aria-busy');
+      }
     }
   }
   const schedule = () => {

@@ -22,6 +22,7 @@ function viewsOf(day: string): DigestPaperView[] {
     { topic: 'Diffusion models', matched: ['diffusion'] },
     { topic: 'AI agents', matched: ['agents', 'agentic'] },
     { topic: 'RLHF', matched: ['Direct Preference Optimization', 'DPO'], related: true as const },
+    { topic: 'Reasoning', matched: ['model'], related: true as const },
   ];
   return papers.map((paper, index) => toPaperView(paper, [reasons[index % reasons.length]]));
 }
@@ -55,6 +56,8 @@ describe('digest email, rendered with MJML from 10 real papers of 2025-11-13', (
     expect(html).toContain('Matched:</b> AI agents (agents, agentic)');
     // Only related terms matched: said so, so that it does not read as a wrong match.
     expect(html).toContain('Matched:</b> RLHF (related: Direct Preference Optimization, DPO)');
+    // Every related word filtered out as generic: still not shown as a match of the reader's words.
+    expect(html).toContain('Matched:</b> Reasoning (related terms)');
     expect(html).toContain('Your papers for Thu, 13 Nov 2025');
     expect(html).toMatch(/<html lang="en"/);
   });

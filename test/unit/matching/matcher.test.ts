@@ -216,6 +216,7 @@ describe('topicKey and topicLabel', () => {
     ).toEqual(['RLHF', 'MoE', 'KV cache', 'Efficient MoE routing', 'LLMs for code', 'Self-RAG']);
     expect(label('Graph RAG')).toBe('Graph RAG');
     expect(label('agents (1)')).toBe('Agents');
+    expect(label('gpt-4 agents')).toBe('gpt-4 agents');
     expect(label('mixture of experts (moe)')).toBe('Mixture of experts (MoE)');
     expect(label('diffusion')).toBe('Diffusion');
   });
@@ -241,10 +242,28 @@ describe('topicKey and topicLabel', () => {
       abstract:
         'Reinforcement learning from human feedback (RLHF) aligns language models with a reward model.',
     });
-    const hits = createMatcher([dpo, rlhf]).match({ kind: 'keyword', text: 'RLHF' });
-    const byPaper = new Map(hits.map((found) => [found.paperId, found]));
-    expect(byPaper.get(dpo.id)?.related).toBe(true);
-    expect(byPaper.get(rlhf.id)?.related).toBeUndefined();
+    const mentionsRlhf = aPaper({
+      title: 'Direct Preference Optimization Without a Reward Model',
+      abstract:
+        'Direct preference optimization (DPO) aligns language models to preferences, unlike RLHF. DPO is simple.',
+    });
+    const dpoForMoe = aPaper({
+      title: 'Direct Preference Optimization for Mixture of Experts',
+      abstract: 'We apply direct preference optimization (DPO) to mixture-of-experts (MoE) language models.',
+    });
+    const matcher = createMatcher([dpo, rlhf, mentionsRlhf, dpoForMoe]);
+    const related = (text: string) =>
+      new Map(matcher.match({ kind: 'keyword', text }).map((found) => [found.paperId, found.related]));
+
+    const rlhfHits = related('RLHF');
+    const eitherHits = related('RLHF, mixture of experts');
+
+    expect(rlhfHits.get(dpo.id)).toBe(true);
+    expect(rlhfHits.has(rlhf.id) && rlhfHits.get(rlhf.id)).toBe(undefined);
+    // The paper says "RLHF" once, though DPO weighs more: not "related only".
+    expect(rlhfHits.has(mentionsRlhf.id) && rlhfHits.get(mentionsRlhf.id)).toBe(undefined);
+    // One of the reader's phrases is said: not "related only", whichever phrase scores best.
+    expect(eitherHits.has(dpoForMoe.id) && eitherHits.get(dpoForMoe.id)).toBe(undefined);
   });
 
   it('matches no paper on a lone number or letter in brackets', () => {
@@ -314,6 +333,18 @@ describe('rankForDigest', () => {
       byId,
     );
     expect(worldModels[0].why).toEqual([{ topic: 'World models', matched: ['WMPO', 'World Model'] }]);
+    const withAcronym = rankForDigest(
+      [
+        { topic: { kind: 'catalog', id: 'mixture-of-experts' }, hits: [hit(both, 0.8, ['MoE'])] },
+        { topic: { kind: 'keyword', text: 'mixture of experts (moe)' }, hits: [hit(both, 0.9, ['MoE'])] },
+        { topic: { kind: 'organization', name: 'Mixture of experts' }, hits: [hit(both, 1, ['x'])] },
+      ],
+      byId,
+    );
+    expect(withAcronym[0].why.map((why) => why.topic)).toEqual([
+      'Mixture of experts',
+      'Org: Mixture of experts',
+    ]);
   });
 
   it("says when a paper matched only through related terms, and not once the reader's words match too", () => {
@@ -375,6 +406,15 @@ describe('matchQueries', () => {
     ]);
     expect(result['mixture of experts'][0].relevance).toBeGreaterThan(0);
     expect(result['mixture of experts'][0].relevance).toBeLessThanOrEqual(1);
+  });
+
+  it('says "related" where the email does', () => {
+    const dpo = aPaper({
+      title: 'Direct Preference Optimization Without a Reward Model',
+      abstract: 'Direct preference optimization (DPO) aligns language models to preferences. DPO is simple.',
+    });
+    const [row] = matchQueries([dpo], ['RLHF']).RLHF;
+    expect(row).toMatchObject({ id: dpo.id, related: true, why: expect.stringMatching(/^related: .*DPO/) });
   });
 
   it('keeps any query text as a key, "__proto__" and "constructor" included', () => {

@@ -148,6 +148,11 @@ describe('readableMatches', () => {
 
   it('leaves out words that only repeat the topic name', () => {
     expect(readableMatches(['NVIDIA'], 'Org: NVIDIA')).toEqual([]);
+    expect(readableMatches(['Mixture of Experts', 'MoE', 'router'], 'Mixture of experts (MoE)')).toEqual([
+      'router',
+    ]);
+    // A colon in a keyword is not a follow's prefix.
+    expect(readableMatches(['reasoning'], 'LLM: reasoning')).toEqual(['reasoning']);
     expect(readableMatches(['Kwanyoung Kim'], 'Author: Kwanyoung Kim')).toEqual([]);
     expect(readableMatches(['speculative decoding', 'draft model'], 'Speculative decoding')).toEqual([
       'draft model',

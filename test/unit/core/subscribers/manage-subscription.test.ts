@@ -513,6 +513,32 @@ describe('preferences', () => {
     expect(await subscribers.get(reader.id)).toEqual(reader);
   });
 
+  it('keeps a one-letter keyword saved before the 2-character rule, and refuses a new one', async () => {
+    const reader = aSubscriber({ preferences: { keywords: ['R', 'video generation'] } });
+    const { service, subscribers, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
+
+    await service.updatePreferences(tokenFor(reader, 'manage'), { cadence: 'weekly' });
+    await service.updatePreferences(tokenFor(reader, 'manage'), {
+      keywords: ['r', 'video generation', 'RLHF'],
+    });
+    const added = service.updatePreferences(tokenFor(reader, 'manage'), { keywords: ['R', 'Q'] });
+
+    await expect(added).rejects.toThrow(/^Keyword 2 \(“Q”\) must be at least 2 characters$/);
+    expect((await subscribers.get(reader.id))?.preferences).toMatchObject({
+      cadence: 'weekly',
+      keywords: ['r', 'video generation', 'RLHF'],
+    });
+  });
+
+  it('names a keyword that is not text', async () => {
+    const reader = aSubscriber();
+    const { service, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
+
+    await expect(
+      service.updatePreferences(tokenFor(reader, 'manage'), { keywords: ['RLHF', 7] }),
+    ).rejects.toThrow(/^Keyword 2 must be text$/);
+  });
+
   it('ignores fields that are not preferences (the address cannot be changed here)', async () => {
     const reader = aSubscriber({ email: 'reader@example.com' });
     const { service, subscribers, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
