@@ -30,6 +30,7 @@ const sampleWhy = [
     { topic: 'Diffusion language models', matched: ['diffusion'] },
   ],
   [{ topic: 'Tool use', matched: ['tool calls'] }],
+  [{ topic: 'RLHF', matched: ['Direct Preference Optimization', 'DPO'], related: true as const }],
 ];
 
 // One context for all shots: @sparticuz/chromium runs --single-process, where closing a context ends the browser.
