@@ -19,12 +19,12 @@ import {
 } from '../core/errors';
 import type { Logger } from '../core/ports';
 import type { SubscriptionService } from '../core/subscribers/manage-subscription';
-import { PREVIEW_DAYS, type PreviewPaper } from '../core/digests/preview-topic';
+import type { TopicPreview } from '../core/digests/preview-topic';
 import { topicCatalog } from '../core/topics/catalog';
 
 export interface AppDeps {
   subscriptions: SubscriptionService;
-  preview: (query: unknown) => Promise<PreviewPaper[]>;
+  preview: (query: unknown) => Promise<TopicPreview>;
   logger: Logger;
 }
 
@@ -178,9 +178,7 @@ export function createApp(deps: AppDeps): Hono {
         });
   });
 
-  app.get('/api/preview', async (c) =>
-    c.json({ papers: await deps.preview(c.req.query('q')), days: PREVIEW_DAYS }),
-  );
+  app.get('/api/preview', async (c) => c.json(await deps.preview(c.req.query('q'))));
 
   app.get('/api/export', async (c) => {
     const data = await subscriptions.exportData(c.req.query('token'));

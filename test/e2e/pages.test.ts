@@ -191,6 +191,16 @@ describe('pages in a real browser', () => {
     await preview.screenshot({ path: screenshotPath('preferences-preview-results') });
     await page.unroute('**/api/preview*');
 
+    await keywords.fill('world models');
+    const offer = preview.locator('.curated', { hasText: 'World models' });
+    await offer.waitFor();
+    const offerText = await offer.innerText();
+    await offer.locator('button').click();
+    await offer.filter({ hasText: /ticked above; save to keep it/ }).waitFor();
+    await preview.screenshot({ path: screenshotPath('preferences-preview-curated') });
+
+    expect(offerText).toMatch(/The curated topic “World models” covers this too \(also world simulator/);
+    expect(await page.isChecked('input[name=topics][value=world-models]')).toBe(true);
     expect(busyWhileLooking).toBe('true');
     expect(lookingLines).toBe(1);
     expect(await preview.getAttribute('aria-busy')).toBeNull();

@@ -1,4 +1,4 @@
-import { createMatcher, rankForDigest, type PaperMatcher, type TopicRef } from '../matching';
+import { createMatcher, curatedTopicFor, rankForDigest, type PaperMatcher, type TopicRef } from '../matching';
 import type { Paper } from '../papers';
 import { paperUrl } from '../papers';
 import type { Clock, PaperRepository } from '../ports';
@@ -19,6 +19,16 @@ export interface PreviewPaper {
   /** True when the paper says only related terms, not the words typed. */
   related: boolean;
 }
+
+export interface TopicPreview {
+  papers: PreviewPaper[];
+  /** The papers of this many last days (with papers) were looked at. */
+  days: number;
+  /** A curated topic that says the same (its name or one of its phrases), with a few of its other phrases. */
+  curated?: { id: string; name: string; alsoCovers: string[] };
+}
+
+const CURATED_PHRASES_SHOWN = 3;
 
 /**
  * "Which recent papers would this topic have matched?" for the preferences page. The matcher
@@ -41,7 +51,7 @@ export function createTopicPreview(deps: { papers: PaperRepository; clock: Clock
     return cached;
   };
 
-  return async (query: unknown): Promise<PreviewPaper[]> => {
+  return async (query: unknown): Promise<TopicPreview> => {
     const text = typeof query === 'string' ? query.replace(/\s+/g, ' ').trim() : '';
     if (text.length < KEYWORD_LENGTH.min || text.length > KEYWORD_LENGTH.max)
       throw new ValidationError(
@@ -49,7 +59,7 @@ export function createTopicPreview(deps: { papers: PaperRepository; clock: Clock
       );
     const { matcher, papersById } = await index();
     const topic: TopicRef = { kind: 'keyword', text };
-    return rankForDigest([{ topic, hits: matcher.match(topic) }], papersById, PREVIEW_LIMIT).map(
+    const papers = rankForDigest([{ topic, hits: matcher.match(topic) }], papersById, PREVIEW_LIMIT).map(
       (ranked) => ({
         id: ranked.paperId,
         title: papersById.get(ranked.paperId)?.title ?? ranked.paperId,
@@ -60,5 +70,17 @@ export function createTopicPreview(deps: { papers: PaperRepository; clock: Clock
         related: ranked.why.every((why) => why.related),
       }),
     );
+    const curated = curatedTopicFor(text);
+    if (!curated) return { papers, days: PREVIEW_DAYS };
+    const { topic: catalogTopic, otherPhrases } = curated;
+    return {
+      papers,
+      days: PREVIEW_DAYS,
+      curated: {
+        id: catalogTopic.id,
+        name: catalogTopic.name,
+        alsoCovers: otherPhrases.slice(0, CURATED_PHRASES_SHOWN),
+      },
+    };
   };
 }

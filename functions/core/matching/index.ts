@@ -6,7 +6,7 @@
  * ai_keywords weighted above the abstract; see score.ts), and follows of an organization or author.
  */
 import { engagement, type Paper } from '../papers';
-import { findCatalogTopic } from '../topics/catalog';
+import { findCatalogTopic, topicCatalog, type CatalogTopic } from '../topics/catalog';
 import { normalizeName, tokenize } from './analysis';
 import { FOLLOW_LABELS } from './labels';
 import { acronymSpelling } from './lexicon';
@@ -345,6 +345,28 @@ export interface MatchedPaper {
   relevance: number;
   why: string;
   related?: true;
+}
+
+let catalogByKey: Map<string, CatalogTopic> | undefined;
+const phraseKey = (text: string): string => queryKey(parseQuery(text, { relatedTerms: false }));
+
+/**
+ * The curated topic whose name or one of whose phrases says what the reader typed ("world models",
+ * "speculative decoding"), and its other phrases: a built query the reader may want instead.
+ */
+export function curatedTopicFor(text: string): { topic: CatalogTopic; otherPhrases: string[] } | undefined {
+  if (!catalogByKey) {
+    catalogByKey = new Map();
+    for (const topic of topicCatalog)
+      for (const phrase of [topic.name, ...topic.phrases]) {
+        const key = phraseKey(phrase);
+        if (key && !catalogByKey.has(key)) catalogByKey.set(key, topic);
+      }
+  }
+  const key = phraseKey(text);
+  const topic = key ? catalogByKey.get(key) : undefined;
+  if (!topic) return undefined;
+  return { topic, otherPhrases: topic.phrases.filter((phrase) => phraseKey(phrase) !== key) };
 }
 
 export { findCatalogTopic, topicCatalog, type CatalogTopic } from '../topics/catalog';

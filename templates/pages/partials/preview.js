@@ -18,6 +18,23 @@ function paperboyPreview(textarea, box) {
     return node;
   };
   const showText = (text) => box.replaceChildren(el('p', '', text));
+  // A curated topic that says the same, with more phrases: offer to tick it (the page saves it as usual).
+  const curatedOffer = (curated) => {
+    if (!curated) return [];
+    const checkbox = document.querySelector('input[name=topics][value="' + CSS.escape(curated.id) + '"]');
+    if (!checkbox || checkbox.checked) return [];
+    const also = curated.alsoCovers && curated.alsoCovers.length ? ' (also ' + curated.alsoCovers.join(', ') + ')' : '';
+    const offer = el('p', 'curated', 'The curated topic “' + curated.name + '” covers this too' + also + '. ');
+    const tick = el('button', 'link-button', 'Tick it');
+    tick.type = 'button';
+    tick.addEventListener('click', () => {
+      checkbox.checked = true;
+      checkbox.dispatchEvent(new Event('change', { bubbles: true }));
+      offer.replaceChildren('“' + curated.name + '” is ticked above; save to keep it.');
+    });
+    offer.append(tick);
+    return [offer];
+  };
   const recent = (days) => (typeof days === 'number' ? 'Papers of the last ' + days + ' days' : 'Recent papers');
   async function run() {
     const query = currentKeyword();
@@ -34,6 +51,7 @@ function paperboyPreview(textarea, box) {
     controller = request;
     // What is on screen is for the previous keyword until the answer comes: say so, and dim it.
     box.setAttribute('aria-busy', 'true');
+    box.querySelectorAll('.curated').forEach((offer) => offer.remove());
     const looking = el('p', 'looking', 'Looking for “' + query + '”…');
     const shown = box.querySelector('.looking');
     if (shown) shown.replaceWith(looking);
@@ -60,6 +78,7 @@ function paperboyPreview(textarea, box) {
       final = true;
       if (body.papers.length === 0) {
         showText('No paper of the last ' + body.days + ' days matches “' + query + '”. New papers still might.');
+        box.append(...curatedOffer(body.curated));
         return;
       }
       const intro = el('p', '', recent(body.days) + ' “' + query + '” would have matched:');
@@ -85,6 +104,7 @@ function paperboyPreview(textarea, box) {
       const more = body.papers.length - SHOWN;
       box.replaceChildren(intro, list);
       if (more > 0) box.append(el('p', 'more', 'and ' + more + ' more.'));
+      box.append(...curatedOffer(body.curated));
     } catch (error) {
       if (!current()) return;
       showText('The preview is not available right now.');

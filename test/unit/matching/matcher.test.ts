@@ -1,5 +1,6 @@
 import {
   createMatcher,
+  curatedTopicFor,
   findCatalogTopic,
   matchQueries,
   parseQuery,
@@ -281,6 +282,17 @@ describe('topicKey and topicLabel', () => {
     const query = parseQuery('mixture of experts (MoE), sparse models -survey');
     expect(query.include).toHaveLength(2);
     expect(query.exclude.map((concept) => concept.text)).toEqual(['survey']);
+  });
+});
+
+describe('curatedTopicFor', () => {
+  it('finds the curated topic that names what the reader typed, and its other phrases', () => {
+    expect(curatedTopicFor('World Models')?.topic.id).toBe('world-models');
+    const speculative = curatedTopicFor('speculative decoding');
+    expect(speculative?.topic.id).toBe('efficient-inference');
+    expect(speculative?.otherPhrases).not.toContain('speculative decoding');
+    expect(speculative?.otherPhrases).toContain('quantization');
+    expect(curatedTopicFor('protein folding')).toBeUndefined();
   });
 });
 

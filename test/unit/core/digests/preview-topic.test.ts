@@ -25,7 +25,7 @@ function preview() {
 
 describe('topic preview', () => {
   it('lists the papers a keyword would have matched, with the words the email shows', async () => {
-    const papers = await preview()('rlhf');
+    const { papers, days } = await preview()('rlhf');
 
     const byPaper = new Map([dpo, rlhf, unrelated].map((paper) => [paper.id, paper]));
     const topic = { kind: 'keyword', text: 'rlhf' } as const;
@@ -44,6 +44,19 @@ describe('topic preview', () => {
       url: `https://huggingface.co/papers/${rlhf.id}`,
     });
     expect(byId.get(dpo.id)).toMatchObject({ related: true, matched: expect.arrayContaining(['DPO']) });
+    expect(days).toBe(7);
+  });
+
+  it('names a curated topic that says the same, with a few of its other phrases', async () => {
+    const worldModels = await preview()('world models');
+    const ownWords = await preview()('protein folding benchmarks');
+
+    expect(worldModels.curated).toEqual({
+      id: 'world-models',
+      name: 'World models',
+      alsoCovers: ['world simulator', 'interactive video generation', 'game engine'],
+    });
+    expect(ownWords.curated).toBeUndefined();
   });
 
   it.each([
