@@ -161,13 +161,17 @@ describe('pages in a real browser', () => {
     await keywords.fill('x');
     await preview.filter({ hasText: /A keyword is 2 to 100 characters; this one is 1\./ }).waitFor();
 
-    let failNext = true;
+    let failNext = true; // the first answer is API Gateway's throttling: asked again, not final
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
     await page.route('**/api/preview*', async (route) => {
       if (failNext) {
         failNext = false;
-        await route.fulfill({ status: 502, contentType: 'text/html', body: '<h1>Bad gateway</h1>' });
+        await route.fulfill({
+          status: 429,
+          contentType: 'application/json',
+          body: JSON.stringify({ message: 'Too Many Requests' }),
+        });
         return;
       }
       await held;
@@ -196,7 +200,7 @@ describe('pages in a real browser', () => {
     await offer.waitFor();
     const offerText = await offer.innerText();
     await offer.locator('button').click();
-    await offer.filter({ hasText: /ticked above; save to keep it/ }).waitFor();
+    await offer.filter({ hasText: /“World models” is ticked above\./ }).waitFor();
     await preview.screenshot({ path: screenshotPath('preferences-preview-curated') });
 
     expect(offerText).toMatch(/The curated topic “World models” covers this too \(also world simulator/);

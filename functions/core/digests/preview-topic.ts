@@ -22,7 +22,7 @@ export interface PreviewPaper {
 
 export interface TopicPreview {
   papers: PreviewPaper[];
-  /** The papers of this many last days (with papers) were looked at. */
+  /** The papers of this many last days (those with papers, at most PREVIEW_DAYS) were looked at. */
   days: number;
   /** A curated topic that says the same (its name or one of its phrases), with a few of its other phrases. */
   curated?: { id: string; name: string; alsoCovers: string[] };
@@ -35,7 +35,8 @@ const CURATED_PHRASES_SHOWN = 3;
  * over the last days' papers is built once and reused for a few minutes.
  */
 export function createTopicPreview(deps: { papers: PaperRepository; clock: Clock }) {
-  let cached: { builtAt: number; matcher: PaperMatcher; papersById: Map<string, Paper> } | undefined;
+  let cached:
+    { builtAt: number; matcher: PaperMatcher; papersById: Map<string, Paper>; dayCount: number } | undefined;
 
   const index = async () => {
     const now = deps.clock.now().getTime();
@@ -46,6 +47,7 @@ export function createTopicPreview(deps: { papers: PaperRepository; clock: Clock
         builtAt: now,
         matcher: createMatcher(papers),
         papersById: new Map(papers.map((p) => [p.id, p])),
+        dayCount: days.length,
       };
     }
     return cached;
@@ -57,7 +59,7 @@ export function createTopicPreview(deps: { papers: PaperRepository; clock: Clock
       throw new ValidationError(
         `A keyword is ${KEYWORD_LENGTH.min} to ${KEYWORD_LENGTH.max} characters; this one is ${text.length}.`,
       );
-    const { matcher, papersById } = await index();
+    const { matcher, papersById, dayCount } = await index();
     const topic: TopicRef = { kind: 'keyword', text };
     const papers = rankForDigest([{ topic, hits: matcher.match(topic) }], papersById, PREVIEW_LIMIT).map(
       (ranked) => ({
@@ -71,11 +73,11 @@ export function createTopicPreview(deps: { papers: PaperRepository; clock: Clock
       }),
     );
     const curated = curatedTopicFor(text);
-    if (!curated) return { papers, days: PREVIEW_DAYS };
+    if (!curated) return { papers, days: dayCount };
     const { topic: catalogTopic, otherPhrases } = curated;
     return {
       papers,
-      days: PREVIEW_DAYS,
+      days: dayCount,
       curated: {
         id: catalogTopic.id,
         name: catalogTopic.name,

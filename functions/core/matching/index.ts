@@ -7,7 +7,7 @@
  */
 import { engagement, type Paper } from '../papers';
 import { findCatalogTopic, topicCatalog, type CatalogTopic } from '../topics/catalog';
-import { normalizeName, tokenize } from './analysis';
+import { normalizeName } from './analysis';
 import { FOLLOW_LABELS } from './labels';
 import { acronymSpelling } from './lexicon';
 import {
@@ -210,12 +210,13 @@ export function topicLabel(topic: TopicRef): string {
       return findCatalogTopic(topic.id)?.name ?? topic.id;
     case 'keyword': {
       // Acronyms as the field writes them ("rlhf" is "RLHF"); "speculative decoding" capitalized; "vLLM"
-      // and "KV cache" as typed.
-      const text = topic.text
-        .replace(/\s*\(([^()]*)\)/g, (bracketed, inner: string) => (saysAWord(inner) ? bracketed : ''))
-        .trim()
-        .replace(/\s+/g, ' ')
-        .replace(/(?<![\p{L}\p{N}])[a-z0-9]+(?![\p{L}\p{N}])/gu, (word) => acronymSpelling(word) ?? word);
+      // and "KV cache" as typed; brackets without a word ("agents (1)") left out, unless that is all.
+      const typed = topic.text.trim().replace(/\s+/g, ' ');
+      const text = (
+        typed
+          .replace(/\s*\(([^()]*)\)/g, (bracketed, inner: string) => (saysAWord(inner) ? bracketed : ''))
+          .trim() || typed
+      ).replace(/(?<![\p{L}\p{N}])[a-z0-9]+(?![\p{L}\p{N}])/gu, (word) => acronymSpelling(word) ?? word);
       return /^[a-z]+(\s|$|-\p{L})/u.test(text) ? text[0].toUpperCase() + text.slice(1) : text;
     }
     case 'organization':
@@ -225,14 +226,28 @@ export function topicLabel(topic: TopicRef): string {
   }
 }
 
+const MEANING_KEYS = new Map<string, string>();
+
 /**
- * A topic label's words, whatever their case, number or bracketed alternative: "World models" and "world
- * model(s)", "Mixture of experts" and "mixture of experts (MoE)" name one topic; "Org: NVIDIA" stays a follow.
+ * What a text asks for as the matcher reads it (its phrases, stems, acronyms as long forms; a name typed in
+ * capitals as that name, so "AIME" is not "aims"), or "" for nothing: "World models" and "world model(s)",
+ * "Mixture of experts" and "mixture of experts (MoE)" ask for the same; "LLM (MoE)" and "LLM (RLHF)" do
+ * not; "Org: NVIDIA" is not "NVIDIA". Remembered per text: labels repeat across readers.
  */
-const nameKey = (label: string): string =>
-  tokenize(label.replace(/\([^()]*\)/g, ' '))
-    .map((token) => token.stem)
-    .join(' ');
+function meaningKey(text: string): string {
+  let key = MEANING_KEYS.get(text);
+  if (key === undefined) {
+    const phrases = parseQuery(text, { relatedTerms: false }).include.map((concept) =>
+      concept.tokens
+        .map((token) => (token.spelled ? `${token.surface.toLowerCase()}!` : token.stem))
+        .join(' '),
+    );
+    key = [...new Set(phrases)].sort().join(' | ');
+    if (MEANING_KEYS.size >= 10_000) MEANING_KEYS.clear();
+    MEANING_KEYS.set(text, key);
+  }
+  return key;
+}
 
 /** Why a paper is in a digest: one of the reader's topics, the words that matched, and whether only related terms did. */
 export interface MatchReason {
@@ -275,17 +290,17 @@ export function rankForDigest(
   papersById: Map<string, Paper>,
   limit?: number,
 ): RankedPaper[] {
-  // A catalog topic and a keyword that name the same words ("Mixture of experts", "world model(s)") are
-  // one reason: `names` holds each reason's nameKey, computed once per topic.
+  // A catalog topic and a keyword that ask for the same ("Mixture of experts", "world model(s)") are one
+  // reason: `names` holds each reason's meaningKey, computed once per topic.
   const byPaper = new Map<string, { relevance: number; why: MatchReason[]; names: string[] }>();
   for (const { topic, hits } of perTopic) {
     const label = topicLabel(topic);
-    const name = nameKey(label);
+    const name = meaningKey(label);
     for (const hit of hits) {
       if (!papersById.has(hit.paperId)) continue;
       const entry = byPaper.get(hit.paperId) ?? { relevance: 0, why: [], names: [] };
       entry.relevance = Math.max(entry.relevance, hit.relevance);
-      const same = entry.why[entry.names.indexOf(name)];
+      const same = name ? entry.why[entry.names.indexOf(name)] : undefined;
       if (same) {
         same.matched = [...same.matched, ...hit.matched];
         if (!hit.related) delete same.related;
@@ -348,7 +363,6 @@ export interface MatchedPaper {
 }
 
 let catalogByKey: Map<string, CatalogTopic> | undefined;
-const phraseKey = (text: string): string => queryKey(parseQuery(text, { relatedTerms: false }));
 
 /**
  * The curated topic whose name or one of whose phrases says what the reader typed ("world models",
@@ -359,14 +373,15 @@ export function curatedTopicFor(text: string): { topic: CatalogTopic; otherPhras
     catalogByKey = new Map();
     for (const topic of topicCatalog)
       for (const phrase of [topic.name, ...topic.phrases]) {
-        const key = phraseKey(phrase);
+        const key = meaningKey(phrase);
         if (key && !catalogByKey.has(key)) catalogByKey.set(key, topic);
       }
   }
-  const key = phraseKey(text);
+  const key = meaningKey(text);
   const topic = key ? catalogByKey.get(key) : undefined;
   if (!topic) return undefined;
-  return { topic, otherPhrases: topic.phrases.filter((phrase) => phraseKey(phrase) !== key) };
+  const said = new Set([key, meaningKey(topic.name)]);
+  return { topic, otherPhrases: topic.phrases.filter((phrase) => !said.has(meaningKey(phrase))) };
 }
 
 export { findCatalogTopic, topicCatalog, type CatalogTopic } from '../topics/catalog';

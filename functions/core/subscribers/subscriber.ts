@@ -14,7 +14,8 @@ export const DEFAULT_PAPERS_PER_EMAIL = 10;
  * manage-subscription.ts), so the stored schema below only says "not empty".
  */
 export const KEYWORD_LENGTH = { min: 2, max: 100 } as const;
-const ENTRY_MAX_LENGTH = 100;
+/** Keywords, organizations and authors alike. */
+const ENTRY_MAX_LENGTH = KEYWORD_LENGTH.max;
 
 const entry = z
   .string({ error: 'must be text' })

@@ -30,12 +30,15 @@ function paperboyPreview(textarea, box) {
     tick.addEventListener('click', () => {
       checkbox.checked = true;
       checkbox.dispatchEvent(new Event('change', { bubbles: true }));
-      offer.replaceChildren('“' + curated.name + '” is ticked above; save to keep it.');
+      // This page or the sign-up page: the tick goes with the form's own button, whichever it is.
+      offer.replaceChildren('“' + curated.name + '” is ticked above.');
+      offer.tabIndex = -1;
+      offer.focus();
     });
     offer.append(tick);
     return [offer];
   };
-  const recent = (days) => (typeof days === 'number' ? 'Papers of the last ' + days + ' days' : 'Recent papers');
+  const lastDays = (days) => (days === 1 ? 'the last day' : 'the last ' + days + ' days');
   async function run() {
     const query = currentKeyword();
     if (query === lastQuery) return;
@@ -77,11 +80,15 @@ function paperboyPreview(textarea, box) {
       }
       final = true;
       if (body.papers.length === 0) {
-        showText('No paper of the last ' + body.days + ' days matches “' + query + '”. New papers still might.');
+        showText(
+          body.days
+            ? 'No paper of ' + lastDays(body.days) + ' matches “' + query + '”. New papers still might.'
+            : 'No papers have arrived yet. New papers may match “' + query + '”.',
+        );
         box.append(...curatedOffer(body.curated));
         return;
       }
-      const intro = el('p', '', recent(body.days) + ' “' + query + '” would have matched:');
+      const intro = el('p', '', 'Papers of ' + lastDays(body.days) + ' “' + query + '” would have matched:');
       const list = el('ul');
       for (const paper of body.papers.slice(0, SHOWN)) {
         const item = el('li');

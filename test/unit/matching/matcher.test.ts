@@ -293,6 +293,11 @@ describe('curatedTopicFor', () => {
     expect(speculative?.otherPhrases).not.toContain('speculative decoding');
     expect(speculative?.otherPhrases).toContain('quantization');
     expect(curatedTopicFor('protein folding')).toBeUndefined();
+    // "AIME" (the benchmark, typed in capitals) is not the word "aims".
+    expect(curatedTopicFor('aims')).toBeUndefined();
+    expect(curatedTopicFor('AIME')?.topic.id).toBe('math-reasoning');
+    // Nor does the list repeat the topic's own name.
+    expect(speculative?.otherPhrases).not.toContain('efficient inference');
   });
 });
 
@@ -356,6 +361,21 @@ describe('rankForDigest', () => {
     expect(withAcronym[0].why.map((why) => why.topic)).toEqual([
       'Mixture of experts',
       'Org: Mixture of experts',
+    ]);
+    const differentBrackets = rankForDigest(
+      [
+        { topic: { kind: 'keyword', text: 'LLM (MoE)' }, hits: [hit(both, 0.8, ['MoE'])] },
+        { topic: { kind: 'keyword', text: 'LLM (RLHF)' }, hits: [hit(both, 0.9, ['RLHF'])] },
+        { topic: { kind: 'keyword', text: '(1)' }, hits: [hit(both, 0.5, ['1'])] },
+        { topic: { kind: 'keyword', text: '(2)' }, hits: [hit(both, 0.5, ['2'])] },
+      ],
+      byId,
+    );
+    expect(differentBrackets[0].why.map((why) => why.topic)).toEqual([
+      'LLM (MoE)',
+      'LLM (RLHF)',
+      '(1)',
+      '(2)',
     ]);
   });
 
