@@ -49,3 +49,34 @@ export const dropped = (text: string): string[] =>
   (parseQuery(text).include[0].expansions ?? [])
     .filter((expansion) => expansion.modifierDropped)
     .map((expansion) => expansion.text);
+
+/**
+ * Two papers for "RLHF": one about DPO that never says RLHF (a related term in the lexicon), one that
+ * says RLHF. `dpoMentioning` adds a passing "unlike RLHF" to the DPO paper.
+ */
+export function rlhfPapers(overrides: Partial<Paper> = {}): {
+  dpo: Paper;
+  rlhf: Paper;
+  dpoMentioning: Paper;
+} {
+  const dpoTitle = 'Direct Preference Optimization Without a Reward Model';
+  return {
+    dpo: aPaper({
+      ...overrides,
+      title: dpoTitle,
+      abstract: 'Direct preference optimization (DPO) aligns language models to preferences. DPO is simple.',
+    }),
+    rlhf: aPaper({
+      ...overrides,
+      title: 'RLHF at Scale',
+      abstract:
+        'Reinforcement learning from human feedback (RLHF) aligns language models. RLHF needs a reward model.',
+    }),
+    dpoMentioning: aPaper({
+      ...overrides,
+      title: dpoTitle,
+      abstract:
+        'Direct preference optimization (DPO) aligns language models to preferences, unlike RLHF. DPO is simple.',
+    }),
+  };
+}

@@ -11,7 +11,7 @@ import {
   type TopicHit,
 } from '../../../functions/core/matching';
 import type { Paper } from '../../../functions/core/papers';
-import { aPaper, fillerPapers, ids } from './builders';
+import { aPaper, fillerPapers, ids, rlhfPapers } from './builders';
 
 describe('phrase matching', () => {
   const onTopic = aPaper({
@@ -234,20 +234,7 @@ describe('topicKey and topicLabel', () => {
   });
 
   it('marks a hit made only by related terms', () => {
-    const dpo = aPaper({
-      title: 'Direct Preference Optimization Without a Reward Model',
-      abstract: 'Direct preference optimization (DPO) aligns language models to preferences. DPO is simple.',
-    });
-    const rlhf = aPaper({
-      title: 'RLHF at Scale',
-      abstract:
-        'Reinforcement learning from human feedback (RLHF) aligns language models with a reward model.',
-    });
-    const mentionsRlhf = aPaper({
-      title: 'Direct Preference Optimization Without a Reward Model',
-      abstract:
-        'Direct preference optimization (DPO) aligns language models to preferences, unlike RLHF. DPO is simple.',
-    });
+    const { dpo, rlhf, dpoMentioning: mentionsRlhf } = rlhfPapers();
     const dpoForMoe = aPaper({
       title: 'Direct Preference Optimization for Mixture of Experts',
       abstract: 'We apply direct preference optimization (DPO) to mixture-of-experts (MoE) language models.',
@@ -441,10 +428,7 @@ describe('matchQueries', () => {
   });
 
   it('says "related" where the email does', () => {
-    const dpo = aPaper({
-      title: 'Direct Preference Optimization Without a Reward Model',
-      abstract: 'Direct preference optimization (DPO) aligns language models to preferences. DPO is simple.',
-    });
+    const { dpo } = rlhfPapers();
     const [row] = matchQueries([dpo], ['RLHF']).RLHF;
     expect(row).toMatchObject({ id: dpo.id, related: true, why: expect.stringMatching(/^related: .*DPO/) });
   });

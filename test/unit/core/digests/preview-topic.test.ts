@@ -3,17 +3,11 @@ import { createTopicPreview } from '../../../../functions/core/digests/preview-t
 import { createMatcher, rankForDigest } from '../../../../functions/core/matching';
 import { ValidationError } from '../../../../functions/core/errors';
 import { aPaper } from '../../../support/builders';
+import { rlhfPapers } from '../../matching/builders';
 import { InMemoryPaperRepository, SettableClock } from '../../../support/in-memory-ports';
 
-const dpo = aPaper({
-  title: 'Direct Preference Optimization Without a Reward Model',
-  abstract: 'Direct preference optimization (DPO) aligns language models to preferences. DPO is simple.',
-});
-const rlhf = aPaper({
-  title: 'RLHF at Scale',
-  abstract:
-    'Reinforcement learning from human feedback (RLHF) aligns language models. RLHF needs a reward model.',
-});
+// The preview looks at the last days of papers: these are listed on the clock's day.
+const { dpo, rlhf } = rlhfPapers({ dailyDate: '2025-11-14' });
 const unrelated = aPaper({ title: 'Protein Folding Benchmarks', abstract: 'We fold proteins.' });
 
 function preview() {
