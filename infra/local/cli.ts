@@ -19,7 +19,7 @@ import { ingestDays } from '../../functions/core/ingest-papers';
 import { matchQueries } from '../../functions/core/matching';
 import type { Logger } from '../../functions/core/ports';
 import type { Paper } from '../../functions/core/papers';
-import { isActive, KEYWORD_LENGTH, normalizeEmail } from '../../functions/core/subscribers/subscriber';
+import { isActive, keywordLengthProblem, normalizeEmail } from '../../functions/core/subscribers/subscriber';
 import { plural } from '../../functions/adapters/render/format';
 import {
   endpointsOf,
@@ -258,11 +258,8 @@ async function match(args: string[]) {
   const queries = (values.query ?? []).map((query) => query.trim()).filter(Boolean);
   if (queries.length === 0) throw new UsageError('match needs at least one --query "TEXT"');
   for (const query of queries) {
-    const length = query.replace(/\s+/g, ' ').length;
-    if (length < KEYWORD_LENGTH.min || length > KEYWORD_LENGTH.max)
-      throw new UsageError(
-        `--query "${query.slice(0, 40)}": a keyword is ${KEYWORD_LENGTH.min} to ${KEYWORD_LENGTH.max} characters`,
-      );
+    const problem = keywordLengthProblem(query);
+    if (problem) throw new UsageError(`--query "${query.slice(0, 40)}": ${problem}`);
   }
   const papers = await loadPapers(values.papers);
   const result = matchQueries(papers, queries);

@@ -45,8 +45,14 @@ describe('bad input', () => {
   it.each([
     [['match', '--query', 'x', '--json'], /needs --papers/],
     [['match', '--papers', '/nonexistent/papers', '--query', 'agents'], /no such file/],
-    [['match', '--papers', HF_DAYS_DIR, '--query', 'x'], /--query "x": a keyword is 2 to 100 characters/],
-    [['match', '--papers', HF_DAYS_DIR, '--query', 'k'.repeat(101)], /a keyword is 2 to 100 characters/],
+    [
+      ['match', '--papers', HF_DAYS_DIR, '--query', 'x'],
+      /--query "x": A keyword is 2 to 100 characters; this one is 1\./,
+    ],
+    [
+      ['match', '--papers', HF_DAYS_DIR, '--query', 'k'.repeat(101)],
+      /A keyword is 2 to 100 characters; this one is 101\./,
+    ],
     [['match', '--papers', HF_DAYS_DIR], /at least one --query/],
     [['ingest', '--date', '2025-02-30'], /--date must be a real date/],
     [['ingest', '--date', '2025-11-01', '--since', '2025-10-01'], /not both/],

@@ -3,7 +3,7 @@ import type { Paper } from '../papers';
 import { paperUrl } from '../papers';
 import type { Clock, PaperRepository } from '../ports';
 import { ValidationError } from '../errors';
-import { KEYWORD_LENGTH } from '../subscribers/subscriber';
+import { keywordLengthProblem } from '../subscribers/subscriber';
 import { readableMatches } from './paper-view';
 
 export const PREVIEW_DAYS = 7;
@@ -55,10 +55,8 @@ export function createTopicPreview(deps: { papers: PaperRepository; clock: Clock
 
   return async (query: unknown): Promise<TopicPreview> => {
     const text = typeof query === 'string' ? query.replace(/\s+/g, ' ').trim() : '';
-    if (text.length < KEYWORD_LENGTH.min || text.length > KEYWORD_LENGTH.max)
-      throw new ValidationError(
-        `A keyword is ${KEYWORD_LENGTH.min} to ${KEYWORD_LENGTH.max} characters; this one is ${text.length}.`,
-      );
+    const problem = keywordLengthProblem(text);
+    if (problem) throw new ValidationError(problem);
     const { matcher, papersById, dayCount } = await index();
     const topic: TopicRef = { kind: 'keyword', text };
     const papers = rankForDigest([{ topic, hits: matcher.match(topic) }], papersById, PREVIEW_LIMIT).map(

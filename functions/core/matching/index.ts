@@ -208,17 +208,8 @@ export function topicLabel(topic: TopicRef): string {
   switch (topic.kind) {
     case 'catalog':
       return findCatalogTopic(topic.id)?.name ?? topic.id;
-    case 'keyword': {
-      // Acronyms as the field writes them ("rlhf" is "RLHF"); "speculative decoding" capitalized; "vLLM"
-      // and "KV cache" as typed; brackets without a word ("agents (1)") left out, unless that is all.
-      const typed = topic.text.trim().replace(/\s+/g, ' ');
-      const text = (
-        typed
-          .replace(/\s*\(([^()]*)\)/g, (bracketed, inner: string) => (saysAWord(inner) ? bracketed : ''))
-          .trim() || typed
-      ).replace(/(?<![\p{L}\p{N}])[a-z0-9]+(?![\p{L}\p{N}])/gu, (word) => acronymSpelling(word) ?? word);
-      return /^[a-z]+(\s|$|-\p{L})/u.test(text) ? text[0].toUpperCase() + text.slice(1) : text;
-    }
+    case 'keyword':
+      return keywordLabel(topic.text);
     case 'organization':
       return `${FOLLOW_LABELS.organization}${topic.name.trim()}`;
     case 'author':
@@ -226,23 +217,34 @@ export function topicLabel(topic: TopicRef): string {
   }
 }
 
+/**
+ * A keyword as the reader sees it named: acronyms as the field writes them ("rlhf" is "RLHF"), a plain
+ * first word capitalized ("Speculative decoding"; "vLLM", "KV cache", "gpt-4" as typed), brackets
+ * without a word left out ("agents (1)" is "Agents") unless that is all there is.
+ */
+function keywordLabel(typed: string): string {
+  const text = typed.trim().replace(/\s+/g, ' ');
+  const worded = text.replace(/\s*\(([^()]*)\)/g, (bracketed, inner: string) =>
+    saysAWord(inner) ? bracketed : '',
+  );
+  const spelled = (worded.trim() || text).replace(
+    /(?<![\p{L}\p{N}])[a-z0-9]+(?![\p{L}\p{N}])/gu,
+    (word) => acronymSpelling(word) ?? word,
+  );
+  return /^[a-z]+(\s|$|-\p{L})/u.test(spelled) ? spelled[0].toUpperCase() + spelled.slice(1) : spelled;
+}
+
 const MEANING_KEYS = new Map<string, string>();
 
 /**
- * What a text asks for as the matcher reads it (its phrases, stems, acronyms as long forms; a name typed in
- * capitals as that name, so "AIME" is not "aims"), or "" for nothing: "World models" and "world model(s)",
- * "Mixture of experts" and "mixture of experts (MoE)" ask for the same; "LLM (MoE)" and "LLM (RLHF)" do
- * not; "Org: NVIDIA" is not "NVIDIA". Remembered per text: labels repeat across readers.
+ * What a text asks for as the matcher reads it (queryKey), or "" for nothing: "World models" and "world
+ * model(s)", "Mixture of experts" and "mixture of experts (MoE)" ask for the same; "LLM (MoE)" and "LLM
+ * (RLHF)" do not; "Org: NVIDIA" is not "NVIDIA". Remembered per text: labels repeat across readers.
  */
 function meaningKey(text: string): string {
   let key = MEANING_KEYS.get(text);
   if (key === undefined) {
-    const phrases = parseQuery(text, { relatedTerms: false }).include.map((concept) =>
-      concept.tokens
-        .map((token) => (token.spelled ? `${token.surface.toLowerCase()}!` : token.stem))
-        .join(' '),
-    );
-    key = [...new Set(phrases)].sort().join(' | ');
+    key = queryKey(parseQuery(text, { relatedTerms: false }));
     if (MEANING_KEYS.size >= 10_000) MEANING_KEYS.clear();
     MEANING_KEYS.set(text, key);
   }
@@ -291,29 +293,34 @@ export function rankForDigest(
   limit?: number,
 ): RankedPaper[] {
   // A catalog topic and a keyword that ask for the same ("Mixture of experts", "world model(s)") are one
-  // reason: `names` holds each reason's meaningKey, computed once per topic.
-  const byPaper = new Map<string, { relevance: number; why: MatchReason[]; names: string[] }>();
+  // reason, keyed by meaningKey; a label that asks for nothing keeps a reason of its own.
+  const byPaper = new Map<string, { relevance: number; reasons: Map<string, MatchReason> }>();
   for (const { topic, hits } of perTopic) {
     const label = topicLabel(topic);
     const name = meaningKey(label);
     for (const hit of hits) {
       if (!papersById.has(hit.paperId)) continue;
-      const entry = byPaper.get(hit.paperId) ?? { relevance: 0, why: [], names: [] };
+      const entry = byPaper.get(hit.paperId) ?? { relevance: 0, reasons: new Map() };
       entry.relevance = Math.max(entry.relevance, hit.relevance);
-      const same = name ? entry.why[entry.names.indexOf(name)] : undefined;
+      const key = name || `${label}#${entry.reasons.size}`;
+      const same = entry.reasons.get(key);
       if (same) {
         same.matched = [...same.matched, ...hit.matched];
         if (!hit.related) delete same.related;
       } else {
-        entry.why.push({ topic: label, matched: hit.matched, ...(hit.related ? { related: true } : {}) });
-        entry.names.push(name);
+        entry.reasons.set(key, {
+          topic: label,
+          matched: hit.matched,
+          ...(hit.related ? { related: true } : {}),
+        });
       }
       byPaper.set(hit.paperId, entry);
     }
   }
   const ranked = [...byPaper.entries()].map(([paperId, entry]) => {
     const paper = papersById.get(paperId) as Paper;
-    const bonus = RANKING.MULTI_TOPIC_BONUS * Math.min(2, entry.why.length - 1);
+    const why = [...entry.reasons.values()];
+    const bonus = RANKING.MULTI_TOPIC_BONUS * Math.min(2, why.length - 1);
     const score =
       RANKING.RELEVANCE_WEIGHT * entry.relevance + RANKING.TRENDING_WEIGHT * trendingScore(paper) + bonus;
     return {
@@ -321,7 +328,7 @@ export function rankForDigest(
       score: round(score),
       relevance: entry.relevance,
       engagement: engagement(paper),
-      why: entry.why,
+      why,
     };
   });
   ranked.sort(

@@ -498,9 +498,13 @@ export function parseQuery(text: string, options: QueryOptions = {}): ParsedQuer
 export const sameTokens = (a: Token[], b: Token[]): boolean =>
   a.length === b.length && a.every((token, index) => token.stem === b[index].stem);
 
-/** A stable key for what a query matches: equal keys give equal results. */
+/**
+ * A stable key for what a query matches: equal keys give equal results. A name typed in capitals matches
+ * only that spelling ("AIME", not "aims"), so it keys as itself.
+ */
 export function queryKey(query: ParsedQuery): string {
-  const key = (concept: Concept): string => concept.tokens.map((token) => token.stem).join(' ');
+  const key = (concept: Concept): string =>
+    concept.tokens.map((token) => (token.spelled ? `${token.surface.toLowerCase()}!` : token.stem)).join(' ');
   const include = [...new Set(query.include.map(key))].sort();
   const exclude = [...new Set(query.exclude.map(key))].sort().map((text) => `-${text}`);
   return [...include, ...exclude].join(' | ');

@@ -14,6 +14,13 @@ export const DEFAULT_PAPERS_PER_EMAIL = 10;
  * manage-subscription.ts), so the stored schema below only says "not empty".
  */
 export const KEYWORD_LENGTH = { min: 2, max: 100 } as const;
+/** Why a text cannot be a keyword, for the preview and the `match` command; undefined when it can. */
+export function keywordLengthProblem(text: string): string | undefined {
+  const { length } = text.replace(/\s+/g, ' ').trim();
+  if (length >= KEYWORD_LENGTH.min && length <= KEYWORD_LENGTH.max) return undefined;
+  return `A keyword is ${KEYWORD_LENGTH.min} to ${KEYWORD_LENGTH.max} characters; this one is ${length}.`;
+}
+
 /** Keywords, organizations and authors alike. */
 const ENTRY_MAX_LENGTH = KEYWORD_LENGTH.max;
 

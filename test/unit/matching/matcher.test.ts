@@ -194,6 +194,8 @@ describe('topicKey and topicLabel', () => {
     expect(topicKey({ kind: 'keyword', text: 'GUI agents' })).not.toBe(
       topicKey({ kind: 'keyword', text: 'web agents' }),
     );
+    // A name typed in capitals matches only that spelling, so it is another topic than the word.
+    expect(topicKey({ kind: 'keyword', text: 'AIME' })).not.toBe(topicKey({ kind: 'keyword', text: 'aims' }));
     expect(topicKey({ kind: 'organization', name: 'Meta' })).toBe(
       topicKey({ kind: 'organization', name: 'meta ' }),
     );
