@@ -10,6 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { HF_DAYS_DIR } from '../data/paths';
 import { parseDailyPapers } from '../functions/adapters/hf-papers/daily-papers-schema';
 import { createRenderer, personalize } from '../functions/adapters/render';
 import { createDocumentClient } from '../functions/adapters/dynamodb/client';
@@ -33,16 +34,15 @@ import {
   SettableClock,
 } from '../test/support/in-memory-ports';
 
-const DAYS_DIR = path.resolve(__dirname, '../../shared/data/hf-daily-papers');
 const DIGEST_DATE = '2025-11-13';
 
 function loadAllPapers(): Paper[] {
-  return readdirSync(DAYS_DIR)
+  return readdirSync(HF_DAYS_DIR)
     .filter((name) => name.endsWith('.json'))
     .sort()
     .flatMap(
       (name) =>
-        parseDailyPapers(JSON.parse(readFileSync(path.join(DAYS_DIR, name), 'utf8')), name.slice(0, 10))
+        parseDailyPapers(JSON.parse(readFileSync(path.join(HF_DAYS_DIR, name), 'utf8')), name.slice(0, 10))
           .papers,
     );
 }

@@ -1,14 +1,13 @@
 /**
- * Loads the evaluation pool: every paper of ../shared/data (the folder `shared` beside the repo),
- * 70 days of the Daily Papers API plus the 48 seed papers. Eval and tests only; the product never
- * reads ../shared.
+ * Loads the evaluation pool: every paper of the repository's data/ folder, 70 days of the Daily
+ * Papers API plus the 48 seed papers (data/README.md says where they come from).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { HF_DAYS_DIR, SEED_FILE } from '../data/paths';
 import { parseDailyPapers } from '../functions/adapters/hf-papers/daily-papers-schema';
 import type { Paper } from '../functions/core/papers';
 
-export const SHARED_DATA = path.resolve(__dirname, '../../shared/data');
 
 export class MissingDataError extends Error {
   constructor(message: string) {
@@ -18,9 +17,7 @@ export class MissingDataError extends Error {
 }
 
 /** Every paper once (a paper listed twice keeps its first, API-sourced record). */
-export function loadPool(dataDir = SHARED_DATA): Paper[] {
-  const daysDir = path.join(dataDir, 'hf-daily-papers');
-  const seedFile = path.join(dataDir, 'seed-daily-papers.json');
+export function loadPool(daysDir = HF_DAYS_DIR, seedFile = SEED_FILE): Paper[] {
   if (!existsSync(daysDir) || !existsSync(seedFile)) {
     throw new MissingDataError(`evaluation data not found: expected ${daysDir} and ${seedFile}`);
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DAILY_PAPERS_API } from './adapters/hf-papers/papers-source';
 
 /**
  * Every setting a function reads from its environment, parsed once at cold start.
@@ -19,7 +20,7 @@ export const ConfigSchema = z.object({
   /** ... or the secret itself (local stack: generated once into DATA_DIR). */
   TOKEN_SECRET: z.string().min(32).optional(),
   /** Where papers come from: an http(s) base URL of the Daily Papers API, or a file or folder of its JSON. */
-  PAPERS_SOURCE: z.string().min(1).default('https://huggingface.co/api/daily_papers'),
+  PAPERS_SOURCE: z.string().min(1).default(DAILY_PAPERS_API),
   /** SES account's maximum send rate (emails per second) for one send-digests instance. */
   MAX_SEND_RATE: z.coerce.number().positive().default(14),
   /** IANA time zone the schedules and "today" are computed in. */

@@ -10,6 +10,7 @@ import { handler as planHandler } from '../../functions/handlers/plan-digests';
 import { handler as sendHandler } from '../../functions/handlers/send-digests';
 import { localLambdaContext } from './lambda-context';
 import { startQueuePoller } from './queue-poller';
+import { HF_DAYS_DIR } from '../../data/paths';
 import { loadSampleIfEmpty } from './sample-data';
 import { startScheduler } from './scheduler';
 import {
@@ -96,7 +97,7 @@ export async function startLocalStack(
 
     const sample = await loadSampleIfEmpty({
       papers: services.papers,
-      sampleDir: path.join(__dirname, 'sample-papers'),
+      sampleDir: HF_DAYS_DIR,
       mode: settings.SAMPLE_DATA,
       today: services.clock.now(),
       timeZone: settings.SCHEDULE_TIME_ZONE,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { HF_DAYS_DIR } from '../../data/paths';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 const hours = z
@@ -19,7 +20,7 @@ export const LocalSettingsSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   PUBLIC_URL: z.string().url().optional(),
   /** Where scheduled ingests read from: the HF API URL, or a file or folder of daily_papers JSON. */
-  PAPERS_SOURCE: z.string().min(1).default(path.join(__dirname, 'sample-papers')),
+  PAPERS_SOURCE: z.string().min(1).default(HF_DAYS_DIR),
   INGEST_HOURS: hours.default([1, 7, 13, 19]),
   DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(8),
   SCHEDULE_TIME_ZONE: z.string().default('UTC'),

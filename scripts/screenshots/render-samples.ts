@@ -9,6 +9,7 @@ import chromium from '@sparticuz/chromium';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium as playwright, type BrowserContext, type Page, type Route } from 'playwright-core';
+import { HF_DAYS_DIR } from '../../data/paths';
 import { parseDailyPapers } from '../../functions/adapters/hf-papers/daily-papers-schema';
 import { createRenderer, personalize } from '../../functions/adapters/render/email-renderer';
 import { createPageRenderer } from '../../functions/adapters/render/pages';
@@ -17,7 +18,7 @@ import { topicCatalog } from '../../functions/core/topics/catalog';
 
 const repo = resolve(__dirname, '../..');
 const outDir = join(repo, 'test-artifacts/screenshots');
-const sampleDay = join(repo, '../shared/data/hf-daily-papers/2025-11-13.json');
+const sampleDay = join(HF_DAYS_DIR, '2025-11-13.json');
 const origin = 'http://paperboy.test';
 
 const DESKTOP = { width: 1280, height: 900 };

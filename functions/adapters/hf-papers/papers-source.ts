@@ -3,46 +3,59 @@ import path from 'node:path';
 import type { PapersSource } from '../../core/ports';
 import { parseDailyPapers } from './daily-papers-schema';
 
+/** The public Daily Papers API: the default source of ingest and of `npm run data:fetch`. */
+export const DAILY_PAPERS_API = 'https://huggingface.co/api/daily_papers';
+
 const DAY_FILE = /(\d{4}-\d{2}-\d{2})\.json$/;
 
+export interface HttpSourceOptions {
+  timeoutMs?: number;
+  fetchImpl?: typeof fetch;
+  limit?: number;
+}
+
 /**
- * The Daily Papers API (`GET {baseUrl}?date=D`). Timeouts and 5xx are retried; a 4xx or
- * non-JSON answer fails the day with the reason.
+ * One day's answer of the Daily Papers API (`GET {baseUrl}?date=D`) as the API sent it, not yet
+ * validated. Timeouts and 5xx are retried; a 4xx or non-JSON answer fails the day with the reason.
  */
-export function createHttpPapersSource(
+export async function fetchDailyPapersJson(
   baseUrl: string,
-  options: { timeoutMs?: number; fetchImpl?: typeof fetch; limit?: number } = {},
-): PapersSource {
+  day: string,
+  options: HttpSourceOptions = {},
+): Promise<unknown> {
   const fetchImpl = options.fetchImpl ?? fetch;
+  const url = new URL(baseUrl);
+  url.searchParams.set('date', day);
+  url.searchParams.set('limit', String(options.limit ?? 100));
+  let lastError: Error | undefined;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const response = await fetchImpl(url, {
+        headers: { accept: 'application/json', 'user-agent': 'paperboy-ingest' },
+        signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+      });
+      if (response.status >= 500) throw new Error(`Daily Papers API answered ${response.status}`);
+      if (!response.ok) return failDay(`Daily Papers API answered ${response.status} for ${day}`);
+      const body = await response.text();
+      try {
+        return JSON.parse(body);
+      } catch {
+        return failDay(`Daily Papers API answered ${day} with something that is not JSON`);
+      }
+    } catch (error) {
+      if ((error as Error & { permanent?: boolean }).permanent) throw error;
+      lastError = error as Error;
+      if (attempt < 2) await new Promise((resolve) => setTimeout(resolve, 300 * 2 ** attempt));
+    }
+  }
+  throw new Error(`could not fetch ${day}: ${lastError?.message}`);
+}
+
+/** The Daily Papers API as a source of validated papers, one day at a time. */
+export function createHttpPapersSource(baseUrl: string, options: HttpSourceOptions = {}): PapersSource {
   return {
     async fetchDay(day) {
-      const url = new URL(baseUrl);
-      url.searchParams.set('date', day);
-      url.searchParams.set('limit', String(options.limit ?? 100));
-      let lastError: Error | undefined;
-      for (let attempt = 0; attempt < 3; attempt++) {
-        try {
-          const response = await fetchImpl(url, {
-            headers: { accept: 'application/json', 'user-agent': 'paperboy-ingest' },
-            signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
-          });
-          if (response.status >= 500) throw new Error(`Daily Papers API answered ${response.status}`);
-          if (!response.ok) return failDay(`Daily Papers API answered ${response.status} for ${day}`);
-          const body = await response.text();
-          let json: unknown;
-          try {
-            json = JSON.parse(body);
-          } catch {
-            return failDay(`Daily Papers API answered ${day} with something that is not JSON`);
-          }
-          return parseDailyPapers(json, day);
-        } catch (error) {
-          if ((error as Error & { permanent?: boolean }).permanent) throw error;
-          lastError = error as Error;
-          if (attempt < 2) await new Promise((resolve) => setTimeout(resolve, 300 * 2 ** attempt));
-        }
-      }
-      throw new Error(`could not fetch ${day}: ${lastError?.message}`);
+      return parseDailyPapers(await fetchDailyPapersJson(baseUrl, day, options), day);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { HF_DAYS_DIR } from '../../support/paths';
 import { parseDailyPapers } from '../../../functions/adapters/hf-papers/daily-papers-schema';
 import {
   createRenderer,
@@ -9,12 +10,11 @@ import {
 import { escapeHtml } from '../../../functions/adapters/render/templater';
 import { toPaperView, type DigestPaperView } from '../../../functions/core/digests/paper-view';
 
-const dailyPapersDir = resolve(__dirname, '../../../../shared/data/hf-daily-papers');
 const GMAIL_CLIP_BYTES = 102 * 1024;
 
 function viewsOf(day: string): DigestPaperView[] {
   const { papers, rejected } = parseDailyPapers(
-    JSON.parse(readFileSync(join(dailyPapersDir, `${day}.json`), 'utf8')),
+    JSON.parse(readFileSync(join(HF_DAYS_DIR, `${day}.json`), 'utf8')),
     day,
   );
   expect(rejected).toEqual([]);

@@ -2,9 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDailyPapers } from '../../../functions/adapters/hf-papers/daily-papers-schema';
 
-/** The shared real data (../shared/data beside the repo); tests may read it, the app never does. */
-const DATA_DIR = path.resolve(__dirname, '../../../../shared/data');
-const DAILY_DIR = path.join(DATA_DIR, 'hf-daily-papers');
+import { HF_DAYS_DIR as DAILY_DIR, SEED_FILE } from '../../support/paths';
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
 const dailyFiles = readdirSync(DAILY_DIR)
@@ -92,7 +90,7 @@ describe('parseDailyPapers on the real Daily Papers responses', () => {
 });
 
 describe('parseDailyPapers on the seed page', () => {
-  const seed = readJson(path.join(DATA_DIR, 'seed-daily-papers.json')) as Record<string, any>[];
+  const seed = readJson(SEED_FILE) as Record<string, any>[];
 
   it('parses all 48 seed papers with none rejected', () => {
     const { papers, rejected } = parseDailyPapers(seed);

@@ -4,6 +4,7 @@ import { parseDailyPapers } from '../../../functions/adapters/hf-papers/daily-pa
 import { ingestDays, type PapersSource } from '../../../functions/core/ingest-papers';
 import type { Paper } from '../../../functions/core/papers';
 import { aPaper } from '../../support/builders';
+import { HF_DAYS_DIR } from '../../support/paths';
 import { InMemoryPaperRepository, RecordingLogger } from '../../support/in-memory-ports';
 
 type DayResponse = Awaited<ReturnType<PapersSource['fetchDay']>>;
@@ -20,10 +21,10 @@ class TablePapersSource implements PapersSource {
   }
 }
 
-/** A source backed by the captured API responses in ../shared/data, parsed by the real schema. */
+/** A source backed by the captured API responses in data/, parsed by the real schema. */
 class CapturedPapersSource implements PapersSource {
   async fetchDay(day: string): Promise<DayResponse> {
-    const file = path.resolve(__dirname, '../../../../shared/data/hf-daily-papers', `${day}.json`);
+    const file = path.join(HF_DAYS_DIR, `${day}.json`);
     return parseDailyPapers(JSON.parse(readFileSync(file, 'utf8')), day);
   }
 }
