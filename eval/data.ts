@@ -8,7 +8,6 @@ import { HF_DAYS_DIR, SEED_FILE } from '../data/paths';
 import { parseDailyPapers } from '../functions/adapters/hf-papers/daily-papers-schema';
 import type { Paper } from '../functions/core/papers';
 
-
 export class MissingDataError extends Error {
   constructor(message: string) {
     super(message);
