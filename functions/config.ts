@@ -10,6 +10,10 @@ export const ConfigSchema = z.object({
   SUBSCRIBERS_TABLE_NAME: z.string().min(1).default('paperboy-subscribers'),
   DELIVERIES_TABLE_NAME: z.string().min(1).default('paperboy-deliveries'),
   SEND_QUEUE_URL: z.string().url().optional(),
+  /** The queue of a digest run's slices (one message per scan segment), consumed by plan-slice. */
+  PLAN_QUEUE_URL: z.string().url().optional(),
+  /** Scan segments a digest run is sliced into, each planned by its own plan-slice invocation. */
+  PLAN_SEGMENTS: z.coerce.number().int().min(1).max(1000).default(16),
   /** Verified SES sender, e.g. "paperboy <digest@example.com>". */
   SES_FROM_ADDRESS: z.string().min(3).default('paperboy <digest@paperboy.local>'),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),

@@ -8,7 +8,8 @@ import { createPapersSource } from './adapters/hf-papers/papers-source';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createSesClient, createSesMailer } from './adapters/ses/ses-mailer';
 import { rateLimited } from './adapters/ses/rate-limited-mailer';
-import { createDigestQueue, createSqsClient } from './adapters/sqs/digest-queue';
+import { createDigestQueue, createPlanSliceQueue, createSqsClient } from './adapters/sqs/digest-queue';
+import { createRunLedger } from './adapters/dynamodb/run-ledger';
 import { createLinks } from './core/links';
 import type { Clock, DigestQueue, EmailRenderer, Logger } from './core/ports';
 import { createSubscriptionService } from './core/subscribers/manage-subscription';
@@ -58,7 +59,12 @@ export async function assembleServices(config: Config, overrides: Overrides, ren
   const subscribers = createSubscriberRepository(db, config.SUBSCRIBERS_TABLE_NAME, {
     onUnreadable: (key, reason) => logger.error('unreadable subscriber item skipped', { key, reason }),
   });
-  const deliveries = createDeliveryRepository(db, config.DELIVERIES_TABLE_NAME, clock);
+  const deliveries = createDeliveryRepository(
+    db,
+    { deliveries: config.DELIVERIES_TABLE_NAME, subscribers: config.SUBSCRIBERS_TABLE_NAME },
+    clock,
+  );
+  const ledger = createRunLedger(db, config.DELIVERIES_TABLE_NAME, clock);
   const sesClient = createSesClient({ endpoint: config.SES_ENDPOINT });
   const mailer = rateLimited(
     createSesMailer(overrides.sesClient ? overrides.sesClient(sesClient) : sesClient, {
@@ -70,13 +76,10 @@ export async function assembleServices(config: Config, overrides: Overrides, ren
   const sqs = createSqsClient({ endpoint: config.SQS_ENDPOINT });
   const queue =
     overrides.queue ??
-    (config.SEND_QUEUE_URL
-      ? createDigestQueue(sqs, config.SEND_QUEUE_URL)
-      : {
-          enqueue: async () => {
-            throw new Error('SEND_QUEUE_URL is not set');
-          },
-        });
+    (config.SEND_QUEUE_URL ? createDigestQueue(sqs, config.SEND_QUEUE_URL) : missingQueue('SEND_QUEUE_URL'));
+  const sliceQueue = config.PLAN_QUEUE_URL
+    ? createPlanSliceQueue(sqs, config.PLAN_QUEUE_URL)
+    : missingQueue('PLAN_QUEUE_URL');
   const tokenSecret = overrides.tokenSecret ?? (await loadTokenSecret(config));
   const tokens = tokenSecret ? createTokenSigner(tokenSecret) : withoutTokenSecret();
   const links = createLinks(config.PUBLIC_URL);
@@ -102,6 +105,8 @@ export async function assembleServices(config: Config, overrides: Overrides, ren
     deliveries,
     mailer,
     queue,
+    sliceQueue,
+    ledger,
     renderer,
     tokens,
     links,
@@ -128,6 +133,15 @@ const NO_EMAIL_RENDERER: EmailRenderer = {
 /** The graph for ingest, plan-digests and ses-events: everything but email rendering. */
 export function createServicesWithoutEmail(config: Config, overrides: Overrides = {}): Promise<Services> {
   return assembleServices(config, overrides, NO_EMAIL_RENDERER);
+}
+
+/** A queue this function was given no URL for: any use fails loudly with the setting's name. */
+function missingQueue(setting: string): { enqueue(items: unknown[]): Promise<void> } {
+  return {
+    enqueue: async () => {
+      throw new Error(`${setting} is not set`);
+    },
+  };
 }
 
 /** For functions given no secret (ingest, plan-digests, ses-events): any use of links fails loudly. */

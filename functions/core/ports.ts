@@ -27,8 +27,19 @@ export interface SubscriberRepository {
   /** Saves when the stored copy is still at `expectedUpdatedAt` (optimistic concurrency). */
   save(subscriber: Subscriber, expectedUpdatedAt: string): Promise<void>;
   delete(subscriber: Subscriber): Promise<void>;
-  /** Pages through every subscriber in one parallel-scan segment. */
-  scanSegment(segment: number, totalSegments: number): AsyncIterable<Subscriber[]>;
+  /**
+   * One page of one parallel-scan segment, from `cursor` (undefined: the segment's start). The
+   * answer's cursor is undefined once the segment is read to its end.
+   */
+  scanPage(segment: number, totalSegments: number, cursor?: ScanCursor): Promise<SubscriberPage>;
+}
+
+/** Where a segment's scan stopped: opaque, JSON-safe, passed back to continue. */
+export type ScanCursor = Record<string, unknown>;
+
+export interface SubscriberPage {
+  subscribers: Subscriber[];
+  cursor?: ScanCursor;
 }
 
 export class EmailTakenError extends Error {
@@ -51,14 +62,37 @@ export interface DeliveryRecord {
   sentAt: string;
 }
 
+/**
+ * A reader's digest of one day, claimed before it is sent. The claim is written on the reader's own
+ * item (their digest history), so a planner reading that item knows what was sent without another read.
+ */
+export interface DigestClaim {
+  subscriberId: string;
+  digestDate: string;
+  paperIds: string[];
+  /** History days the planner saw fall out of every window: dropped in the same write. */
+  forgetDays: string[];
+}
+
+/** One email that went out: one delivery record. */
+export interface SentDigest {
+  subscriberId: string;
+  digestDate: string;
+  paperIds: string[];
+  messageId: string;
+}
+
 export interface DeliveryRepository {
-  /** Which of `paperIds` this subscriber has already been sent. */
-  sentPaperIds(subscriberId: string, paperIds: string[]): Promise<Set<string>>;
-  /** Claims the digest of `digestDate` for the subscriber; false when already claimed (sent or in flight). */
-  claimDigest(subscriberId: string, digestDate: string): Promise<boolean>;
+  /**
+   * Claims the reader's digest of `digestDate`, only while they are active and have no digest of that
+   * day yet (sent or in flight). Answers the reader as stored after the claim, or undefined when the
+   * claim was refused (already claimed, no longer active, gone).
+   */
+  claimDigest(claim: DigestClaim): Promise<Subscriber | undefined>;
   /** Gives a claim back after a send that certainly failed, so a retry can send it. */
   releaseDigest(subscriberId: string, digestDate: string): Promise<void>;
-  recordSent(subscriberId: string, digestDate: string, paperIds: string[], messageId: string): Promise<void>;
+  /** Records emails that went out, one item each, in as few requests as the store allows. */
+  recordSent(sent: SentDigest[]): Promise<void>;
   listForSubscriber(subscriberId: string): Promise<DeliveryRecord[]>;
   deleteForSubscriber(subscriberId: string): Promise<void>;
 }
@@ -87,16 +121,83 @@ export class MailNotSentError extends Error {
   }
 }
 
-/** One SQS message: a digest shared by a group of subscribers. */
-export interface DigestBatch {
+/** One digest run: a day's planning, sliced, and the sends it queues. */
+export interface DigestRun {
   digestDate: string;
+  /** Tells two runs of one day apart (a re-run sends nothing twice, but reports on its own). */
+  runId: string;
+}
+
+/** One slice of a run: a parallel-scan segment of the subscribers, from `cursor` on. */
+export interface PlanSlice extends DigestRun {
+  segment: number;
+  totalSegments: number;
+  cursor?: ScanCursor;
+}
+
+/** A paper planned for one or more readers of a send batch, with why it matched. */
+export interface PlannedPaperRef {
+  paperId: string;
+  why: MatchReason[];
+}
+
+/** One reader of a send batch: their cadence and their papers, best first, as indexes into `papers`. */
+export interface Recipient {
+  subscriberId: string;
   cadence: 'daily' | 'weekly';
-  papers: { paperId: string; score: number; why: MatchReason[] }[];
-  subscriberIds: string[];
+  picks: number[];
+  forgetDays?: string[];
+}
+
+/** One SQS message of the send queue: up to SUBSCRIBERS_PER_MESSAGE readers, each with their own digest. */
+export interface DigestBatch extends DigestRun {
+  papers: PlannedPaperRef[];
+  recipients: Recipient[];
 }
 
 export interface DigestQueue {
   enqueue(batches: DigestBatch[]): Promise<void>;
+}
+
+export interface PlanSliceQueue {
+  enqueue(slices: PlanSlice[]): Promise<void>;
+}
+
+/** What planning found, added up over a run's slices. */
+export interface PlanCounts {
+  subscribers: number;
+  due: number;
+  withDigest: number;
+  skippedEmpty: number;
+  /** Readers whose item says this day's digest is already theirs (an earlier run): not planned again. */
+  alreadySent: number;
+  messages: number;
+}
+
+/** What sending did, added up over a run's batches (each reader counted once, on their final outcome). */
+export interface SendCounts {
+  sent: number;
+  /** Already had this day's digest (an earlier run), or no longer active: not sent, on purpose. */
+  skipped: number;
+  /** Certainly not sent after the last attempt. */
+  failed: number;
+  /** Handed to SES but the answer was lost: not sent again (at most once). */
+  uncertain: number;
+}
+
+export interface RunReport extends DigestRun, PlanCounts, SendCounts {
+  totalSegments: number;
+  segmentsDone: number;
+  startedAt: string;
+}
+
+/** The running totals of each digest run, for the operator and the CLI. */
+export interface RunLedger {
+  start(run: DigestRun, totalSegments: number): Promise<void>;
+  /** Adds one slice's plan counts; `segmentDone` when the slice read its segment to the end. */
+  addPlanned(run: DigestRun, counts: PlanCounts, segmentDone: boolean): Promise<void>;
+  addSent(run: DigestRun, counts: SendCounts): Promise<void>;
+  read(run: DigestRun): Promise<RunReport | undefined>;
 }
 
 export interface Clock {

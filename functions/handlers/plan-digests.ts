@@ -1,23 +1,28 @@
 import { dayInTimeZone } from '../core/dates';
-import { planDigests } from '../core/digests/plan-digests';
-import { countEmails, EmailMetric, instrumented } from '../adapters/observability';
+import { planWholeRun, startDigestRun } from '../core/digests/start-digest-run';
+import { instrumented } from '../adapters/observability';
 import { PlanEventSchema } from './events';
 import { createServicesWithoutEmail } from '../service-graph';
 import { lambdaServices } from './runtime';
 
 const getServices = lambdaServices(createServicesWithoutEmail);
 
-/** Daily, after ingest: match, group identical digests, enqueue. */
+/** Daily, after ingest: starts the day's digest run (one plan-queue message per slice). */
 export const handler = instrumented(async (event: unknown) => {
   const input = PlanEventSchema.parse(event ?? {});
   const services = await getServices();
   // A retried schedule run plans the day of its slot, not of the moment it ran.
   const now = input.scheduledTime ? new Date(input.scheduledTime) : services.clock.now();
   const digestDate = input.date ?? dayInTimeZone(now, services.config.SCHEDULE_TIME_ZONE);
-  const { batches, plannedSubscriberIds, ...counts } = await planDigests(services, {
+  const totalSegments = services.config.PLAN_SEGMENTS;
+  if (input.dryRun) {
+    const { counts, distinctTopics } = await planWholeRun(services, { digestDate, totalSegments });
+    return { digestDate, dryRun: true, ...counts, distinctTopics };
+  }
+  return startDigestRun(services, {
     digestDate,
-    dryRun: input.dryRun,
+    totalSegments,
+    // The schedule's slot names the run, so a retried invocation of one slot is the same run.
+    runId: input.scheduledTime ? new Date(input.scheduledTime).toISOString() : undefined,
   });
-  if (!input.dryRun) countEmails(EmailMetric.Skipped, counts.skippedEmpty);
-  return counts;
 });

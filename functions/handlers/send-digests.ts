@@ -2,16 +2,16 @@ import { SqsSchema } from '@aws-lambda-powertools/parser/schemas';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { countEmails, EmailMetric, instrumented } from '../adapters/observability';
 import { DigestBatchSchema } from '../adapters/sqs/digest-queue';
-import { sendDigestBatch } from '../core/digests/send-digests';
+import { SEND_MAX_RECEIVE_COUNT, sendDigestBatch } from '../core/digests/send-digests';
 import { createServices } from '../composition';
 import { lambdaServices } from './runtime';
 
 const getServices = lambdaServices(createServices);
 
 /**
- * SQS consumer. Each record is one digest for a group of subscribers; a record with any failed
- * send is reported back (partial batch response) so only it is retried, and a record that keeps
- * failing or cannot be parsed ends in the DLQ.
+ * SQS consumer. Each record is one send message (readers with their own digests); a record with any
+ * reader left to retry is reported back (partial batch response) so only it is retried, and a record
+ * that keeps failing or cannot be parsed ends in the DLQ.
  */
 export const handler = instrumented(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const services = await getServices();
@@ -22,16 +22,17 @@ export const handler = instrumented(async (event: SQSEvent, context: Context): P
   for (const record of SqsSchema.parse(event).Records) {
     try {
       const batch = DigestBatchSchema.parse(JSON.parse(record.body));
-      // Leave time to record outcomes and answer before Lambda's timeout.
-      const hasTimeLeft = () => context.getRemainingTimeInMillis() > 10_000;
-      const result = await sendDigestBatch(deps, batch, { hasTimeLeft });
+      const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
+      const result = await sendDigestBatch(deps, batch, {
+        // Leave time to record outcomes and answer before Lambda's timeout.
+        hasTimeLeft: () => context.getRemainingTimeInMillis() > 10_000,
+        firstAttempt: receiveCount === 1,
+        finalAttempt: receiveCount >= SEND_MAX_RECEIVE_COUNT,
+      });
       countEmails(EmailMetric.Sent, result.sent);
       countEmails(EmailMetric.Skipped, result.skipped);
-      countEmails(
-        EmailMetric.Failed,
-        result.failedSubscriberIds.length + result.uncertainSubscriberIds.length,
-      );
-      if (result.failedSubscriberIds.length > 0) batchItemFailures.push({ itemIdentifier: record.messageId });
+      countEmails(EmailMetric.Failed, result.failed + result.uncertain);
+      if (result.retrySubscriberIds.length > 0) batchItemFailures.push({ itemIdentifier: record.messageId });
     } catch (error) {
       services.logger.error('digest message failed', {
         messageId: record.messageId,

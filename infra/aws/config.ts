@@ -76,6 +76,12 @@ export const DeployConfigSchema = z
      * checks the sender's permission on each recipient identity. Remove them after leaving the sandbox.
      */
     sesSandboxRecipients: z.array(z.email()).max(50).default([]),
+    /**
+     * Slices of each digest run: parallel scan segments, each planned by its own plan-slice invocation.
+     * A slice that runs short of time continues in a new invocation, so this sets parallelism, not a
+     * size limit: about one per 50,000 readers keeps a run within minutes.
+     */
+    planSegments: z.number().int().min(1).max(1000).default(16),
     /** Steady-state and burst request limits of the HTTP API's default stage. */
     apiThrottle: z
       .object({

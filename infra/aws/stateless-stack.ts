@@ -43,7 +43,8 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type DeployConfig, fromHeader, sendConcurrency } from './config';
 import { bindTable } from './constructs/bind-table';
-import { SUBSCRIBERS_PER_MESSAGE } from '../../functions/core/digests/plan-digests';
+import { SUBSCRIBERS_PER_MESSAGE } from '../../functions/core/digests/plan-slice';
+import { SEND_MAX_RECEIVE_COUNT } from '../../functions/core/digests/send-digests';
 import { PaperboyFunction } from './constructs/paperboy-function';
 import type { StatefulStack } from './stateful-stack';
 
@@ -56,8 +57,14 @@ export interface StatelessStackProps extends StackProps {
 export const BOUNCE_RATE_ALARM = 0.04;
 export const COMPLAINT_RATE_ALARM = 0.0008;
 
-/** A message that fails this many receives goes to the send DLQ. */
-export const SEND_MAX_RECEIVE_COUNT = 5;
+export { SEND_MAX_RECEIVE_COUNT };
+/** A slice that fails this many receives goes to the plan DLQ. */
+export const PLAN_MAX_RECEIVE_COUNT = 3;
+/** Each plan-slice invocation's limits: it plans until SLICE_TIME_RESERVE_MS is left, then continues anew. */
+export const PLAN_SLICE_TIMEOUT = Duration.minutes(5);
+export const PLAN_SLICE_MEMORY_MB = 1024;
+/** Slices planned at once: bounds the scan's read rate and the send queue's fill rate. */
+export const PLAN_SLICE_MAX_CONCURRENCY = 8;
 
 /**
  * Everything that can be replaced by a redeploy: the five functions, the HTTP API, the schedules,
@@ -65,11 +72,13 @@ export const SEND_MAX_RECEIVE_COUNT = 5;
  */
 export class StatelessStack extends Stack {
   readonly functions: Record<
-    'api' | 'ingest' | 'planDigests' | 'sendDigests' | 'sesEvents',
+    'api' | 'ingest' | 'planDigests' | 'planSlice' | 'sendDigests' | 'sesEvents',
     PaperboyFunction
   >;
   readonly sendQueue: Queue;
   readonly sendDeadLetterQueue: Queue;
+  readonly planQueue: Queue;
+  readonly planDeadLetterQueue: Queue;
   readonly failedEventsQueue: Queue;
   readonly httpApi: HttpApi;
   readonly alarmTopic: Topic;
@@ -99,6 +108,19 @@ export class StatelessStack extends Stack {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       deadLetterQueue: { queue: this.sendDeadLetterQueue, maxReceiveCount: SEND_MAX_RECEIVE_COUNT },
+    });
+    // A digest run's slices: one message per scan segment (or a continuation), consumed by plan-slice.
+    this.planDeadLetterQueue = new Queue(this, 'PlanDeadLetterQueue', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.planQueue = new Queue(this, 'PlanQueue', {
+      visibilityTimeout: Duration.seconds(PLAN_SLICE_TIMEOUT.toSeconds() * 6),
+      retentionPeriod: Duration.days(1),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.planDeadLetterQueue, maxReceiveCount: PLAN_MAX_RECEIVE_COUNT },
     });
     this.failedEventsQueue = new Queue(this, 'FailedEventsQueue', {
       retentionPeriod: Duration.days(14),
@@ -188,12 +210,28 @@ export class StatelessStack extends Stack {
     });
     const planDigests = new PaperboyFunction(this, 'PlanDigestsFunction', {
       handlerName: 'plan-digests',
-      description: "paperboy: match the day's papers to subscribers and enqueue digest batches",
-      memorySize: 512,
-      timeout: Duration.minutes(5),
+      description: "paperboy: start the day's digest run (one plan-queue message per slice)",
+      memorySize: 256,
+      timeout: Duration.seconds(60),
       logRetention,
-      environment: { ...common, SEND_QUEUE_URL: this.sendQueue.queueUrl },
+      environment: {
+        SCHEDULE_TIME_ZONE: timeZone,
+        PLAN_QUEUE_URL: this.planQueue.queueUrl,
+        PLAN_SEGMENTS: String(config.planSegments),
+      },
       deadLetterQueue: this.failedEventsQueue,
+    });
+    const planSlice = new PaperboyFunction(this, 'PlanSliceFunction', {
+      handlerName: 'plan-slice',
+      description: 'paperboy: plan one slice of a digest run and enqueue its send messages',
+      memorySize: PLAN_SLICE_MEMORY_MB,
+      timeout: PLAN_SLICE_TIMEOUT,
+      logRetention,
+      environment: {
+        ...common,
+        SEND_QUEUE_URL: this.sendQueue.queueUrl,
+        PLAN_QUEUE_URL: this.planQueue.queueUrl,
+      },
     });
     const sendDigests = new PaperboyFunction(this, 'SendDigestsFunction', {
       handlerName: 'send-digests',
@@ -212,7 +250,7 @@ export class StatelessStack extends Stack {
       logRetention,
       deadLetterQueue: this.failedEventsQueue,
     });
-    this.functions = { api, ingest, planDigests, sendDigests, sesEvents };
+    this.functions = { api, ingest, planDigests, planSlice, sendDigests, sesEvents };
 
     // ---- what each function touches -------------------------------------------------------------
     bindTable(api, stateful.subscribers, 'readWrite');
@@ -221,15 +259,27 @@ export class StatelessStack extends Stack {
 
     bindTable(ingest, stateful.papers, 'batchUpsert');
 
-    bindTable(planDigests, stateful.papers, 'read');
-    bindTable(planDigests, stateful.subscribers, 'read');
-    bindTable(planDigests, stateful.deliveries, 'read');
+    // Starting a run: its ledger item and one message per slice.
+    bindTable(planDigests, stateful.deliveries, 'ledger');
     planDigests.addToRolePolicy(
-      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.sendQueue.queueArn] }),
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.planQueue.queueArn] }),
     );
 
+    // Planning a slice: the papers of the window, its segment of readers (with their history), its
+    // send messages and continuation, its counts in the ledger.
+    bindTable(planSlice, stateful.papers, 'read');
+    bindTable(planSlice, stateful.subscribers, 'scan');
+    bindTable(planSlice, stateful.deliveries, 'ledger');
+    planSlice.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['sqs:SendMessage'],
+        resources: [this.sendQueue.queueArn, this.planQueue.queueArn],
+      }),
+    );
+
+    // Sending: claims on the reader's item (UpdateItem), one record per email, the ledger's counts.
     bindTable(sendDigests, stateful.papers, 'read');
-    bindTable(sendDigests, stateful.subscribers, 'read');
+    bindTable(sendDigests, stateful.subscribers, 'claim');
     bindTable(sendDigests, stateful.deliveries, 'readWrite');
 
     bindTable(sesEvents, stateful.subscribers, 'readWrite');
@@ -263,6 +313,13 @@ export class StatelessStack extends Stack {
     }
 
     // ---- event sources ----------------------------------------------------------------------------
+    planSlice.addEventSource(
+      new SqsEventSource(this.planQueue, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: PLAN_SLICE_MAX_CONCURRENCY,
+      }),
+    );
     sendDigests.addEventSource(
       new SqsEventSource(this.sendQueue, {
         batchSize: 1,
@@ -370,6 +427,24 @@ export class StatelessStack extends Stack {
       1,
     );
     alarm(
+      'PlanDeadLetterQueueAlarm',
+      `A digest slice failed ${PLAN_MAX_RECEIVE_COUNT} times and is in the plan DLQ: its readers got no digest. Read the plan-slice logs, fix, then redrive.`,
+      this.planDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      1,
+    );
+    alarm(
+      'PlanQueueAgeAlarm',
+      'A digest slice has waited over 30 minutes in the plan queue: the run is stuck or far behind.',
+      this.planQueue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      30 * 60,
+    );
+    alarm(
       'FailedEventsQueueAlarm',
       'A bounce/complaint event or a scheduled run failed every retry and is in the failed-events queue.',
       this.failedEventsQueue.metricApproximateNumberOfMessagesVisible({
@@ -415,6 +490,7 @@ export class StatelessStack extends Stack {
     }
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
     new CfnOutput(this, 'SendDeadLetterQueueUrl', { value: this.sendDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'PlanDeadLetterQueueUrl', { value: this.planDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'ConfigurationSetName', { value: configurationSet.configurationSetName });
   }
 }

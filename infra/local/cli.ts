@@ -11,15 +11,15 @@ import {
   createFilePapersSource,
   isHttpSource,
 } from '../../functions/adapters/hf-papers/papers-source';
-import { digestStates } from '../../functions/adapters/dynamodb/delivery-repository';
 import { dayInTimeZone, daysBetween, isValidDay, addDays } from '../../functions/core/dates';
-import { createDigestComposer, planDigests } from '../../functions/core/digests/plan-digests';
+import { createDigestComposer } from '../../functions/core/digests/digest-composer';
+import { planWholeRun, startDigestRun } from '../../functions/core/digests/start-digest-run';
 import { toPaperView } from '../../functions/core/digests/paper-view';
 import { ingestDays } from '../../functions/core/ingest-papers';
 import { matchQueries } from '../../functions/core/matching';
-import type { Logger } from '../../functions/core/ports';
+import type { DigestRun, Logger, RunReport } from '../../functions/core/ports';
 import type { Paper } from '../../functions/core/papers';
-import { isActive, keywordLengthProblem, normalizeEmail } from '../../functions/core/subscribers/subscriber';
+import { keywordLengthProblem, normalizeEmail } from '../../functions/core/subscribers/subscriber';
 import { plural } from '../../functions/adapters/render/format';
 import {
   endpointsOf,
@@ -61,16 +61,18 @@ async function connect(papersSource?: string): Promise<Services> {
     settings: { ...settings, PAPERS_SOURCE: papersSource ?? settings.PAPERS_SOURCE },
     endpoints,
     tables,
-    sendQueueUrl: `${endpoints.sqs}/000000000000/${TABLE_PREFIX}send`,
+    queues: { sendQueueUrl: 'http://unset.invalid/send', planQueueUrl: 'http://unset.invalid/plan' },
     tokenSecret,
     publicUrl: settings.PUBLIC_URL ?? `http://localhost:${settings.PORT}`,
   });
   const services = await createServices(parseConfig(env), { logger: quietLogger });
   try {
-    const { QueueUrl } = await services.sqs.send(
-      new GetQueueUrlCommand({ QueueName: `${TABLE_PREFIX}send` }),
+    const queueUrl = async (name: string) =>
+      (await services.sqs.send(new GetQueueUrlCommand({ QueueName: `${TABLE_PREFIX}${name}` }))).QueueUrl;
+    return await createServices(
+      parseConfig({ ...env, SEND_QUEUE_URL: await queueUrl('send'), PLAN_QUEUE_URL: await queueUrl('plan') }),
+      { logger: quietLogger },
     );
-    return await createServices(parseConfig({ ...env, SEND_QUEUE_URL: QueueUrl }), { logger: quietLogger });
   } catch (error) {
     throw new Error(
       `cannot reach the local stack at ${endpoints.sqs} (${(error as Error).message}); start it with \`npm start\``,
@@ -124,49 +126,62 @@ async function digest(args: string[]) {
   const digestDate =
     day(values.date, '--date') ?? dayInTimeZone(new Date(), services.config.SCHEDULE_TIME_ZONE);
   const dryRun = values['dry-run'] ?? false;
-  const startedAt = new Date().toISOString();
-  const plan = await planDigests(services, { digestDate, dryRun });
+  const totalSegments = services.config.PLAN_SEGMENTS;
   if (dryRun) {
+    const { counts, batches } = await planWholeRun(services, { digestDate, totalSegments });
     console.log(
-      `digest ${digestDate} (dry run): subscribers: ${plan.subscribers}  due: ${plan.due}  would send: ${plan.withDigest}  skipped empty: ${plan.skippedEmpty}  distinct digests: ${plan.distinctDigests}`,
+      `digest ${digestDate} (dry run): subscribers: ${counts.subscribers}  due: ${counts.due}  would send: ${counts.withDigest}  skipped empty: ${counts.skippedEmpty}` +
+        (counts.alreadySent ? `  already sent: ${counts.alreadySent}` : ''),
     );
-    for (const batch of plan.batches) {
-      console.log(
-        `  ${batch.subscriberIds.length} subscriber(s), ${batch.cadence}: ${batch.papers.map((p) => p.paperId).join(', ')}`,
-      );
-    }
+    for (const batch of batches)
+      for (const recipient of batch.recipients)
+        console.log(
+          `  ${recipient.subscriberId} (${recipient.cadence}): ${recipient.picks.map((pick) => batch.papers[pick].paperId).join(', ')}`,
+        );
     return;
   }
+  // The same run as the schedule starts: slices on the plan queue, planned by the local stack's
+  // plan-slice consumer, their messages sent by its send-digests consumer.
+  const run = await startDigestRun(services, { digestDate, totalSegments });
   process.stderr.write(
-    `enqueued ${plan.messages} message(s) for ${plan.withDigest} subscriber(s); waiting for the send queue to drain...\n`,
+    `digest run ${run.runId}: ${totalSegments} slices queued; waiting for them to be planned and sent...\n`,
   );
-  await waitUntilQueueEmpty(services.sqs, services.config.SEND_QUEUE_URL as string, {
-    timeoutMs: 180_000,
-    hint: 'is `npm start` running?',
-  });
-  const states = await digestStates(
-    services.db,
-    services.config.DELIVERIES_TABLE_NAME,
-    plan.plannedSubscriberIds,
-    digestDate,
-  );
-  const stillActive = new Set(
-    (await services.subscribers.getMany(plan.plannedSubscriberIds)).filter(isActive).map((s) => s.id),
-  );
-  let sent = 0;
-  let skipped = 0;
-  for (const id of plan.plannedSubscriberIds) {
-    const claim = states.get(id);
-    if (claim?.state === 'sent' && (claim.sentAt ?? '') >= startedAt) sent++;
-    // Already had this day's digest from an earlier run, or unsubscribed/paused since planning.
-    else if (claim?.state === 'sent' || (!claim && !stillActive.has(id))) skipped++;
-  }
-  const failed = plan.plannedSubscriberIds.length - sent - skipped;
+  const report = await waitForRun(services, run, { timeoutMs: 180_000, hint: 'is `npm start` running?' });
+  const skipped = report.alreadySent + report.skipped;
+  const failed = report.failed + report.uncertain + unaccounted(report);
   console.log(
-    `digest ${digestDate}: subscribers: ${plan.subscribers}  emails sent: ${sent}  skipped empty: ${plan.skippedEmpty}  failed: ${failed}` +
+    `digest ${digestDate}: subscribers: ${report.subscribers}  emails sent: ${report.sent}  skipped empty: ${report.skippedEmpty}  failed: ${failed}` +
       (skipped ? `  skipped (already sent today or no longer active): ${skipped}` : ''),
   );
   if (failed > 0) process.exitCode = 1;
+}
+
+/** Readers planned a digest whose outcome no send message reported (a crash mid-message, say). */
+const unaccounted = (report: RunReport): number =>
+  Math.max(0, report.withDigest - report.sent - report.skipped - report.failed - report.uncertain);
+
+/** Waits until every slice of the run is planned and both queues are empty, then reads its ledger. */
+async function waitForRun(
+  services: Services,
+  run: DigestRun,
+  options: { timeoutMs: number; hint: string },
+): Promise<RunReport> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const report = await services.ledger.read(run);
+    if (report && report.segmentsDone >= report.totalSegments) break;
+    if (Date.now() > deadline)
+      throw new Error(
+        `the run's slices are not all planned (${report?.segmentsDone ?? 0} of ${report?.totalSegments ?? '?'}); ${options.hint}`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  for (const queueUrl of [services.config.PLAN_QUEUE_URL, services.config.SEND_QUEUE_URL] as string[])
+    await waitUntilQueueEmpty(services.sqs, queueUrl, {
+      timeoutMs: Math.max(1000, deadline - Date.now()),
+      hint: options.hint,
+    });
+  return (await services.ledger.read(run)) as RunReport;
 }
 
 async function preview(args: string[]) {

@@ -7,6 +7,7 @@ import { createTopicPreview } from '../../functions/core/digests/preview-topic';
 import { createApp } from '../../functions/http/app';
 import { handler as ingestHandler } from '../../functions/handlers/ingest';
 import { handler as planHandler } from '../../functions/handlers/plan-digests';
+import { handler as planSliceHandler } from '../../functions/handlers/plan-slice';
 import { handler as sendHandler } from '../../functions/handlers/send-digests';
 import { localLambdaContext } from './lambda-context';
 import { startQueuePoller } from './queue-poller';
@@ -20,13 +21,12 @@ import {
   TABLE_PREFIX,
   type LocalSettings,
 } from './settings';
-import { startStandIns } from './stand-ins';
+import { startStandIns, type StandIns } from './stand-ins';
 
 export interface LocalStack {
   urls: { app: string; inbox: string; dynamodb: string; sqs: string };
   services: Services;
-  sendQueueUrl: string;
-  deadLetterQueueUrl: string;
+  queues: StandIns['queues'];
   sample?: { loaded: number; days: string[]; from?: string };
   stop(): Promise<void>;
 }
@@ -75,7 +75,7 @@ export async function startLocalStack(
         settings,
         endpoints: standIns.endpoints,
         tables: standIns.tables,
-        sendQueueUrl: standIns.queues.sendQueueUrl,
+        queues: standIns.queues,
         tokenSecret,
         publicUrl,
       }),
@@ -103,13 +103,22 @@ export async function startLocalStack(
       timeZone: settings.SCHEDULE_TIME_ZONE,
     });
 
-    const poller = startQueuePoller({
-      sqs: services.sqs,
-      queueUrl: standIns.queues.sendQueueUrl,
-      handler: (event) => sendHandler(event, localLambdaContext('paperboy-send-digests')),
-      onError: (error) => log(`send-digests: ${error.message}`),
-    });
-    stopping.push(() => poller.stop());
+    // As Lambda's event source mappings do: the plan queue feeds plan-slice, the send queue send-digests.
+    const pollers = [
+      startQueuePoller({
+        sqs: services.sqs,
+        queueUrl: standIns.queues.planQueueUrl,
+        handler: (event) => planSliceHandler(event, localLambdaContext('paperboy-plan-slice', 300_000)),
+        onError: (error) => log(`plan-slice: ${error.message}`),
+      }),
+      startQueuePoller({
+        sqs: services.sqs,
+        queueUrl: standIns.queues.sendQueueUrl,
+        handler: (event) => sendHandler(event, localLambdaContext('paperboy-send-digests')),
+        onError: (error) => log(`send-digests: ${error.message}`),
+      }),
+    ];
+    stopping.push(async () => void (await Promise.all(pollers.map((poller) => poller.stop()))));
 
     if (options.schedules !== false) {
       const scheduler = startScheduler({
@@ -152,8 +161,7 @@ export async function startLocalStack(
         sqs: standIns.endpoints.sqs,
       },
       services,
-      sendQueueUrl: standIns.queues.sendQueueUrl,
-      deadLetterQueueUrl: standIns.queues.deadLetterQueueUrl,
+      queues: standIns.queues,
       sample,
       stop,
     };

@@ -28,6 +28,8 @@ export const LocalSettingsSchema = z.object({
   SAMPLE_DATA: z.enum(['recent', 'original', 'off']).default('recent'),
   SES_FROM_ADDRESS: z.string().default('paperboy <digest@paperboy.local>'),
   MAX_SEND_RATE: z.coerce.number().positive().default(14),
+  /** Slices of a digest run (scan segments), planned in parallel by the plan-queue consumer. */
+  PLAN_SEGMENTS: z.coerce.number().int().min(1).max(64).default(4),
 });
 export type LocalSettings = z.infer<typeof LocalSettingsSchema>;
 
@@ -66,7 +68,7 @@ export function functionEnvironment(input: {
   settings: LocalSettings;
   endpoints: { dynamodb: string; ses: string; sqs: string };
   tables: { papers: string; subscribers: string; deliveries: string };
-  sendQueueUrl: string;
+  queues: { sendQueueUrl: string; planQueueUrl: string };
   tokenSecret: string;
   publicUrl: string;
 }): Record<string, string> {
@@ -74,7 +76,9 @@ export function functionEnvironment(input: {
     PAPERS_TABLE_NAME: input.tables.papers,
     SUBSCRIBERS_TABLE_NAME: input.tables.subscribers,
     DELIVERIES_TABLE_NAME: input.tables.deliveries,
-    SEND_QUEUE_URL: input.sendQueueUrl,
+    SEND_QUEUE_URL: input.queues.sendQueueUrl,
+    PLAN_QUEUE_URL: input.queues.planQueueUrl,
+    PLAN_SEGMENTS: String(input.settings.PLAN_SEGMENTS),
     DYNAMODB_ENDPOINT: input.endpoints.dynamodb,
     SES_ENDPOINT: input.endpoints.ses,
     SQS_ENDPOINT: input.endpoints.sqs,

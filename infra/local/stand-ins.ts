@@ -49,7 +49,12 @@ export interface StandInOptions {
 export interface StandIns {
   endpoints: { dynamodb: string; ses: string; sqs: string };
   tables: { papers: string; subscribers: string; deliveries: string };
-  queues: { sendQueueUrl: string; deadLetterQueueUrl: string };
+  queues: {
+    sendQueueUrl: string;
+    deadLetterQueueUrl: string;
+    planQueueUrl: string;
+    planDeadLetterQueueUrl: string;
+  };
   stop(): Promise<void>;
 }
 
@@ -130,17 +135,21 @@ export async function createTables(endpoint: string, tables: StandIns['tables'])
   client.destroy();
 }
 
-async function createQueues(endpoint: string, options: StandInOptions, prefix: string) {
-  const client = new SQSClient({ endpoint, region: 'us-east-1', credentials: localCredentials });
+/** A queue with its DLQ: a message received `maxReceiveCount` times without success moves there. */
+async function createQueueWithDlq(
+  client: SQSClient,
+  name: string,
+  options: StandInOptions,
+): Promise<{ queueUrl: string; deadLetterQueueUrl: string }> {
   const { QueueUrl: deadLetterQueueUrl } = await client.send(
-    new CreateQueueCommand({ QueueName: `${prefix}send-dlq` }),
+    new CreateQueueCommand({ QueueName: `${name}-dlq` }),
   );
   const { Attributes } = await client.send(
     new GetQueueAttributesCommand({ QueueUrl: deadLetterQueueUrl, AttributeNames: ['QueueArn'] }),
   );
-  const { QueueUrl: sendQueueUrl } = await client.send(
+  const { QueueUrl: queueUrl } = await client.send(
     new CreateQueueCommand({
-      QueueName: `${prefix}send`,
+      QueueName: name,
       Attributes: {
         VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 30),
         RedrivePolicy: JSON.stringify({
@@ -150,13 +159,30 @@ async function createQueues(endpoint: string, options: StandInOptions, prefix: s
       },
     }),
   );
+  return { queueUrl: queueUrl as string, deadLetterQueueUrl: deadLetterQueueUrl as string };
+}
+
+/** The send queue and the plan (slice) queue, each with its DLQ, as the stateless stack has them. */
+async function createQueues(
+  endpoint: string,
+  options: StandInOptions,
+  prefix: string,
+): Promise<StandIns['queues']> {
+  const client = new SQSClient({ endpoint, region: 'us-east-1', credentials: localCredentials });
+  const send = await createQueueWithDlq(client, `${prefix}send`, options);
+  const plan = await createQueueWithDlq(client, `${prefix}plan`, options);
   client.destroy();
-  return { sendQueueUrl: sendQueueUrl as string, deadLetterQueueUrl: deadLetterQueueUrl as string };
+  return {
+    sendQueueUrl: send.queueUrl,
+    deadLetterQueueUrl: send.deadLetterQueueUrl,
+    planQueueUrl: plan.queueUrl,
+    planDeadLetterQueueUrl: plan.deadLetterQueueUrl,
+  };
 }
 
 /**
  * Starts dynalite, aws-ses-v2-local and local-aws-sqs on loopback, creates the tables and the
- * send queue with its DLQ. Used by `npm start` and by the integration and end-to-end tests.
+ * send and plan queues with their DLQs. Used by `npm start` and by the integration and end-to-end tests.
  */
 export async function startStandIns(options: StandInOptions): Promise<StandIns> {
   const prefix = options.tablePrefix ?? 'paperboy-';

@@ -10,6 +10,22 @@ import { ConcurrentUpdateError, EmailTakenError } from '../../functions/core/por
 import { defaultPreferences, type Subscriber } from '../../functions/core/subscribers/subscriber';
 import { startStandIns, type StandIns } from '../../infra/local/stand-ins';
 import { HF_DAYS_DIR } from '../support/paths';
+import { createRunLedger } from '../../functions/adapters/dynamodb/run-ledger';
+import { runPlanSlice } from '../../functions/core/digests/plan-slice';
+import { sendDigestBatch } from '../../functions/core/digests/send-digests';
+import type { DigestBatch, SubscriberRepository } from '../../functions/core/ports';
+
+/** Every subscriber id of one scan segment, page after page. */
+async function scanAll(subscribers: SubscriberRepository, segment: number, totalSegments: number) {
+  const ids: string[] = [];
+  let cursor;
+  do {
+    const page = await subscribers.scanPage(segment, totalSegments, cursor);
+    ids.push(...page.subscribers.map((subscriber) => subscriber.id));
+    cursor = page.cursor;
+  } while (cursor);
+  return ids;
+}
 
 let standIns: StandIns;
 let now = new Date('2025-11-13T08:00:00Z');
@@ -123,9 +139,7 @@ describe('subscriber repository on dynalite', () => {
     await subscribers.delete(many[0]);
 
     const seen: string[] = [];
-    for (let segment = 0; segment < 3; segment++) {
-      for await (const page of subscribers.scanSegment(segment, 3)) seen.push(...page.map((s) => s.id));
-    }
+    for (let segment = 0; segment < 3; segment++) seen.push(...(await scanAll(subscribers, segment, 3)));
 
     expect(await subscribers.findByEmail(many[0].email)).toBeUndefined();
     expect(seen).not.toContain(many[0].id);
@@ -135,33 +149,117 @@ describe('subscriber repository on dynalite', () => {
   });
 });
 
+const repositories = (client = db()) => ({
+  subscribers: createSubscriberRepository(client, standIns.tables.subscribers),
+  deliveries: createDeliveryRepository(
+    client,
+    { deliveries: standIns.tables.deliveries, subscribers: standIns.tables.subscribers },
+    clock,
+  ),
+});
 describe('delivery repository on dynalite', () => {
-  it('claims a digest once, releases it after a failed send, and remembers sent papers', async () => {
-    const deliveries = createDeliveryRepository(db(), standIns.tables.deliveries, clock);
+  const claimOf = (
+    subscriberId: string,
+    digestDate: string,
+    paperIds = ['p1', 'p2'],
+    forgetDays: string[] = [],
+  ) => ({
+    subscriberId,
+    digestDate,
+    paperIds,
+    forgetDays,
+  });
 
-    const firstClaim = await deliveries.claimDigest('s1', '2025-11-13');
-    const secondClaim = await deliveries.claimDigest('s1', '2025-11-13');
-    await deliveries.releaseDigest('s1', '2025-11-13');
-    const afterRelease = await deliveries.claimDigest('s1', '2025-11-13');
-    await deliveries.recordSent('s1', '2025-11-13', ['p1', 'p2'], 'msg-1');
-    await deliveries.releaseDigest('s1', '2025-11-13');
-    const afterSent = await deliveries.claimDigest('s1', '2025-11-13');
+  it("claims a day's digest once on the reader's own item, and again after a release", async () => {
+    const { subscribers, deliveries } = repositories();
+    const reader = aSubscriber();
+    await subscribers.create(reader);
 
-    expect([firstClaim, secondClaim, afterRelease, afterSent]).toEqual([true, false, true, false]);
-    expect(await deliveries.sentPaperIds('s1', ['p1', 'p3', 'p2'])).toEqual(new Set(['p1', 'p2']));
-    expect((await deliveries.listForSubscriber('s1')).map((record) => record.paperId).sort()).toEqual([
-      'p1',
-      'p2',
+    const first = await deliveries.claimDigest(claimOf(reader.id, '2025-11-13'));
+    const second = await deliveries.claimDigest(claimOf(reader.id, '2025-11-13'));
+    await deliveries.releaseDigest(reader.id, '2025-11-13');
+    const afterRelease = await deliveries.claimDigest(claimOf(reader.id, '2025-11-13', ['p3']));
+    const nextDay = await deliveries.claimDigest(claimOf(reader.id, '2025-11-14', ['p4']));
+
+    expect(first?.email).toBe(reader.email);
+    expect(first?.digestHistory).toEqual({ '2025-11-13': ['p1', 'p2'] });
+    expect(second).toBeUndefined();
+    expect(afterRelease?.digestHistory).toEqual({ '2025-11-13': ['p3'] });
+    expect((await subscribers.get(reader.id))?.digestHistory).toEqual(nextDay?.digestHistory);
+    expect(nextDay?.digestHistory).toEqual({ '2025-11-13': ['p3'], '2025-11-14': ['p4'] });
+  });
+
+  it('drops the history days the planner named, in the same write', async () => {
+    const { subscribers, deliveries } = repositories();
+    const reader = aSubscriber();
+    await subscribers.create(reader);
+    await deliveries.claimDigest(claimOf(reader.id, '2025-11-01', ['old']));
+
+    const claimed = await deliveries.claimDigest(claimOf(reader.id, '2025-11-13', ['new'], ['2025-11-01']));
+
+    expect(claimed?.digestHistory).toEqual({ '2025-11-13': ['new'] });
+  });
+
+  it('refuses the claim of a reader who is no longer active, or gone', async () => {
+    const { subscribers, deliveries } = repositories();
+    const paused = aSubscriber({
+      preferences: { ...defaultPreferences(), topics: ['ai-agents'], paused: true },
+    });
+    const suppressed = aSubscriber({ suppressed: { reason: 'complaint', at: now.toISOString() } });
+    const unsubscribed = aSubscriber({ status: 'unsubscribed' });
+    for (const reader of [paused, suppressed, unsubscribed]) await subscribers.create(reader);
+
+    for (const id of [paused.id, suppressed.id, unsubscribed.id, 'nobody'])
+      expect(await deliveries.claimDigest(claimOf(id, '2025-11-13'))).toBeUndefined();
+    expect((await subscribers.get(paused.id))?.digestHistory).toEqual({});
+  });
+
+  it("keeps a claim when the reader's profile is saved from a copy read before the send", async () => {
+    const { subscribers, deliveries } = repositories();
+    const reader = aSubscriber();
+    await subscribers.create(reader);
+    const readBeforeSend = (await subscribers.get(reader.id)) as Subscriber;
+
+    await deliveries.claimDigest(claimOf(reader.id, '2025-11-13'));
+    await subscribers.save(
+      {
+        ...readBeforeSend,
+        preferences: { ...readBeforeSend.preferences, papersPerEmail: 5 },
+        updatedAt: 'later',
+      },
+      readBeforeSend.updatedAt,
+    );
+
+    const stored = await subscribers.get(reader.id);
+    expect(stored?.preferences.papersPerEmail).toBe(5);
+    expect(stored?.digestHistory).toEqual({ '2025-11-13': ['p1', 'p2'] });
+    expect(await deliveries.claimDigest(claimOf(reader.id, '2025-11-13'))).toBeUndefined();
+  });
+
+  it('records one item per email and lists its papers for the export', async () => {
+    const { deliveries } = repositories();
+    await deliveries.recordSent([
+      { subscriberId: 's1', digestDate: '2025-11-12', paperIds: ['p1', 'p2'], messageId: 'm1' },
+      { subscriberId: 's1', digestDate: '2025-11-13', paperIds: ['p3'], messageId: 'm2' },
+    ]);
+
+    const records = await deliveries.listForSubscriber('s1');
+
+    expect(records.map((record) => `${record.digestDate}:${record.paperId}`).sort()).toEqual([
+      '2025-11-12:p1',
+      '2025-11-12:p2',
+      '2025-11-13:p3',
     ]);
   });
 
   it('treats records past their TTL as gone even before DynamoDB deletes them', async () => {
-    const deliveries = createDeliveryRepository(db(), standIns.tables.deliveries, clock);
-    await deliveries.recordSent('s2', '2025-11-13', ['p9'], 'msg-2');
+    const { deliveries } = repositories();
+    await deliveries.recordSent([
+      { subscriberId: 's2', digestDate: '2025-11-13', paperIds: ['p9'], messageId: 'm' },
+    ]);
     const saved = now;
     now = new Date(now.getTime() + 200 * 86400 * 1000);
     try {
-      expect(await deliveries.sentPaperIds('s2', ['p9'])).toEqual(new Set());
       expect(await deliveries.listForSubscriber('s2')).toEqual([]);
     } finally {
       now = saved;
@@ -169,11 +267,97 @@ describe('delivery repository on dynalite', () => {
   });
 
   it('deletes everything held for a subscriber', async () => {
-    const deliveries = createDeliveryRepository(db(), standIns.tables.deliveries, clock);
-    await deliveries.recordSent('s3', '2025-11-13', ['a', 'b', 'c'], 'msg-3');
+    const { deliveries } = repositories();
+    await deliveries.recordSent([
+      { subscriberId: 's3', digestDate: '2025-11-13', paperIds: ['a', 'b'], messageId: 'm' },
+    ]);
     await deliveries.deleteForSubscriber('s3');
     expect(await deliveries.listForSubscriber('s3')).toEqual([]);
-    expect(await deliveries.claimDigest('s3', '2025-11-13')).toBe(true);
+  });
+});
+
+describe('a digest run on dynalite, counted in DynamoDB requests', () => {
+  it('plans and sends with about one request per reader: the claim, and a share of the scans, records and ledger', async () => {
+    const requests: string[] = [];
+    const client = db();
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        requests.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countRequests' },
+    );
+    const paperRepository = createPaperRepository(client, standIns.tables.papers);
+    const papers = realDay('2025-11-13').slice(0, 30);
+    await paperRepository.upsert(papers);
+    const { subscribers, deliveries } = repositories(client);
+    const readers = Array.from({ length: 120 }, () =>
+      aSubscriber({
+        preferences: { ...defaultPreferences(), keywords: ['language model', 'agents', 'video'] },
+      }),
+    );
+    for (const reader of readers) await subscribers.create(reader);
+    const ledger = createRunLedger(client, standIns.tables.deliveries, clock);
+    const run = { digestDate: '2025-11-13', runId: `count-${Date.now()}` };
+    const batches: DigestBatch[] = [];
+    const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const mailer = { send: async () => ({ messageId: `m-${Math.random()}` }) };
+    const renderer = {
+      renderDigest: async () => ({ subject: 's', html: 'h', text: 't' }),
+      renderConfirmation: async () => ({ subject: 's', html: 'h', text: 't' }),
+      renderNewLink: async () => ({ subject: 's', html: 'h', text: 't' }),
+      personalize: (email: { subject: string; html: string; text: string }) => email,
+    };
+    requests.length = 0;
+
+    await ledger.start(run, 2);
+    for (const segment of [0, 1])
+      await runPlanSlice(
+        {
+          papers: paperRepository,
+          subscribers,
+          queue: { enqueue: async (queued) => void batches.push(...queued) },
+          sliceQueue: { enqueue: async () => undefined },
+          ledger,
+          logger,
+        },
+        { ...run, segment, totalSegments: 2 },
+      );
+    const planned = batches.flatMap((batch) => batch.recipients.map((recipient) => recipient.subscriberId));
+    const ours = planned.filter((id) => readers.some((reader) => reader.id === id));
+    for (const batch of batches)
+      await sendDigestBatch(
+        {
+          papers: paperRepository,
+          deliveries,
+          mailer,
+          renderer,
+          ledger,
+          clock,
+          logger,
+          linksFor: () => ({ manageUrl: 'https://x.example/m', unsubscribeUrl: 'https://x.example/u' }),
+        },
+        batch,
+      );
+    const report = await ledger.read(run);
+
+    expect(ours.length).toBe(readers.length);
+    expect(report?.sent).toBe(planned.length);
+    expect(report?.segmentsDone).toBe(2);
+    // Everything this run asked DynamoDB, over every reader it planned and sent to.
+    const perReader = requests.length / planned.length;
+    console.log(
+      `DynamoDB requests per reader over a small run (fixed costs included): ${perReader.toFixed(3)}`,
+      JSON.stringify(
+        Object.fromEntries([...new Set(requests)].map((n) => [n, requests.filter((r) => r === n).length])),
+      ),
+    );
+    expect(perReader).toBeLessThanOrEqual(1.3);
+    expect(requests.filter((name) => name === 'UpdateItemCommand').length).toBeGreaterThanOrEqual(
+      planned.length,
+    );
+    // No read of history per reader: the only per-reader request is the claim (the one GetItem reads the ledger).
+    expect(requests.filter((name) => name === 'GetItemCommand')).toHaveLength(1);
   });
 });
 
@@ -211,8 +395,7 @@ describe('subscriber repository and damaged items', () => {
       }),
     );
 
-    const seen: string[] = [];
-    for await (const page of subscribers.scanSegment(0, 1)) seen.push(...page.map((s) => s.id));
+    const seen = await scanAll(subscribers, 0, 1);
 
     expect(seen).toContain(good.id);
     expect(seen).not.toContain('damaged');

@@ -39,7 +39,7 @@ beforeAll(async () => {
       settings: { ...parseLocalSettings({}), PAPERS_SOURCE: HF_DAYS_DIR },
       endpoints: standIns.endpoints,
       tables: standIns.tables,
-      sendQueueUrl: standIns.queues.sendQueueUrl,
+      queues: standIns.queues,
       tokenSecret: 'handlers-test-secret-0123456789-abcdefghijklmnop',
       publicUrl: 'https://paperboy.example',
     }),

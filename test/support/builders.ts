@@ -1,6 +1,6 @@
 /** Test data builders: sensible defaults, override only what the test is about. */
 import type { Paper } from '../../functions/core/papers';
-import type { DigestBatch } from '../../functions/core/ports';
+import type { DigestBatch, Recipient } from '../../functions/core/ports';
 import {
   defaultPreferences,
   type Preferences,
@@ -54,22 +54,35 @@ export function aSubscriber(overrides: SubscriberOverrides = {}): Subscriber {
   };
 }
 
-/** One queue message for 2025-11-14 (daily); give it `papers` and `subscriberIds`. */
-export function aDigestBatch(overrides: Partial<DigestBatch> = {}): DigestBatch {
+/**
+ * One send message for 2025-11-14: `papers` planned, each reader given as id (all papers, daily) or as
+ * a recipient of their own.
+ */
+export function aDigestBatch(
+  overrides: Partial<Omit<DigestBatch, 'recipients'>> & {
+    recipients?: (string | (Partial<Recipient> & { subscriberId: string }))[];
+  } = {},
+): DigestBatch {
+  const papers = overrides.papers ?? [];
+  const all = papers.map((_, index) => index);
   return {
     digestDate: '2025-11-14',
-    cadence: 'daily',
-    papers: [],
-    subscriberIds: [],
+    runId: 'run-1',
     ...overrides,
+    papers,
+    recipients: (overrides.recipients ?? []).map((recipient) =>
+      typeof recipient === 'string'
+        ? { subscriberId: recipient, cadence: 'daily', picks: all }
+        : { cadence: 'daily', picks: all, ...recipient },
+    ),
   };
 }
 
-/** A planned paper entry of a batch, as plan-digests produces it. */
+/** A planned paper entry of a batch, as plan-slice produces it. */
 export function aPlannedPaper(
   paperId: string,
   topic = 'Speculative decoding',
   matched = [topic],
 ): DigestBatch['papers'][number] {
-  return { paperId, score: 0.5, why: [{ topic, matched }] };
+  return { paperId, why: [{ topic, matched }] };
 }

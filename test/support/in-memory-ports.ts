@@ -13,6 +13,17 @@ import {
   type DeliveryRecord,
   type DeliveryRepository,
   type DigestBatch,
+  type DigestClaim,
+  type DigestRun,
+  type PlanCounts,
+  type PlanSlice,
+  type PlanSliceQueue,
+  type RunLedger,
+  type RunReport,
+  type ScanCursor,
+  type SendCounts,
+  type SentDigest,
+  type SubscriberPage,
   type DigestQueue,
   type EmailRenderer,
   type Logger,
@@ -22,7 +33,8 @@ import {
   type RenderedEmail,
   type SubscriberRepository,
 } from '../../functions/core/ports';
-import type { Subscriber } from '../../functions/core/subscribers/subscriber';
+import { hasDigestOf } from '../../functions/core/digests/digest-composer';
+import { isActive, type Subscriber } from '../../functions/core/subscribers/subscriber';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -130,7 +142,12 @@ export class InMemorySubscriberRepository implements SubscriberRepository {
       this.idByEmail.delete(stored.email);
       this.idByEmail.set(subscriber.email, subscriber.id);
     }
-    this.byId.set(subscriber.id, copy(subscriber));
+    // As the DynamoDB adapter: a saved profile never overwrites the digest history the send path wrote.
+    const { digestHistory: _ignored, ...profile } = copy(subscriber);
+    this.byId.set(subscriber.id, {
+      ...profile,
+      ...(stored.digestHistory ? { digestHistory: stored.digestHistory } : {}),
+    });
   }
 
   async delete(subscriber: Subscriber): Promise<void> {
@@ -138,12 +155,30 @@ export class InMemorySubscriberRepository implements SubscriberRepository {
     if (this.idByEmail.get(subscriber.email) === subscriber.id) this.idByEmail.delete(subscriber.email);
   }
 
-  /** Segment = insertion index modulo totalSegments, yielded in pages of `pageSize`. */
-  async *scanSegment(segment: number, totalSegments: number): AsyncIterable<Subscriber[]> {
+  /** Segment = insertion index modulo totalSegments, in pages of `pageSize`; the cursor is the next offset. */
+  async scanPage(segment: number, totalSegments: number, cursor?: ScanCursor): Promise<SubscriberPage> {
+    this.scanCalls++;
     const mine = [...this.byId.values()].filter((_, index) => index % totalSegments === segment);
-    for (let start = 0; start < mine.length; start += this.pageSize) {
-      yield mine.slice(start, start + this.pageSize).map(copy);
-    }
+    const start = typeof cursor?.offset === 'number' ? cursor.offset : 0;
+    const end = start + this.pageSize;
+    return {
+      subscribers: mine.slice(start, end).map(copy),
+      cursor: end < mine.length ? { offset: end } : undefined,
+    };
+  }
+
+  /** Reads of the whole store (scan pages), to show planning reads nothing per reader. */
+  scanCalls = 0;
+
+  /** The send path's claim on the reader's own item (see InMemoryDeliveryRepository). */
+  updateHistory(
+    id: string,
+    change: (subscriber: Subscriber) => Subscriber | undefined,
+  ): Subscriber | undefined {
+    const stored = this.byId.get(id);
+    const changed = stored && change(copy(stored));
+    if (changed) this.byId.set(id, copy(changed));
+    return changed && copy(changed);
   }
 
   /** Every stored subscriber (a copy), for assertions. */
@@ -152,71 +187,126 @@ export class InMemorySubscriberRepository implements SubscriberRepository {
   }
 }
 
-export type DigestClaimState = 'sending' | 'sent';
-
-/** Delivery history and per-(subscriber, day) digest claims; no TTL (nothing here expires). */
+/**
+ * Digest claims on the reader's own item (their digest history, as the DynamoDB adapter keeps them)
+ * and one record per email sent; no TTL (nothing here expires).
+ */
 export class InMemoryDeliveryRepository implements DeliveryRepository {
-  private readonly claims = new Map<
-    string,
-    { state: DigestClaimState; messageId?: string; paperIds?: string[] }
-  >();
-  private readonly deliveries = new Map<string, Map<string, DeliveryRecord>>();
+  private readonly sentDigests = new Map<string, SentDigest & { sentAt: string }>();
+  /** Calls of recordSent (one request each in DynamoDB). */
+  recordCalls = 0;
 
-  constructor(private readonly clock: Clock = new SettableClock()) {}
+  constructor(
+    private readonly subscribers: InMemorySubscriberRepository,
+    private readonly clock: Clock = new SettableClock(),
+  ) {}
 
-  private static claimKey(subscriberId: string, digestDate: string): string {
-    return `${subscriberId}|${digestDate}`;
-  }
-
-  async sentPaperIds(subscriberId: string, paperIds: string[]): Promise<Set<string>> {
-    const sent = this.deliveries.get(subscriberId);
-    return new Set(paperIds.filter((paperId) => sent?.has(paperId)));
-  }
-
-  async claimDigest(subscriberId: string, digestDate: string): Promise<boolean> {
-    const key = InMemoryDeliveryRepository.claimKey(subscriberId, digestDate);
-    if (this.claims.has(key)) return false;
-    this.claims.set(key, { state: 'sending' });
-    return true;
-  }
-
-  async releaseDigest(subscriberId: string, digestDate: string): Promise<void> {
-    const key = InMemoryDeliveryRepository.claimKey(subscriberId, digestDate);
-    // Only an in-flight claim is given back; a sent digest stays sent.
-    if (this.claims.get(key)?.state === 'sending') this.claims.delete(key);
-  }
-
-  async recordSent(
-    subscriberId: string,
-    digestDate: string,
-    paperIds: string[],
-    messageId: string,
-  ): Promise<void> {
-    const sentAt = this.clock.now().toISOString();
-    const records = this.deliveries.get(subscriberId) ?? new Map<string, DeliveryRecord>();
-    for (const paperId of paperIds) records.set(paperId, { paperId, digestDate, sentAt });
-    this.deliveries.set(subscriberId, records);
-    this.claims.set(InMemoryDeliveryRepository.claimKey(subscriberId, digestDate), {
-      state: 'sent',
-      messageId,
-      paperIds: [...paperIds],
+  async claimDigest({
+    subscriberId,
+    digestDate,
+    paperIds,
+    forgetDays,
+  }: DigestClaim): Promise<Subscriber | undefined> {
+    return this.subscribers.updateHistory(subscriberId, (subscriber) => {
+      if (!isActive(subscriber) || hasDigestOf(subscriber, digestDate)) return undefined;
+      const history = { ...(subscriber.digestHistory ?? {}), [digestDate]: [...paperIds] };
+      for (const day of forgetDays) if (day !== digestDate) delete history[day];
+      return { ...subscriber, digestHistory: history };
     });
   }
 
+  async releaseDigest(subscriberId: string, digestDate: string): Promise<void> {
+    this.subscribers.updateHistory(subscriberId, (subscriber) => {
+      if (!hasDigestOf(subscriber, digestDate)) return undefined;
+      const history = { ...subscriber.digestHistory };
+      delete history[digestDate];
+      return { ...subscriber, digestHistory: history };
+    });
+  }
+
+  async recordSent(sent: SentDigest[]): Promise<void> {
+    this.recordCalls++;
+    const sentAt = this.clock.now().toISOString();
+    for (const record of sent)
+      this.sentDigests.set(`${record.subscriberId}|${record.digestDate}`, { ...copy(record), sentAt });
+  }
+
   async listForSubscriber(subscriberId: string): Promise<DeliveryRecord[]> {
-    return [...(this.deliveries.get(subscriberId)?.values() ?? [])].map(copy);
+    return [...this.sentDigests.values()]
+      .filter((record) => record.subscriberId === subscriberId)
+      .flatMap(({ paperIds, digestDate, sentAt }) =>
+        paperIds.map((paperId) => ({ paperId, digestDate, sentAt })),
+      );
   }
 
   async deleteForSubscriber(subscriberId: string): Promise<void> {
-    this.deliveries.delete(subscriberId);
-    for (const key of [...this.claims.keys()]) {
-      if (key.startsWith(`${subscriberId}|`)) this.claims.delete(key);
-    }
+    for (const [key, record] of this.sentDigests)
+      if (record.subscriberId === subscriberId) this.sentDigests.delete(key);
   }
 
-  /** The claim of one subscriber's digest for a day, for assertions. */
-  claimState(subscriberId: string, digestDate: string): DigestClaimState | undefined {
-    return this.claims.get(InMemoryDeliveryRepository.claimKey(subscriberId, digestDate))?.state;
+  /** The record of one reader's digest of a day, for assertions. */
+  sentDigest(subscriberId: string, digestDate: string): (SentDigest & { sentAt: string }) | undefined {
+    const record = this.sentDigests.get(`${subscriberId}|${digestDate}`);
+    return record && copy(record);
+  }
+}
+
+/** Run ledgers by run, adding counts as the DynamoDB adapter's ADD does. */
+export class InMemoryRunLedger implements RunLedger {
+  private readonly runs = new Map<string, RunReport>();
+  constructor(private readonly clock: Clock = new SettableClock()) {}
+
+  private static key(run: DigestRun): string {
+    return `${run.digestDate}|${run.runId}`;
+  }
+
+  async start(run: DigestRun, totalSegments: number): Promise<void> {
+    this.runs.set(InMemoryRunLedger.key(run), {
+      digestDate: run.digestDate,
+      runId: run.runId,
+      startedAt: this.clock.now().toISOString(),
+      totalSegments,
+      segmentsDone: 0,
+      subscribers: 0,
+      due: 0,
+      withDigest: 0,
+      skippedEmpty: 0,
+      alreadySent: 0,
+      messages: 0,
+      sent: 0,
+      skipped: 0,
+      failed: 0,
+      uncertain: 0,
+    });
+  }
+
+  private add(run: DigestRun, counts: Partial<Record<keyof RunReport, number>>): void {
+    const report = this.runs.get(InMemoryRunLedger.key(run));
+    if (!report) throw new Error(`no run ${run.runId} of ${run.digestDate}`);
+    for (const [name, value] of Object.entries(counts))
+      (report as unknown as Record<string, number>)[name] += value ?? 0;
+  }
+
+  async addPlanned(run: DigestRun, counts: PlanCounts, segmentDone: boolean): Promise<void> {
+    this.add(run, { ...counts, segmentsDone: segmentDone ? 1 : 0 });
+  }
+
+  async addSent(run: DigestRun, counts: SendCounts): Promise<void> {
+    const { sent, skipped, failed, uncertain } = counts;
+    this.add(run, { sent, skipped, failed, uncertain });
+  }
+
+  async read(run: DigestRun): Promise<RunReport | undefined> {
+    const report = this.runs.get(InMemoryRunLedger.key(run));
+    return report && copy(report);
+  }
+}
+
+/** Records the slices queued (a run's start, a slice's continuation). */
+export class RecordingSliceQueue implements PlanSliceQueue {
+  readonly slices: PlanSlice[] = [];
+  async enqueue(slices: PlanSlice[]): Promise<void> {
+    this.slices.push(...copy(slices));
   }
 }
 

@@ -1,22 +1,28 @@
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
-  PutCommand,
   QueryCommand,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Clock, DeliveryRecord, DeliveryRepository } from '../../core/ports';
-import { batchGetAll, batchWriteAll, isConditionFailure } from './client';
+import { batchWriteAll, isConditionFailure } from './client';
 import { keys } from './keys';
+import { toSubscriber } from './subscriber-repository';
 
 /** Delivery records outlive any digest window by far; TTL then removes them. */
 export const DELIVERY_RETENTION_DAYS = 120;
 
+/**
+ * Claims live on the reader's own item in the subscribers table (its digest history, which the planner
+ * reads with the reader); the record of each email sent is one item in the deliveries table.
+ */
 export function createDeliveryRepository(
   db: DynamoDBDocumentClient,
-  tableName: string,
+  tables: { deliveries: string; subscribers: string },
   clock: Clock,
 ): DeliveryRepository {
+  const tableName = tables.deliveries;
   const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);
   const expiresAt = () => nowSeconds() + DELIVERY_RETENTION_DAYS * 86400;
   // TTL deletion is lazy in DynamoDB (and absent in dynalite): expired items are filtered on read.
@@ -41,47 +47,70 @@ export function createDeliveryRepository(
     return items;
   };
 
-  return {
-    async sentPaperIds(subscriberId, paperIds) {
-      const items = await batchGetAll(
-        db,
-        tableName,
-        [...new Set(paperIds)].map((paperId) => keys.delivery(subscriberId, paperId)),
-      );
-      return new Set(items.filter(live).map((item) => item.paperId as string));
-    },
+  /** Only a reader who may get mail now: confirmed, not paused, not suppressed. */
+  const ACTIVE = '#status = :confirmed AND preferences.paused = :false AND attribute_not_exists(suppressed)';
+  const activeValues = { ':confirmed': 'confirmed', ':false': false };
 
-    async claimDigest(subscriberId, digestDate) {
-      try {
-        await db.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: {
-              ...keys.digestClaim(subscriberId, digestDate),
-              state: 'sending',
-              claimedAt: clock.now().toISOString(),
-              expiresAt: expiresAt(),
-            },
-            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-            ExpressionAttributeValues: { ':now': nowSeconds() },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+  /** One conditional UpdateItem; the reader as stored after it, or undefined when its condition failed. */
+  const claimWith = async (
+    update: Omit<UpdateCommandInput, 'TableName' | 'Key' | 'ReturnValues'>,
+    id: string,
+  ) => {
+    try {
+      const { Attributes } = await db.send(
+        new UpdateCommand({
+          TableName: tables.subscribers,
+          Key: keys.subscriber(id),
+          ReturnValues: 'ALL_NEW',
+          ...update,
+        }),
+      );
+      return Attributes ? toSubscriber(Attributes) : undefined;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  };
+
+  return {
+    async claimDigest({ subscriberId, digestDate, paperIds, forgetDays }) {
+      const forget = forgetDays.filter((day) => day !== digestDate);
+      const forgetNames = Object.fromEntries(forget.map((day, index) => [`#f${index}`, day]));
+      const claimed = await claimWith(
+        {
+          UpdateExpression:
+            'SET digestHistory.#day = :papers' +
+            (forget.length
+              ? ` REMOVE ${forget.map((_, index) => `digestHistory.#f${index}`).join(', ')}`
+              : ''),
+          ConditionExpression: `attribute_exists(digestHistory) AND attribute_not_exists(digestHistory.#day) AND ${ACTIVE}`,
+          ExpressionAttributeNames: { '#status': 'status', '#day': digestDate, ...forgetNames },
+          ExpressionAttributeValues: { ...activeValues, ':papers': paperIds },
+        },
+        subscriberId,
+      );
+      if (claimed) return claimed;
+      // A reader's first digest: the item has no history yet, and a nested SET needs the map to exist.
+      return claimWith(
+        {
+          UpdateExpression: 'SET digestHistory = :history',
+          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(digestHistory) AND ${ACTIVE}`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ...activeValues, ':history': { [digestDate]: paperIds } },
+        },
+        subscriberId,
+      );
     },
 
     async releaseDigest(subscriberId, digestDate) {
       await db
         .send(
-          new DeleteCommand({
-            TableName: tableName,
-            Key: keys.digestClaim(subscriberId, digestDate),
-            ConditionExpression: '#state = :sending',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':sending': 'sending' },
+          new UpdateCommand({
+            TableName: tables.subscribers,
+            Key: keys.subscriber(subscriberId),
+            UpdateExpression: 'REMOVE digestHistory.#day',
+            ConditionExpression: 'attribute_exists(digestHistory.#day)',
+            ExpressionAttributeNames: { '#day': digestDate },
           }),
         )
         .catch((error) => {
@@ -89,50 +118,38 @@ export function createDeliveryRepository(
         });
     },
 
-    async recordSent(subscriberId, digestDate, paperIds, messageId) {
+    async recordSent(sent) {
       const sentAt = clock.now().toISOString();
       await batchWriteAll(
         db,
         tableName,
-        paperIds.map((paperId) => ({
+        sent.map(({ subscriberId, digestDate, paperIds, messageId }) => ({
           PutRequest: {
             Item: {
-              ...keys.delivery(subscriberId, paperId),
-              paperId,
+              ...keys.sentDigest(subscriberId, digestDate),
+              subscriberId,
               digestDate,
+              paperIds,
+              messageId,
               sentAt,
               expiresAt: expiresAt(),
             },
           },
         })),
       );
-      await db.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.digestClaim(subscriberId, digestDate),
-          UpdateExpression:
-            'SET #state = :sent, sentAt = :sentAt, messageId = :messageId, paperIds = :paperIds',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':sent': 'sent',
-            ':sentAt': sentAt,
-            ':messageId': messageId,
-            ':paperIds': paperIds,
-          },
-        }),
-      );
     },
 
     async listForSubscriber(subscriberId) {
-      return (await queryPartition(subscriberId))
-        .filter(
-          (item) => live(item) && typeof item.paperId === 'string' && String(item.sk).startsWith('PAPER#'),
-        )
-        .map((item) => ({
-          paperId: item.paperId as string,
-          digestDate: item.digestDate as string,
-          sentAt: item.sentAt as string,
-        }));
+      return (await queryPartition(subscriberId)).filter(live).flatMap((item): DeliveryRecord[] => {
+        const { digestDate, sentAt } = item as { digestDate: string; sentAt: string };
+        // (A claim item of before, with a `state`, duplicates its per-paper items below.)
+        if (Array.isArray(item.paperIds) && typeof sentAt === 'string' && item.state === undefined)
+          return (item.paperIds as string[]).map((paperId) => ({ paperId, digestDate, sentAt }));
+        // One item per paper, as the deliveries were kept before one item per email.
+        if (typeof item.paperId === 'string' && String(item.sk).startsWith('PAPER#'))
+          return [{ paperId: item.paperId, digestDate, sentAt }];
+        return [];
+      });
     },
 
     // Single-item deletes: the API function may delete but never write, and BatchWriteItem is a write.
@@ -152,24 +169,4 @@ export function createDeliveryRepository(
       }
     },
   };
-}
-
-/** State of one subscriber's digest for a day, for reports (the CLI counts sent and failed). */
-export async function digestStates(
-  db: DynamoDBDocumentClient,
-  tableName: string,
-  subscriberIds: string[],
-  digestDate: string,
-): Promise<Map<string, { state: string; sentAt?: string }>> {
-  const items = await batchGetAll(
-    db,
-    tableName,
-    subscriberIds.map((id) => keys.digestClaim(id, digestDate)),
-  );
-  return new Map(
-    items.map((item) => [
-      String(item.pk).slice('SUB#'.length),
-      { state: item.state as string, sentAt: item.sentAt as string | undefined },
-    ]),
-  );
 }

@@ -4,14 +4,13 @@ export const keys = {
   listedDay: (day: string) => ({ pk: 'DAYS', sk: day }),
   subscriber: (subscriberId: string) => ({ pk: `SUB#${subscriberId}`, sk: 'PROFILE' }),
   emailClaim: (email: string) => ({ pk: `EMAIL#${email}`, sk: 'EMAIL' }),
-  delivery: (subscriberId: string, paperId: string) => ({
-    pk: `SUB#${subscriberId}`,
-    sk: `PAPER#${paperId}`,
-  }),
-  digestClaim: (subscriberId: string, digestDate: string) => ({
+  /** The record of one digest email sent (deliveries table). */
+  sentDigest: (subscriberId: string, digestDate: string) => ({
     pk: `SUB#${subscriberId}`,
     sk: `DIGEST#${digestDate}`,
   }),
+  /** The running totals of one digest run (deliveries table). */
+  digestRun: (digestDate: string, runId: string) => ({ pk: `RUN#${digestDate}`, sk: runId }),
   subscriberPartition: (subscriberId: string) => `SUB#${subscriberId}`,
 };
 

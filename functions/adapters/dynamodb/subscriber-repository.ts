@@ -4,6 +4,7 @@ import {
   GetCommand,
   PutCommand,
   ScanCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ConcurrentUpdateError, EmailTakenError, type SubscriberRepository } from '../../core/ports';
@@ -26,10 +27,41 @@ const SubscriberItemSchema = z.object({
   updatedAt: z.string(),
   confirmedAt: z.string().optional(),
   unsubscribedAt: z.string().optional(),
+  digestHistory: z.record(z.string(), z.array(z.string())).optional(),
 });
 
-const toSubscriber = (item: Record<string, unknown>): Subscriber => SubscriberItemSchema.parse(item);
+/** A stored subscriber item as the domain's Subscriber; throws when it no longer fits the schema. */
+export const toSubscriber = (item: Record<string, unknown>): Subscriber => SubscriberItemSchema.parse(item);
 const toItem = (subscriber: Subscriber) => ({ ...keys.subscriber(subscriber.id), ...subscriber });
+
+/** Fields a profile may drop (REMOVEd when unset on save). */
+const OPTIONAL_FIELDS = ['suppressed', 'pendingPreferences', 'confirmedAt', 'unsubscribedAt'] as const;
+
+/**
+ * The UpdateItem that saves a profile: every field the profile owns, and never `digestHistory`, which
+ * the send path writes on the same item (a Put of a profile read before a send would erase its claim).
+ */
+function profileUpdate(subscriber: Subscriber) {
+  const { id: _id, digestHistory: _history, ...fields } = subscriber;
+  const set = Object.entries(fields).filter(([, value]) => value !== undefined);
+  const remove = OPTIONAL_FIELDS.filter((field) => fields[field] === undefined);
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const assignments = set.map(([field, value], index) => {
+    names[`#s${index}`] = field;
+    values[`:s${index}`] = value;
+    return `#s${index} = :s${index}`;
+  });
+  const removals = remove.map((field, index) => {
+    names[`#r${index}`] = field;
+    return `#r${index}`;
+  });
+  return {
+    UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
 
 export function createSubscriberRepository(
   db: DynamoDBDocumentClient,
@@ -94,7 +126,8 @@ export function createSubscriberRepository(
       await db.send(
         new PutCommand({
           TableName: tableName,
-          Item: toItem(subscriber),
+          // An empty history from the start, so the first digest's claim is one nested write.
+          Item: { ...toItem(subscriber), digestHistory: subscriber.digestHistory ?? {} },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -107,13 +140,18 @@ export function createSubscriberRepository(
     },
 
     async save(subscriber, expectedUpdatedAt) {
+      const update = profileUpdate(subscriber);
       try {
         await db.send(
-          new PutCommand({
+          new UpdateCommand({
             TableName: tableName,
-            Item: toItem(subscriber),
+            Key: keys.subscriber(subscriber.id),
+            ...update,
             ConditionExpression: 'updatedAt = :expected',
-            ExpressionAttributeValues: { ':expected': expectedUpdatedAt },
+            ExpressionAttributeValues: {
+              ...update.ExpressionAttributeValues,
+              ':expected': expectedUpdatedAt,
+            },
           }),
         );
       } catch (error) {
@@ -138,23 +176,18 @@ export function createSubscriberRepository(
         });
     },
 
-    async *scanSegment(segment, totalSegments) {
-      let cursor: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new ScanCommand({
-            TableName: tableName,
-            Segment: segment,
-            TotalSegments: totalSegments,
-            FilterExpression: 'sk = :profile',
-            ExpressionAttributeValues: { ':profile': 'PROFILE' },
-            ExclusiveStartKey: cursor,
-          }),
-        );
-        const items = page.Items ?? [];
-        if (items.length) yield readable(items);
-        cursor = page.LastEvaluatedKey;
-      } while (cursor);
+    async scanPage(segment, totalSegments, cursor) {
+      const page = await db.send(
+        new ScanCommand({
+          TableName: tableName,
+          Segment: segment,
+          TotalSegments: totalSegments,
+          FilterExpression: 'sk = :profile',
+          ExpressionAttributeValues: { ':profile': 'PROFILE' },
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      return { subscribers: readable(page.Items ?? []), cursor: page.LastEvaluatedKey };
     },
   };
 }

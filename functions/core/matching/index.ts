@@ -252,6 +252,18 @@ function meaningKey(text: string): string {
 }
 
 /** Why a paper is in a digest: one of the reader's topics, the words that matched, and whether only related terms did. */
+/** How a topic is named in a reason, and the key that merges reasons asking for the same. */
+export interface TopicNaming {
+  label: string;
+  name: string;
+}
+
+/** A topic's naming, computed once by callers that rank many digests with the same topics. */
+export function topicNaming(topic: TopicRef): TopicNaming {
+  const label = topicLabel(topic);
+  return { label, name: meaningKey(label) };
+}
+
 export interface MatchReason {
   topic: string;
   matched: string[];
@@ -288,16 +300,15 @@ export function trendingScore(paper: Pick<Paper, 'upvotes' | 'numComments'>): nu
  * in `papersById` are dropped.
  */
 export function rankForDigest(
-  perTopic: { topic: TopicRef; hits: TopicHit[] }[],
+  perTopic: { topic: TopicRef; hits: TopicHit[]; naming?: TopicNaming }[],
   papersById: Map<string, Paper>,
   limit?: number,
 ): RankedPaper[] {
   // A catalog topic and a keyword that ask for the same ("Mixture of experts", "world model(s)") are one
   // reason, keyed by meaningKey; a label that asks for nothing keeps a reason of its own.
   const byPaper = new Map<string, { relevance: number; reasons: Map<string, MatchReason> }>();
-  for (const { topic, hits } of perTopic) {
-    const label = topicLabel(topic);
-    const name = meaningKey(label);
+  for (const { topic, hits, naming } of perTopic) {
+    const { label, name } = naming ?? topicNaming(topic);
     for (const hit of hits) {
       if (!papersById.has(hit.paperId)) continue;
       const entry = byPaper.get(hit.paperId) ?? { relevance: 0, reasons: new Map() };

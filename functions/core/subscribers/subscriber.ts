@@ -92,6 +92,12 @@ export interface Subscriber {
   pendingPreferences?: Preferences;
   /** Timestamps of the confirmation mails sent recently (flood control). */
   confirmationsSentAt: string[];
+  /**
+   * The papers of each recent digest, by digest day: the claim of that day's digest and the history the
+   * planner reads with the reader (no read per reader). Written only by the send path (claimDigest);
+   * a saved profile never overwrites it.
+   */
+  digestHistory?: Record<string, string[]>;
   createdAt: string;
   updatedAt: string;
   confirmedAt?: string;

@@ -6,13 +6,19 @@ import type { PaperboyTable } from '../stateful-stack';
  * What a function may do with a table. `readDelete` is for the API's data export and erasure:
  * it can read and delete single items but never write one.
  */
-export type TableAccess = 'read' | 'readWrite' | 'readDelete' | 'batchUpsert';
+export type TableAccess = 'read' | 'scan' | 'claim' | 'ledger' | 'readWrite' | 'readDelete' | 'batchUpsert';
 
 const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan'];
 const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
 export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
   read: READ,
+  // The digest planner reads whole segments of readers, and nothing else of them.
+  scan: ['dynamodb:Scan'],
+  // The sender claims a reader's digest on their item (a conditional UpdateItem that answers the item).
+  claim: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+  // A run's ledger: one item written when the run starts and added to by each slice.
+  ledger: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
   readWrite: [...READ, ...WRITE],
   readDelete: [...READ, 'dynamodb:DeleteItem'],
   // Ingest reads what it already has and writes what changed, in batches, and nothing else.

@@ -1,0 +1,179 @@
+import {
+  createMatcher,
+  rankForDigest,
+  topicKey,
+  topicNaming,
+  type PaperMatcher,
+  type RankedPaper,
+  type TopicHit,
+  type TopicNaming,
+  type TopicRef,
+} from '../matching';
+import { addDays, daysEnding, isoWeekday } from '../dates';
+import type { Paper } from '../papers';
+import type { PaperRepository } from '../ports';
+import { hasAnyTopic, isActive, type Preferences, type Subscriber } from '../subscribers/subscriber';
+
+/** A daily digest looks back this many days, so papers listed after yesterday's send still go out once. */
+export const DAILY_WINDOW_DAYS = 3;
+export const WEEKLY_WINDOW_DAYS = 7;
+/**
+ * Digest days a reader's history keeps: a paper is in a window for at most WEEKLY_WINDOW_DAYS days, so
+ * a digest older than that cannot hold a paper still in any window (one day more for a late re-run).
+ */
+export const HISTORY_DAYS = WEEKLY_WINDOW_DAYS + 1;
+/** Candidates ranked beyond papersPerEmail, so already-sent papers can be replaced. */
+const CANDIDATE_SLACK = 20;
+/** Distinct topic lists whose ranking a window keeps; past it the cache starts again (memory bound). */
+const RANKINGS_KEPT = 20_000;
+
+/** A paper of one reader's digest: its digest score (rounded) and why it matched. */
+export type PlannedPaper = RankedPaper;
+
+export function subscriberTopics(preferences: Preferences): TopicRef[] {
+  return [
+    ...preferences.topics.map((id): TopicRef => ({ kind: 'catalog', id })),
+    ...preferences.keywords.map((text): TopicRef => ({ kind: 'keyword', text })),
+    ...preferences.organizations.map((name): TopicRef => ({ kind: 'organization', name })),
+    ...preferences.authors.map((name): TopicRef => ({ kind: 'author', name })),
+  ];
+}
+
+/** The topic as typed: readers who typed the same text share one entry without re-reading it. */
+const rawTopicKey = (topic: TopicRef): string => {
+  switch (topic.kind) {
+    case 'catalog':
+      return `c\u0000${topic.id}`;
+    case 'keyword':
+      return `k\u0000${topic.text}`;
+    case 'organization':
+      return `o\u0000${topic.name}`;
+    case 'author':
+      return `a\u0000${topic.name}`;
+  }
+};
+
+interface PreparedTopic {
+  topic: TopicRef;
+  hits: TopicHit[];
+  naming: TopicNaming;
+}
+
+/**
+ * A matcher over one window of papers. Each distinct topic is matched once per window, each text a
+ * reader typed is read once, and each distinct list of topics is ranked once: readers differ after
+ * that only by what they were already sent.
+ */
+class WindowMatcher {
+  private readonly matcher: PaperMatcher;
+  private readonly hitsByKey = new Map<string, TopicHit[]>();
+  private readonly preparedByText = new Map<string, PreparedTopic>();
+  private readonly rankings = new Map<string, RankedPaper[]>();
+  readonly papersById: Map<string, Paper>;
+
+  constructor(papers: Paper[]) {
+    this.matcher = createMatcher(papers);
+    this.papersById = new Map(papers.map((paper) => [paper.id, paper]));
+  }
+
+  private prepared(topic: TopicRef): PreparedTopic {
+    const raw = rawTopicKey(topic);
+    let prepared = this.preparedByText.get(raw);
+    if (!prepared) {
+      const key = topicKey(topic);
+      let hits = this.hitsByKey.get(key);
+      if (!hits) {
+        hits = this.matcher.match(topic);
+        this.hitsByKey.set(key, hits);
+      }
+      prepared = { topic, hits, naming: topicNaming(topic) };
+      this.preparedByText.set(raw, prepared);
+    }
+    return prepared;
+  }
+
+  /** The papers of these topics, best first, at most `limit`. */
+  ranked(topics: TopicRef[], limit: number): RankedPaper[] {
+    const key = `${limit}\u0001${topics.map(rawTopicKey).join('\u0001')}`;
+    let ranked = this.rankings.get(key);
+    if (!ranked) {
+      ranked = rankForDigest(
+        topics.map((topic) => this.prepared(topic)),
+        this.papersById,
+        limit,
+      );
+      if (this.rankings.size >= RANKINGS_KEPT) this.rankings.clear();
+      this.rankings.set(key, ranked);
+    }
+    return ranked;
+  }
+
+  get distinctTopics(): number {
+    return this.hitsByKey.size;
+  }
+}
+
+/** Papers a reader's history says they were sent in digests before `digestDate`. */
+function sentBefore(subscriber: Subscriber, digestDate: string): Set<string> {
+  const sent = new Set<string>();
+  for (const [day, paperIds] of Object.entries(subscriber.digestHistory ?? {}))
+    if (day < digestDate) for (const paperId of paperIds) sent.add(paperId);
+  return sent;
+}
+
+/** Whether the reader's own item says they already have (or are being sent) this day's digest. */
+export const hasDigestOf = (subscriber: Subscriber, digestDate: string): boolean =>
+  Object.prototype.hasOwnProperty.call(subscriber.digestHistory ?? {}, digestDate);
+
+/** History days old enough to drop with the next claim (no window can still hold their papers). */
+export function historyDaysToForget(subscriber: Subscriber, digestDate: string): string[] {
+  const oldest = addDays(digestDate, -HISTORY_DAYS);
+  return Object.keys(subscriber.digestHistory ?? {}).filter((day) => day < oldest);
+}
+
+export type DigestComposer = Awaited<ReturnType<typeof createDigestComposer>>;
+
+/**
+ * Matches readers against the papers of one digest day: the daily window (last DAILY_WINDOW_DAYS days)
+ * and the weekly window (last WEEKLY_WINDOW_DAYS), each indexed once. Reads nothing per reader: what a
+ * reader was already sent comes with their own item.
+ */
+export async function createDigestComposer(deps: { papers: PaperRepository }, digestDate: string) {
+  const weeklyDays = daysEnding(digestDate, WEEKLY_WINDOW_DAYS);
+  const dailyDays = new Set(daysEnding(digestDate, DAILY_WINDOW_DAYS));
+  const windowPapers = await deps.papers.listByDays(weeklyDays);
+  const windows = {
+    daily: new WindowMatcher(windowPapers.filter((paper) => dailyDays.has(paper.dailyDate))),
+    weekly: new WindowMatcher(windowPapers),
+  };
+  return {
+    digestDate,
+    papersInWindow: windowPapers.length,
+    get distinctTopics() {
+      return windows.daily.distinctTopics + windows.weekly.distinctTopics;
+    },
+    /** The reader's digest: their matches, best first, without papers already sent to them. */
+    digestFor(subscriber: Subscriber): PlannedPaper[] {
+      const { preferences } = subscriber;
+      if (!hasAnyTopic(preferences)) return [];
+      const ranked = windows[preferences.cadence].ranked(
+        subscriberTopics(preferences),
+        preferences.papersPerEmail + CANDIDATE_SLACK,
+      );
+      if (ranked.length === 0) return [];
+      const alreadySent = sentBefore(subscriber, digestDate);
+      const digest: PlannedPaper[] = [];
+      for (const { paperId, score, why } of ranked) {
+        if (alreadySent.has(paperId)) continue;
+        digest.push({ paperId, score: Math.round(score * 1000) / 1000, why });
+        if (digest.length === preferences.papersPerEmail) break;
+      }
+      return digest;
+    },
+  };
+}
+
+/** Whether the subscriber gets a digest on this day at all (active, and their weekday if weekly). */
+export const isDue = (subscriber: Subscriber, digestDate: string): boolean =>
+  isActive(subscriber) &&
+  (subscriber.preferences.cadence === 'daily' || subscriber.preferences.weekday === isoWeekday(digestDate));

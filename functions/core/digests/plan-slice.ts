@@ -1,0 +1,166 @@
+import type {
+  DigestBatch,
+  DigestQueue,
+  Logger,
+  PaperRepository,
+  PlanCounts,
+  PlannedPaperRef,
+  PlanSlice,
+  PlanSliceQueue,
+  Recipient,
+  RunLedger,
+  SubscriberRepository,
+} from '../ports';
+import type { Subscriber } from '../subscribers/subscriber';
+import {
+  createDigestComposer,
+  hasDigestOf,
+  historyDaysToForget,
+  isDue,
+  type DigestComposer,
+  type PlannedPaper,
+} from './digest-composer';
+
+/** Readers per send-queue message. */
+export const SUBSCRIBERS_PER_MESSAGE = 50;
+/** Send messages handed to the queue at once (SQS SendMessageBatch takes ten). */
+const MESSAGES_PER_ENQUEUE = 10;
+
+export const noPlanCounts = (): PlanCounts => ({
+  subscribers: 0,
+  due: 0,
+  withDigest: 0,
+  skippedEmpty: 0,
+  alreadySent: 0,
+  messages: 0,
+});
+
+/** Collects readers' digests into send messages, each with one table of the papers its readers share. */
+class BatchBuilder {
+  private papers: PlannedPaperRef[] = [];
+  private paperIndex = new Map<string, number>();
+  private recipients: Recipient[] = [];
+  readonly full: DigestBatch[] = [];
+
+  constructor(private readonly run: { digestDate: string; runId: string }) {}
+
+  add(subscriber: Subscriber, digest: PlannedPaper[]): void {
+    const picks = digest.map(({ paperId, why }) => {
+      const key = `${paperId}\u0000${JSON.stringify(why)}`;
+      let index = this.paperIndex.get(key);
+      if (index === undefined) {
+        index = this.papers.push({ paperId, why }) - 1;
+        this.paperIndex.set(key, index);
+      }
+      return index;
+    });
+    const forgetDays = historyDaysToForget(subscriber, this.run.digestDate);
+    this.recipients.push({
+      subscriberId: subscriber.id,
+      cadence: subscriber.preferences.cadence,
+      picks,
+      ...(forgetDays.length ? { forgetDays } : {}),
+    });
+    if (this.recipients.length === SUBSCRIBERS_PER_MESSAGE) this.close();
+  }
+
+  /** Ends the current message, if it has readers. */
+  close(): void {
+    if (this.recipients.length === 0) return;
+    this.full.push({ ...this.run, papers: this.papers, recipients: this.recipients });
+    this.papers = [];
+    this.paperIndex = new Map();
+    this.recipients = [];
+  }
+
+  take(): DigestBatch[] {
+    return this.full.splice(0, this.full.length);
+  }
+}
+
+export interface PlanSliceDeps {
+  papers: PaperRepository;
+  subscribers: SubscriberRepository;
+  queue: DigestQueue;
+  logger: Logger;
+}
+
+export interface SliceResult {
+  counts: PlanCounts;
+  /** Where the segment continues when this invocation stopped early (out of time), else undefined. */
+  next?: PlanSlice;
+}
+
+/**
+ * Plans one slice of a digest run: reads its scan segment page by page from the slice's cursor,
+ * composes each due reader's digest, and queues send messages as they fill, so memory holds one page
+ * and one message whatever the segment's size. Stops early, returning where to continue, when
+ * `hasTimeLeft` says so.
+ */
+export async function planSlice(
+  deps: PlanSliceDeps,
+  slice: PlanSlice,
+  options: { composer?: DigestComposer; hasTimeLeft?: () => boolean } = {},
+): Promise<SliceResult> {
+  const composer = options.composer ?? (await createDigestComposer(deps, slice.digestDate));
+  const counts = noPlanCounts();
+  const builder = new BatchBuilder({ digestDate: slice.digestDate, runId: slice.runId });
+  const flush = async (all: boolean) => {
+    if (all) builder.close();
+    if (builder.full.length < (all ? 1 : MESSAGES_PER_ENQUEUE)) return;
+    const batches = builder.take();
+    await deps.queue.enqueue(batches);
+    counts.messages += batches.length;
+  };
+
+  let cursor = slice.cursor;
+  do {
+    const page = await deps.subscribers.scanPage(slice.segment, slice.totalSegments, cursor);
+    for (const subscriber of page.subscribers) {
+      counts.subscribers++;
+      if (!isDue(subscriber, slice.digestDate)) continue;
+      counts.due++;
+      if (hasDigestOf(subscriber, slice.digestDate)) {
+        counts.alreadySent++;
+        continue;
+      }
+      const digest = composer.digestFor(subscriber);
+      if (digest.length === 0) {
+        counts.skippedEmpty++;
+        continue;
+      }
+      counts.withDigest++;
+      builder.add(subscriber, digest);
+      await flush(false);
+    }
+    cursor = page.cursor;
+  } while (cursor && (options.hasTimeLeft?.() ?? true));
+  await flush(true);
+
+  deps.logger.info('digest slice planned', {
+    digestDate: slice.digestDate,
+    runId: slice.runId,
+    segment: slice.segment,
+    totalSegments: slice.totalSegments,
+    ...counts,
+    papersInWindow: composer.papersInWindow,
+    distinctTopics: composer.distinctTopics,
+    continues: cursor !== undefined,
+  });
+  return { counts, next: cursor ? { ...slice, cursor } : undefined };
+}
+
+/**
+ * The slice consumer's use case: plans the slice, queues its continuation when it stopped early, and
+ * adds its counts to the run's ledger (once the messages are queued, so a crash before adds nothing).
+ */
+export async function runPlanSlice(
+  deps: PlanSliceDeps & { sliceQueue: PlanSliceQueue; ledger: RunLedger },
+  slice: PlanSlice,
+  options: { composer?: DigestComposer; hasTimeLeft?: () => boolean } = {},
+): Promise<SliceResult> {
+  const result = await planSlice(deps, slice, options);
+  if (result.next) await deps.sliceQueue.enqueue([result.next]);
+  await deps.ledger.addPlanned(slice, result.counts, result.next === undefined);
+  return result;
+}
