@@ -5,6 +5,7 @@ import type { APIGatewayProxyResultV2, SQSEvent } from 'aws-lambda';
 import { handler as apiHandler } from '../../functions/handlers/api';
 import { handler as ingestHandler } from '../../functions/handlers/ingest';
 import { handler as planHandler } from '../../functions/handlers/plan-digests';
+import { handler as planSliceHandler } from '../../functions/handlers/plan-slice';
 import { handler as sendHandler } from '../../functions/handlers/send-digests';
 import { handler as sesEventsHandler } from '../../functions/handlers/ses-events';
 import { lambdaServices } from '../../functions/handlers/runtime';
@@ -50,7 +51,7 @@ afterAll(async () => standIns.stop());
 const callApi = async (input: Parameters<typeof httpEvent>[0]) =>
   (await apiHandler(httpEvent(input) as never, lambdaContext)) as HttpResult;
 
-async function receiveAll(): Promise<SQSEvent> {
+async function receiveAll(queueUrl = standIns.queues.sendQueueUrl): Promise<SQSEvent> {
   const sqs = new SQSClient({
     endpoint: standIns.endpoints.sqs,
     region: 'us-east-1',
@@ -58,7 +59,7 @@ async function receiveAll(): Promise<SQSEvent> {
   });
   const { Messages = [] } = await sqs.send(
     new ReceiveMessageCommand({
-      QueueUrl: standIns.queues.sendQueueUrl,
+      QueueUrl: queueUrl,
       MaxNumberOfMessages: 10,
       WaitTimeSeconds: 1,
     }),
@@ -136,17 +137,38 @@ describe('api handler (API Gateway HTTP API v2 events)', () => {
   });
 });
 
-describe('plan-digests and send-digests handlers (Scheduler and SQS events)', () => {
-  it('plans one digest, sends it with one-click unsubscribe headers, and never twice', async () => {
-    const plan = await planHandler(schedulerEvent('2025-11-13T08:00:00Z'), lambdaContext);
+/** Starts a run as the schedule does and plans its slices as the plan queue's event source would. */
+async function planDay(event: unknown) {
+  const run = (await planHandler(event, lambdaContext)) as {
+    digestDate: string;
+    runId: string;
+    totalSegments: number;
+  };
+  const slices = await receiveAll(standIns.queues.planQueueUrl);
+  const planned = await planSliceHandler(slices, lambdaContext);
+  return { run, slices, planned };
+}
+
+describe('plan-digests, plan-slice and send-digests handlers (Scheduler and SQS events)', () => {
+  it('plans one digest in slices, sends it with one-click unsubscribe headers, and never twice', async () => {
+    const { run, slices, planned } = await planDay(schedulerEvent('2025-11-13T08:00:00Z'));
     const event = await receiveAll();
     const firstSend = await sendHandler(event, lambdaContext);
     const secondSend = await sendHandler(event, lambdaContext);
     const digests = (await readInbox(standIns.endpoints.ses, READER)).filter(
       (email) => !/confirm/i.test(email.subject),
     );
+    const report = await (await getServices()).ledger.read(run);
 
-    expect(plan).toMatchObject({ digestDate: '2025-11-13', withDigest: 1, messages: 1 });
+    expect(run).toMatchObject({
+      digestDate: '2025-11-13',
+      totalSegments: parseLocalSettings({}).PLAN_SEGMENTS,
+    });
+    expect(slices.Records.map((record) => JSON.parse(record.body).segment).sort()).toEqual(
+      Array.from({ length: run.totalSegments }, (_, segment) => segment),
+    );
+    expect(planned.batchItemFailures).toEqual([]);
+    expect(report).toMatchObject({ segmentsDone: run.totalSegments, withDigest: 1, messages: 1, sent: 1 });
     expect(event.Records).toHaveLength(1);
     expect(firstSend.batchItemFailures).toEqual([]);
     expect(secondSend.batchItemFailures).toEqual([]);
@@ -160,7 +182,7 @@ describe('plan-digests and send-digests handlers (Scheduler and SQS events)', ()
 
   it('hands a message back untouched when the invocation is about to time out', async () => {
     await ingestHandler(manualEvent({ date: '2025-11-11' }), lambdaContext);
-    await planHandler(manualEvent({ date: '2025-11-11' }), lambdaContext);
+    await planDay(manualEvent({ date: '2025-11-11' }));
     const event = await receiveAll();
     const before = (await readInbox(standIns.endpoints.ses, READER)).length;
     const almostOut = { ...lambdaContext, getRemainingTimeInMillis: () => 5_000 };

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDailyPapers } from '../../functions/adapters/hf-papers/daily-papers-schema';
 import { HF_DAYS_DIR } from '../support/paths';
+import { aDigestBatch } from '../support/builders';
 
 /**
  * Faults injected around the real SES client (so the real SES adapter classifies them): SES
@@ -50,7 +51,7 @@ beforeAll(async () => {
     settings: parseLocalSettings({}),
     endpoints: standIns.endpoints,
     tables: standIns.tables,
-    sendQueueUrl: standIns.queues.sendQueueUrl,
+    queues: standIns.queues,
     tokenSecret: 'faults-test-secret-0123456789-abcdefghijklmnop',
     publicUrl: 'https://paperboy.example',
   });
@@ -86,25 +87,31 @@ describe('send-digests under SES throttling (fault injected around the real SES 
   it('reports the throttled recipients, sends the rest, and a retry sends each exactly once', async () => {
     const readers = await confirmedReaders(4);
     const [paper] = await services.papers.listByDays(['2025-11-13']);
-    const batch = {
+    const batch = aDigestBatch({
       digestDate: '2025-11-13',
-      cadence: 'daily' as const,
-      papers: [{ paperId: paper.id, score: 1, why: [{ topic: 'AI agents', matched: ['agent'] }] }],
-      subscriberIds: readers.map((reader) => reader.id),
-    };
+      runId: 'faults-1',
+      papers: [{ paperId: paper.id, why: [{ topic: 'AI agents', matched: ['agent'] }] }],
+      recipients: readers.map((reader) => reader.id),
+    });
     throttled.add(readers[1].email).add(readers[3].email);
     const deps = { ...services, linksFor: services.subscriptions.linksFor };
 
     const first = await sendDigestBatch(deps, batch);
     throttled.clear();
-    const retry = await sendDigestBatch(deps, batch);
-    const third = await sendDigestBatch(deps, batch);
+    const retry = await sendDigestBatch(deps, batch, { firstAttempt: false });
+    const rerun = await sendDigestBatch(deps, { ...batch, runId: 'faults-2' });
     const inbox = await readInbox(standIns.endpoints.ses);
 
     expect(first.sent).toBe(2);
-    expect(first.failedSubscriberIds.sort()).toEqual([readers[1].id, readers[3].id].sort());
-    expect(retry).toEqual({ sent: 2, skipped: 2, failedSubscriberIds: [], uncertainSubscriberIds: [] });
-    expect(third).toEqual({ sent: 0, skipped: 4, failedSubscriberIds: [], uncertainSubscriberIds: [] });
+    expect(first.retrySubscriberIds.sort()).toEqual([readers[1].id, readers[3].id].sort());
+    expect(retry).toMatchObject({ sent: 2, skipped: 0, failed: 0, retrySubscriberIds: [] });
+    expect(rerun).toMatchObject({ sent: 0, skipped: 4, retrySubscriberIds: [] });
+    // The run's ledger counts each reader once, on their final outcome, across the redelivery.
+    expect(await services.ledger.read({ digestDate: '2025-11-13', runId: 'faults-1' })).toMatchObject({
+      sent: 4,
+      skipped: 0,
+      failed: 0,
+    });
     for (const reader of readers) {
       expect(inbox.filter((email) => email.destination.to.includes(reader.email))).toHaveLength(1);
     }
@@ -120,35 +127,38 @@ describe('send-digests under SES throttling (fault injected around the real SES 
 
     const result = await sendDigestBatch(
       { ...services, linksFor: services.subscriptions.linksFor },
-      {
+      aDigestBatch({
         digestDate: '2025-11-13',
-        cadence: 'daily',
-        papers: [{ paperId: paper.id, score: 1, why: [] }],
-        subscriberIds: [reader.id],
-      },
+        papers: [{ paperId: paper.id, why: [] }],
+        recipients: [reader.id],
+      }),
     );
 
-    expect(result).toEqual({ sent: 0, skipped: 1, failedSubscriberIds: [], uncertainSubscriberIds: [] });
+    expect(result).toMatchObject({ sent: 0, skipped: 1, retrySubscriberIds: [], uncertainSubscriberIds: [] });
     expect(await readInbox(standIns.endpoints.ses, reader.email)).toHaveLength(0);
   });
 
   it('never sends a second copy when SES accepted the mail but the answer timed out', async () => {
     const [reader] = await confirmedReaders(1);
     const [paper] = await services.papers.listByDays(['2025-11-13']);
-    const batch = {
+    const batch = aDigestBatch({
       digestDate: '2025-11-13',
-      cadence: 'daily' as const,
-      papers: [{ paperId: paper.id, score: 1, why: [] }],
-      subscriberIds: [reader.id],
-    };
+      papers: [{ paperId: paper.id, why: [] }],
+      recipients: [reader.id],
+    });
     const deps = { ...services, linksFor: services.subscriptions.linksFor };
     acceptedThenTimedOut.add(reader.email);
 
     const first = await sendDigestBatch(deps, batch);
     acceptedThenTimedOut.clear();
-    const retry = await sendDigestBatch(deps, batch);
+    const retry = await sendDigestBatch(deps, { ...batch, runId: 'another-run' });
 
-    expect(first).toMatchObject({ sent: 0, failedSubscriberIds: [], uncertainSubscriberIds: [reader.id] });
+    expect(first).toMatchObject({
+      sent: 0,
+      uncertain: 1,
+      retrySubscriberIds: [],
+      uncertainSubscriberIds: [reader.id],
+    });
     expect(retry).toMatchObject({ sent: 0, skipped: 1 });
     expect(await readInbox(standIns.endpoints.ses, reader.email)).toHaveLength(1);
   });
