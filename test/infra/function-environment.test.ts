@@ -66,8 +66,11 @@ describe('function environments from the synthesized template', () => {
     await expect(withoutEmail.renderer.renderConfirmation(confirmation)).rejects.toThrow(/renders no email/);
   });
 
-  it('gives plan-digests the send queue and send-digests its per-instance send rate', () => {
-    expect(parseConfig(environmentOf('PlanDigestsFunction')).SEND_QUEUE_URL).toMatch(/^https:/);
+  it('gives plan-digests the plan queue, plan-slice both queues and send-digests its per-instance send rate', () => {
+    expect(parseConfig(environmentOf('PlanDigestsFunction')).PLAN_QUEUE_URL).toMatch(/^https:/);
+    expect(parseConfig(environmentOf('PlanDigestsFunction')).PLAN_SEGMENTS).toBe(16);
+    expect(parseConfig(environmentOf('PlanSliceFunction')).PLAN_QUEUE_URL).toMatch(/^https:/);
+    expect(parseConfig(environmentOf('PlanSliceFunction')).SEND_QUEUE_URL).toMatch(/^https:/);
     expect(parseConfig(environmentOf('SendDigestsFunction')).MAX_SEND_RATE).toBeGreaterThan(0);
   });
 });

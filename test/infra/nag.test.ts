@@ -13,6 +13,7 @@ const ACKNOWLEDGED = {
     'PaperboyStateless/ApiFunction',
     'PaperboyStateless/IngestFunction',
     'PaperboyStateless/PlanDigestsFunction',
+    'PaperboyStateless/PlanSliceFunction',
     'PaperboyStateless/SendDigestsFunction',
     'PaperboyStateless/SesEventsFunction',
   ],

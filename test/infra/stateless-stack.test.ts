@@ -1,7 +1,13 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { sendConcurrency } from '../../infra/aws/config';
 import { TABLE_ACTIONS } from '../../infra/aws/constructs/bind-table';
-import { SEND_MAX_RECEIVE_COUNT } from '../../infra/aws/stateless-stack';
+import {
+  PLAN_MAX_RECEIVE_COUNT,
+  PLAN_SLICE_MAX_CONCURRENCY,
+  PLAN_SLICE_MEMORY_MB,
+  PLAN_SLICE_TIMEOUT,
+  SEND_MAX_RECEIVE_COUNT,
+} from '../../infra/aws/stateless-stack';
 import {
   functionLogicalId,
   grants,
@@ -12,21 +18,22 @@ import {
 import { aDeployConfig, removeSynthOutputs, synthApp, type SynthesizedApp } from './support/test-app';
 import { FUNCTIONS } from './support/functions';
 
-const { read, readWrite, readDelete, batchUpsert } = TABLE_ACTIONS;
+const { read, readWrite, readDelete, batchUpsert, scan, claim, ledger } = TABLE_ACTIONS;
 const PAPERS = ['Papers', 'Papers/index/byDay'];
 const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 const SES_SEND = grants(['ses:SendEmail'], ['ses:identity/example.com', 'ses:configuration-set/']);
 const SECRET = grants(['secretsmanager:GetSecretValue'], ['TokenSecret']);
-const SQS_CONSUME = grants(
-  [
-    'sqs:ReceiveMessage',
-    'sqs:ChangeMessageVisibility',
-    'sqs:GetQueueUrl',
-    'sqs:DeleteMessage',
-    'sqs:GetQueueAttributes',
-  ],
-  ['SendQueue'],
-);
+const sqsConsume = (queue: string) =>
+  grants(
+    [
+      'sqs:ReceiveMessage',
+      'sqs:ChangeMessageVisibility',
+      'sqs:GetQueueUrl',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+    ],
+    [queue],
+  );
 
 /** Exactly what each function's role may do (issue: "each granted exactly what it touches"). */
 const EXPECTED_GRANTS: Record<string, string[]> = {
@@ -45,20 +52,26 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
   ],
   PlanDigestsFunction: [
     ...grants(LOGS, ['PlanDigestsFunctionLogs']),
-    ...grants(read, PAPERS),
-    ...grants(read, ['Subscribers']),
-    ...grants(read, ['Deliveries']),
-    ...grants(['sqs:SendMessage'], ['SendQueue']),
+    ...grants(ledger, ['Deliveries']),
+    ...grants(['sqs:SendMessage'], ['PlanQueue']),
     ...grants(['sqs:SendMessage'], ['FailedEventsQueue']),
+  ],
+  PlanSliceFunction: [
+    ...grants(LOGS, ['PlanSliceFunctionLogs']),
+    ...grants(read, PAPERS),
+    ...grants(scan, ['Subscribers']),
+    ...grants(ledger, ['Deliveries']),
+    ...grants(['sqs:SendMessage'], ['SendQueue', 'PlanQueue']),
+    ...sqsConsume('PlanQueue'),
   ],
   SendDigestsFunction: [
     ...grants(LOGS, ['SendDigestsFunctionLogs']),
     ...grants(read, PAPERS),
-    ...grants(read, ['Subscribers']),
+    ...grants(claim, ['Subscribers']),
     ...grants(readWrite, ['Deliveries']),
     ...SES_SEND,
     ...SECRET,
-    ...SQS_CONSUME,
+    ...sqsConsume('SendQueue'),
   ],
   SesEventsFunction: [
     ...grants(LOGS, ['SesEventsFunctionLogs']),
@@ -78,7 +91,7 @@ describe('stateless stack', () => {
 
   describe('functions', () => {
     it('runs every handler on nodejs22.x, arm64, from an ESM bundle, with Powertools settings', () => {
-      template().resourceCountIs('AWS::Lambda::Function', 5);
+      template().resourceCountIs('AWS::Lambda::Function', 6);
       template().allResourcesProperties('AWS::Lambda::Function', {
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
@@ -96,7 +109,7 @@ describe('stateless stack', () => {
     });
 
     it('keeps each function log group for the configured retention', () => {
-      template().resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 6);
+      template().resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 7);
     });
 
     it.each(Object.keys(EXPECTED_GRANTS))(
@@ -150,7 +163,14 @@ describe('stateless stack', () => {
         PAPERS_SOURCE: 'https://huggingface.co/api/daily_papers',
         SCHEDULE_TIME_ZONE: 'Europe/Berlin',
       });
-      expect(env('PlanDigestsFunction').SEND_QUEUE_URL).toEqual({ Ref: expect.stringMatching(/^SendQueue/) });
+      expect(env('PlanDigestsFunction')).toMatchObject({
+        PLAN_QUEUE_URL: { Ref: expect.stringMatching(/^PlanQueue/) },
+        PLAN_SEGMENTS: '16',
+      });
+      expect(env('PlanSliceFunction')).toMatchObject({
+        PLAN_QUEUE_URL: { Ref: expect.stringMatching(/^PlanQueue/) },
+        SEND_QUEUE_URL: { Ref: expect.stringMatching(/^SendQueue/) },
+      });
       expect(env('SendDigestsFunction')).toMatchObject({
         SES_FROM_ADDRESS: 'paperboy <digest@example.com>',
         MAX_SEND_RATE: String(sendConcurrency(14).perInstanceRate),
@@ -158,6 +178,46 @@ describe('stateless stack', () => {
       expect(env('ApiFunction').PUBLIC_URL).toEqual({
         'Fn::GetAtt': [expect.stringMatching(/^HttpApi/), 'ApiEndpoint'],
       });
+    });
+  });
+
+  describe('digest run fan-out (plan queue)', () => {
+    it('retries a failed slice alone and sends one that failed three receives to the plan DLQ', () => {
+      const [, queue] = resourcesOf('AWS::SQS::Queue').find(([id]) => id.startsWith('PlanQueue'))!;
+
+      expect(queue.Properties.RedrivePolicy).toEqual({
+        deadLetterTargetArn: { 'Fn::GetAtt': [expect.stringMatching(/^PlanDeadLetterQueue/), 'Arn'] },
+        maxReceiveCount: PLAN_MAX_RECEIVE_COUNT,
+      });
+      expect(queue.Properties.VisibilityTimeout).toBe(6 * PLAN_SLICE_TIMEOUT.toSeconds());
+    });
+
+    it('is consumed by plan-slice one slice per invocation, with partial batch responses and a concurrency cap', () => {
+      template().hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PlanQueue'), 'Arn'] },
+        FunctionName: { Ref: functionLogicalId(template(), 'PlanSliceFunction') },
+        BatchSize: 1,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: PLAN_SLICE_MAX_CONCURRENCY },
+      });
+    });
+
+    it("bounds each slice's time and memory (a slice short of time continues in a new invocation)", () => {
+      const slice = template().toJSON().Resources[functionLogicalId(template(), 'PlanSliceFunction')];
+
+      expect(slice.Properties.Timeout).toBe(PLAN_SLICE_TIMEOUT.toSeconds());
+      expect(slice.Properties.MemorySize).toBe(PLAN_SLICE_MEMORY_MB);
+    });
+
+    it('alarms on a slice in the plan DLQ and on a slice waiting too long', () => {
+      const planAlarms = resourcesOf('AWS::CloudWatch::Alarm')
+        .map(([, alarm]) => alarm.Properties)
+        .filter((alarm) => JSON.stringify(alarm.Dimensions ?? []).match(/PlanQueue|PlanDeadLetterQueue/));
+
+      expect(planAlarms.map((alarm) => alarm.MetricName).sort()).toEqual([
+        'ApproximateAgeOfOldestMessage',
+        'ApproximateNumberOfMessagesVisible',
+      ]);
     });
   });
 
@@ -184,9 +244,9 @@ describe('stateless stack', () => {
     it('gives send-digests one message per invocation and time to send it at the sandbox rate', () => {
       const sandbox = synthApp({ config: aDeployConfig({ sesMaxSendRate: 1 }) }).statelessTemplate;
       const sendFunction = sandbox.toJSON().Resources[functionLogicalId(sandbox, 'SendDigestsFunction')];
-      const queue = Object.values(sandbox.findResources('AWS::SQS::Queue')).find(
-        (q: any) => q.Properties.RedrivePolicy,
-      ) as any;
+      const [, queue] = Object.entries(sandbox.findResources('AWS::SQS::Queue')).find(([id]) =>
+        id.startsWith('SendQueue'),
+      ) as [string, any];
       const { perInstanceRate } = sendConcurrency(1);
 
       sandbox.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 1 });
@@ -205,7 +265,7 @@ describe('stateless stack', () => {
 
     it('encrypts every queue and refuses plain-HTTP access', () => {
       template().allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
-      template().resourceCountIs('AWS::SQS::QueuePolicy', 3);
+      template().resourceCountIs('AWS::SQS::QueuePolicy', 5);
       template().allResourcesProperties('AWS::SQS::QueuePolicy', {
         PolicyDocument: {
           Statement: Match.arrayWith([
@@ -356,11 +416,11 @@ describe('stateless stack', () => {
         Endpoint: 'ops@example.com',
         TopicArn: { Ref: alarmTopicId() },
       });
-      expect(alarms().length).toBe(9);
+      expect(alarms().length).toBe(12);
       for (const alarm of alarms()) expect(alarm.AlarmActions).toEqual([{ Ref: alarmTopicId() }]);
     });
 
-    it('alarms on any message in the send DLQ and the failed-events queue', () => {
+    it('alarms on any message in the send and plan DLQs and the failed-events queue', () => {
       const queueAlarms = alarms().filter(
         (alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible',
       );
@@ -368,6 +428,7 @@ describe('stateless stack', () => {
 
       expect(queues).toEqual([
         expect.stringMatching(/^FailedEventsQueue/),
+        expect.stringMatching(/^PlanDeadLetterQueue/),
         expect.stringMatching(/^SendDeadLetterQueue/),
       ]);
       for (const alarm of queueAlarms)

@@ -14,12 +14,12 @@ import type { Construct } from 'constructs';
 /** The repository root: the esbuild project root and where `functions/` and `templates/` live. */
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 
-/** Where the bundled `templates/` directory sits inside the Lambda package. */
+/** Where the bundled `templates/` directory (its `pages/` only) sits inside the Lambda package. */
 export const LAMBDA_TEMPLATES_DIR = '/var/task/templates';
 
 /**
- * ESM bundles have no `require`, `__filename` or `__dirname`; bundled CommonJS code (mjml's
- * dependencies, the templates-dir fallback) uses them. Aliased imports avoid name clashes.
+ * ESM bundles have no `require`, `__filename` or `__dirname`; bundled CommonJS code (dependencies,
+ * the templates-dir fallback) uses them. Aliased imports avoid name clashes.
  */
 export const ESM_REQUIRE_BANNER = [
   "import { createRequire as paperboyCreateRequire } from 'node:module';",
@@ -33,8 +33,8 @@ export const ESM_REQUIRE_BANNER = [
 /**
  * The esbuild settings of every function bundle, shared with `npm run bench` (which measures the
  * bundles): ESM for node22, module fields first, the require/__dirname banner, minified.
- * cosmiconfig (via mjml's htmlnano) requires typescript only to load *.ts config files, which paperboy
- * never has; bundling it would add 9 MB to every cold start.
+ * typescript stays external so that no dependency that loads *.ts config files (as mjml's cosmiconfig
+ * did, before emails were precompiled) can ever add its 9 MB to a cold start.
  */
 export const BUNDLE_SETTINGS = {
   target: 'node22',
@@ -44,7 +44,7 @@ export const BUNDLE_SETTINGS = {
   external: ['typescript'],
 } as const;
 
-export type HandlerName = 'api' | 'ingest' | 'plan-digests' | 'send-digests' | 'ses-events';
+export type HandlerName = 'api' | 'ingest' | 'plan-digests' | 'plan-slice' | 'send-digests' | 'ses-events';
 
 export interface PaperboyFunctionProps extends Pick<
   NodejsFunctionProps,
@@ -57,10 +57,11 @@ export interface PaperboyFunctionProps extends Pick<
 
 /**
  * One paperboy Lambda: nodejs22.x on arm64, an ESM bundle built by the local esbuild (never docker)
- * with source maps, the repository's `templates/` copied beside the handler (TEMPLATES_DIR), Powertools
- * settings in the environment, and its own log group and role, so the role starts with nothing but
- * permission to write its own logs. Templates go into every bundle: a few kilobytes, read on first render
- * by the functions that render (api: pages and email, send-digests: email).
+ * with source maps, the repository's `templates/pages/` copied beside the handler (TEMPLATES_DIR),
+ * Powertools settings in the environment, and its own log group and role, so the role starts with
+ * nothing but permission to write its own logs. The page templates go into every bundle (a few
+ * kilobytes, read by the api on first render); the email templates do not: they are compiled at build
+ * time (npm run build:emails) into pieces that are bundled with the code.
  */
 export class PaperboyFunction extends NodejsFunction {
   readonly handlerName: HandlerName;
@@ -114,7 +115,8 @@ export class PaperboyFunction extends NodejsFunction {
           beforeBundling: () => [],
           beforeInstall: () => [],
           afterBundling: (inputDir: string, outputDir: string) => [
-            `cp -R "${inputDir}/templates" "${outputDir}/templates"`,
+            `mkdir -p "${outputDir}/templates"`,
+            `cp -R "${inputDir}/templates/pages" "${outputDir}/templates/pages"`,
           ],
         },
       },

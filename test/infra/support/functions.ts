@@ -1,8 +1,9 @@
-/** The logical-id prefixes of paperboy's five functions in the stateless stack. */
+/** The logical-id prefixes of paperboy's six functions in the stateless stack. */
 export const FUNCTIONS = [
   'ApiFunction',
   'IngestFunction',
   'PlanDigestsFunction',
+  'PlanSliceFunction',
   'SendDigestsFunction',
   'SesEventsFunction',
 ];

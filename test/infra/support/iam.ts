@@ -9,7 +9,10 @@ export function describeResource(resource: unknown): string {
   if (table)
     return text.includes('/index/') ? `${table}/index/${/\/index\/([\w-]+)/.exec(text)?.[1]}` : table;
   if (text.includes('TokenSecret')) return 'TokenSecret';
-  const queue = /"(SendQueue|SendDeadLetterQueue|FailedEventsQueue)[0-9A-F]{8}"/.exec(text)?.[1];
+  const queue =
+    /"(SendQueue|SendDeadLetterQueue|PlanQueue|PlanDeadLetterQueue|FailedEventsQueue)[0-9A-F]{8}"/.exec(
+      text,
+    )?.[1];
   if (queue) return queue;
   const logs = /"(\w+)Logs[0-9A-F]{8}"/.exec(text)?.[1];
   if (logs) return `${logs}Logs`;
