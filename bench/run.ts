@@ -1,8 +1,10 @@
 /**
- * paperboy's benchmarks: speed and memory of the hot paths, each printed next to a baseline
+ * paperboy's benchmarks: the digest run at size and the hot paths, each printed next to a baseline
  * measured in the same run. Figures only; nothing here asserts a timing.
  *
- *   npm run bench            (about a minute)
+ *   npm run bench                          (1,000,000 generated readers; several minutes)
+ *   npm run bench -- --subscribers 20000   (a quick run)
+ *   npm run bench -- --json                (one JSON object of the figures on the last line)
  */
 import '../infra/local/env-defaults';
 import { execFileSync } from 'node:child_process';
@@ -10,29 +12,23 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 import { HF_DAYS_DIR } from '../data/paths';
 import { parseDailyPapers } from '../functions/adapters/hf-papers/daily-papers-schema';
 import { createRenderer, personalize } from '../functions/adapters/render';
 import { createDocumentClient } from '../functions/adapters/dynamodb/client';
 import { createPaperRepository } from '../functions/adapters/dynamodb/paper-repository';
 import { daysEnding } from '../functions/core/dates';
-import { createDigestComposer, planDigests, subscriberTopics } from '../functions/core/digests/plan-digests';
 import { toPaperView } from '../functions/core/digests/paper-view';
-import { createMatcher, parseQuery, rankForDigest } from '../functions/core/matching';
+import { createMatcher, parseQuery } from '../functions/core/matching';
 import type { Paper } from '../functions/core/papers';
-import { topicCatalog } from '../functions/core/topics/catalog';
 import { build } from 'esbuild';
 import { BUNDLE_SETTINGS, type HandlerName } from '../infra/aws/constructs/paperboy-function';
 import { startStandIns } from '../infra/local/stand-ins';
-import { aSubscriber } from '../test/support/builders';
-import {
-  InMemoryDeliveryRepository,
-  InMemoryPaperRepository,
-  InMemorySubscriberRepository,
-  RecordingDigestQueue,
-  RecordingLogger,
-  SettableClock,
-} from '../test/support/in-memory-ports';
+import { countDynamoRequests } from './dynamo-requests';
+import { costPer1000Emails } from './cost';
+import { measureNaive, measureScale } from './scale';
+import { measureSendRate } from './send-rate-bench';
 
 const DIGEST_DATE = '2025-11-13';
 
@@ -47,46 +43,6 @@ function loadAllPapers(): Paper[] {
     );
 }
 
-/** Deterministic pseudo-random numbers, so every run plans the same subscribers. */
-function seeded(seed: number) {
-  let state = seed;
-  return () => (state = (state * 1664525 + 1013904223) % 2 ** 32) / 2 ** 32;
-}
-
-const OWN_WORDS = [
-  'speculative decoding',
-  'KV cache compression',
-  'GUI agents',
-  'video generation',
-  'mixture of experts',
-  'RLHF',
-  'text-to-speech',
-  'retrieval-augmented generation',
-  'quantization',
-  'world models',
-  '3D Gaussian splatting',
-  'image editing',
-  'tool use',
-  'hallucination',
-  'diffusion language models',
-];
-
-function readers(count: number) {
-  const random = seeded(42);
-  const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
-  return Array.from({ length: count }, () =>
-    aSubscriber({
-      preferences: {
-        topics: [...new Set([pick(topicCatalog).id, pick(topicCatalog).id])],
-        keywords: random() < 0.5 ? [pick(OWN_WORDS)] : [],
-        papersPerEmail: 10,
-        cadence: random() < 0.8 ? 'daily' : 'weekly',
-        weekday: 4,
-      },
-    }),
-  );
-}
-
 async function time<T>(run: () => Promise<T> | T): Promise<{ ms: number; result: T }> {
   const started = performance.now();
   const result = await run();
@@ -96,101 +52,108 @@ async function time<T>(run: () => Promise<T> | T): Promise<{ ms: number; result:
 const row = (label: string, value: string) => console.log(`  ${label.padEnd(58)} ${value}`);
 const ratio = (baseline: number, ours: number) => `${(baseline / ours).toFixed(1)}x`;
 
-async function benchPlanning(papers: Paper[]) {
-  const window = papers.filter((paper) => daysEnding(DIGEST_DATE, 7).includes(paper.dailyDate));
-  const subscribers = readers(5_000);
-  const deps = (planned = subscribers) => ({
-    papers: new InMemoryPaperRepository(window),
-    subscribers: new InMemorySubscriberRepository().seed(...planned),
-    deliveries: new InMemoryDeliveryRepository(new SettableClock()),
-    queue: new RecordingDigestQueue(),
-    clock: new SettableClock(),
-    logger: new RecordingLogger(),
-  });
+const FIRST_DAY = '2025-11-12';
+const SEGMENTS = 16;
 
-  const ours = await time(() => planDigests(deps(), { digestDate: DIGEST_DATE, dryRun: true }));
-  // Baseline: what planning costs without the per-run topic cache: a fresh match of every topic
-  // of every subscriber (still over one shared index, which is already generous). It is measured
-  // on the first 500 subscribers only (it is that slow) and compared per subscriber.
-  const sample = subscribers.slice(0, 500);
-  const oursOnSample = await time(() => planDigests(deps(sample), { digestDate: DIGEST_DATE, dryRun: true }));
-  const baseline = await time(async () => {
-    const matcher = createMatcher(window);
-    const byId = new Map(window.map((paper) => [paper.id, paper]));
-    let withDigest = 0;
-    for (const subscriber of sample) {
-      const perTopic = subscriberTopics(subscriber.preferences).map((topic) => ({
-        topic,
-        hits: matcher.match(topic),
-      }));
-      if (rankForDigest(perTopic, byId, 10).length > 0) withDigest++;
-    }
-    return withDigest;
+async function benchDigestRun(papers: Paper[], subscribers: number) {
+  const scale = await measureScale(papers, {
+    count: subscribers,
+    segments: SEGMENTS,
+    firstDay: FIRST_DAY,
+    secondDay: DIGEST_DATE,
   });
+  // Side by side on 10,000 readers: ours (the same code as above) against each reader matched alone
+  // and MJML per email (MJML timed on 300 emails and extrapolated).
+  const side = 10_000;
+  const oursSide = await measureScale(papers, {
+    count: side,
+    segments: 4,
+    firstDay: FIRST_DAY,
+    secondDay: DIGEST_DATE,
+  });
+  const naive = await measureNaive(papers, {
+    count: side,
+    digestDate: FIRST_DAY,
+    windowDays: daysEnding(FIRST_DAY, 3),
+    mjmlSample: 300,
+  });
+  const oursPerReader = (oursSide.planSeconds + oursSide.renderSeconds) / side;
+  const naiveSpeedup = naive.secondsPerReader / oursPerReader;
+
   console.log(
-    `\nplan-digests: ${subscribers.length} subscribers, ${window.length} papers in the weekly window`,
-  );
-  const perSecond = (count: number, ms: number) => Math.round(count / (ms / 1000));
-  row(
-    'ours (distinct topics matched once, identical digests grouped)',
-    `${ours.ms.toFixed(0)} ms for ${subscribers.length}  (${perSecond(subscribers.length, ours.ms)} subscribers/s)`,
+    `\ndigest run: ${subscribers.toLocaleString('en')} generated readers, ${SEGMENTS} slices, ${scale.papersInWindow} papers in the weekly window, one core`,
   );
   row(
-    'ours on the first 500 only',
-    `${oursOnSample.ms.toFixed(0)} ms for ${sample.length}  (${perSecond(sample.length, oursOnSample.ms)} subscribers/s)`,
+    'plan (all slices, day one)',
+    `${scale.planSeconds.toFixed(1)} s  (${Math.round(subscribers / scale.planSeconds).toLocaleString('en')} readers/s)`,
   );
   row(
-    'baseline (every subscriber matched on its own), the same 500',
-    `${baseline.ms.toFixed(0)} ms for ${sample.length}  (${perSecond(sample.length, baseline.ms)} subscribers/s)`,
-  );
-  row('speed-up on the same 500', ratio(baseline.ms, oursOnSample.ms));
-  row(
-    'speed-up per subscriber, ours at 5000',
-    ratio(baseline.ms / sample.length, ours.ms / subscribers.length),
+    'largest slice',
+    `${scale.largestSliceSeconds.toFixed(2)} s for ~${Math.round(subscribers / SEGMENTS).toLocaleString('en')} readers`,
   );
   row(
-    'digests planned / distinct digests (= renders needed)',
-    `${ours.result.withDigest} / ${ours.result.distinctDigests}`,
+    'render: assemble + personalize every email',
+    `${scale.renderSeconds.toFixed(1)} s for ${scale.emails.toLocaleString('en')} emails (${((scale.renderSeconds / Math.max(1, scale.emails)) * 1e6).toFixed(0)} µs/email)`,
   );
-  return ours.result;
+  row(
+    'distinct digests / send messages',
+    `${scale.distinctDigests.toLocaleString('en')} / ${scale.messages.toLocaleString('en')}`,
+  );
+  row(
+    'day two (history of day one on each reader)',
+    `plan ${scale.secondDay.planSeconds.toFixed(1)} s, ${scale.secondDay.emails.toLocaleString('en')} emails, ${scale.secondDay.papersAlreadySentDropped} already-sent papers planned again`,
+  );
+  row('peak RSS', `${scale.peakRssMB} MB`);
+  row(
+    `naive path on ${side.toLocaleString('en')} readers (per reader)`,
+    `${(naive.secondsPerReader * 1000).toFixed(2)} ms  (match ${(naive.matchSecondsPerReader * 1000).toFixed(2)} ms + MJML ${(naive.mjmlSecondsPerEmail * 1000).toFixed(1)} ms)`,
+  );
+  row(
+    `ours on the same ${side.toLocaleString('en')} (per reader)`,
+    `${(oursPerReader * 1000).toFixed(3)} ms`,
+  );
+  row('speed-up against the naive path', ratio(naive.secondsPerReader, oursPerReader));
+  return { scale, naiveSpeedup };
 }
 
-async function benchRendering(papers: Paper[]) {
+async function benchEmailSize(papers: Paper[]) {
   const renderer = createRenderer();
   const views = papers
     .slice(-10)
     .map((paper) => toPaperView(paper, [{ topic: 'AI agents', matched: ['agent'] }]));
-  const input = { date: DIGEST_DATE, cadence: 'daily' as const, papers: views };
-  await renderer.renderDigest(input); // compile and warm up
-  const links = (index: number) => ({
-    manageUrl: `https://paperboy.example/preferences?token=m${index}`,
-    unsubscribeUrl: `https://paperboy.example/unsubscribe?token=u${index}`,
-  });
-  const group = 100;
-  const ours = await time(async () => {
-    const rendered = await renderer.renderDigest(input);
-    return Array.from({ length: group }, (_, index) => personalize(rendered, links(index)));
-  });
-  const baseline = await time(async () => {
-    const emails = [];
-    for (let index = 0; index < group; index++)
-      emails.push(personalize(await renderer.renderDigest(input), links(index)));
-    return emails;
-  });
-  console.log(`\nsend-digests rendering: one 10-paper digest for a group of ${group} subscribers`);
-  row(
-    'ours (MJML once, links filled per subscriber)',
-    `${ours.ms.toFixed(0)} ms  (${(ours.ms / group).toFixed(2)} ms/email)`,
+  const email = personalize(
+    await renderer.renderDigest({ date: DIGEST_DATE, cadence: 'daily', papers: views }),
+    {
+      manageUrl: 'https://paperboy.example/preferences?token=m',
+      unsubscribeUrl: 'https://paperboy.example/unsubscribe?token=u',
+    },
   );
-  row(
-    'baseline (MJML per subscriber)',
-    `${baseline.ms.toFixed(0)} ms  (${(baseline.ms / group).toFixed(2)} ms/email)`,
-  );
-  row('speed-up', ratio(baseline.ms, ours.ms));
-  row(
-    'HTML size of one email',
-    `${(Buffer.byteLength(ours.result[0].html) / 1024).toFixed(1)} KB (Gmail clips at 102 KB)`,
-  );
+  const kb = Buffer.byteLength(email.html) / 1024;
+  console.log('\nemail size');
+  row('HTML of a 10-paper digest', `${kb.toFixed(1)} KB (Gmail clips at 102 KB)`);
+  return kb;
+}
+
+async function benchDynamo(papers: Paper[]) {
+  const counted = await countDynamoRequests(papers, { readers: 2_000, digestDate: DIGEST_DATE });
+  console.log(`\nDynamoDB requests of a whole run on dynalite (${counted.readers} readers planned and sent)`);
+  row('requests per reader (scan, claim, records, ledger, papers)', `${counted.perReader.toFixed(3)}`);
+  row('by request', JSON.stringify(counted.byCommand));
+  return counted;
+}
+
+async function benchSendRate() {
+  console.log('\nsend rate: senders sharing one SES budget, behind a proxy that throttles above it');
+  const figures = [];
+  for (const senders of [4, 16]) {
+    const measured = await measureSendRate({ senders, ratePerSecond: 20, seconds: 5 });
+    figures.push(measured);
+    row(
+      `${senders} senders, budget ${measured.budgetPerSecond}/s`,
+      `${(measured.sendRateRatio * 100).toFixed(1)} % of the budget, ${measured.throttlingErrors} throttled, ${measured.limiterRequestsPerEmail.toFixed(3)} limiter requests/email`,
+    );
+  }
+  return figures;
 }
 
 async function benchMatcher(papers: Paper[]) {
@@ -253,7 +216,14 @@ function importMs(file: string): number {
 
 async function benchBundles() {
   // The esbuild settings of PaperboyFunction (infra/aws/constructs), without source maps.
-  const handlers: HandlerName[] = ['api', 'send-digests', 'ingest', 'plan-digests', 'ses-events'];
+  const handlers: HandlerName[] = [
+    'api',
+    'send-digests',
+    'ingest',
+    'plan-digests',
+    'plan-slice',
+    'ses-events',
+  ];
   const outdir = mkdtempSync(path.join(tmpdir(), 'paperboy-bundles-'));
   try {
     const figures = [];
@@ -276,7 +246,7 @@ async function benchBundles() {
       figures.push({ handler, bytes: statSync(outfile).size, ms: runs[3] });
     }
     const api = figures[0];
-    console.log(`\nfunction bundles (baseline: the api bundle, which renders email with mjml)`);
+    console.log(`\nfunction bundles (baseline: the api bundle)`);
     // Import times move with load; a bundle the size of api's (send-digests) may load a little slower.
     const againstApi = (ms: number) =>
       ms <= api.ms
@@ -294,15 +264,59 @@ async function benchBundles() {
 }
 
 async function main() {
+  const { values } = parseArgs({
+    options: {
+      subscribers: { type: 'string', default: '1000000' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const subscribers = Number(values.subscribers);
+  if (!Number.isInteger(subscribers) || subscribers < 100) {
+    console.error(`--subscribers must be a whole number of at least 100, got "${values.subscribers}"`);
+    process.exit(2);
+  }
   const papers = loadAllPapers();
   console.log(`paperboy benchmarks (Node ${process.version}, ${papers.length} real Daily Papers items)`);
+  const { scale, naiveSpeedup } = await benchDigestRun(papers, subscribers);
+  const htmlKB10Papers = await benchEmailSize(papers);
+  const dynamo = await benchDynamo(papers);
+  const sendRates = await benchSendRate();
+  const cost = costPer1000Emails({
+    planSecondsPerReader: scale.planSeconds / subscribers,
+    renderSecondsPerEmail: scale.renderSeconds / Math.max(1, scale.emails),
+    dynamo,
+    readersPerMessage: scale.emails / Math.max(1, scale.messages),
+  });
+  console.log('\ninfrastructure per 1,000 emails (on-demand prices of us-east-1, see bench/cost.ts)');
+  for (const [item, usd] of Object.entries(cost.items)) row(item, `$${usd.toFixed(5)}`);
+  row('total (SES itself: $0.10)', `$${cost.total.toFixed(4)}`);
   await benchMatcher(papers);
-  await benchPlanning(papers);
-  await benchRendering(papers);
   await benchIngest(papers);
   await benchBundles();
   console.log(`\nprocess peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  if (values.json) {
+    const worst = sendRates.reduce((a, b) => (a.sendRateRatio <= b.sendRateRatio ? a : b));
+    console.log(
+      JSON.stringify({
+        subscribers,
+        planSeconds: round(scale.planSeconds),
+        renderSeconds: round(scale.renderSeconds),
+        peakRssMB: scale.peakRssMB,
+        naiveSpeedup: round(naiveSpeedup),
+        distinctDigests: scale.distinctDigests,
+        dynamoRequestsPerSubscriber: round(dynamo.perReader),
+        sendRateRatio: round(worst.sendRateRatio),
+        throttlingErrors: sendRates.reduce((sum, figures) => sum + figures.throttlingErrors, 0),
+        infraCostPer1000Emails: Number(cost.total.toFixed(5)),
+        htmlKB10Papers: round(htmlKB10Papers),
+        emails: scale.emails,
+        largestSliceSeconds: round(scale.largestSliceSeconds),
+      }),
+    );
+  }
 }
+
+const round = (value: number) => Math.round(value * 1000) / 1000;
 
 main().catch((error) => {
   console.error(error);
