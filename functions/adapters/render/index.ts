@@ -1,5 +1,4 @@
 export {
-  createRenderer,
   personalize,
   LINK_PLACEHOLDERS,
   RenderError,
@@ -7,6 +6,8 @@ export {
   type RenderedEmail,
   type Renderer,
 } from './email-renderer';
+export { createRenderer } from './precompiled-renderer';
+export { createAssembledRenderer, type AssembledRenderer, type CompiledEmails } from './assembled-renderer';
 export {
   createPageRenderer,
   renderConfirmPage,

@@ -4,10 +4,11 @@ import { basename, extname, join, resolve } from 'node:path';
 /**
  * The templates folder when none is configured: the repo's `templates/` (running from source), or a
  * `templates/` bundled beside the handler (Lambda, where the config normally passes TEMPLATES_DIR).
+ * It is found by its `pages/`, the only part read at run time (emails are precompiled).
  */
 export function defaultTemplatesDir(): string {
   const candidates = [resolve(__dirname, '../../../templates'), resolve(__dirname, 'templates')];
-  return candidates.find((dir) => existsSync(join(dir, 'emails'))) ?? candidates[0];
+  return candidates.find((dir) => existsSync(join(dir, 'pages'))) ?? candidates[0];
 }
 
 export class TemplateNotFoundError extends Error {

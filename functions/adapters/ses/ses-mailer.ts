@@ -1,13 +1,19 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { MailNotSentError, type Mailer, type OutgoingEmail } from '../../core/ports';
 
-export function createSesClient(options: { endpoint?: string; region?: string } = {}): SESv2Client {
+/**
+ * The SES v2 client; `maxAttempts: 1` lets throttling surface at once (a test, or a sender that
+ * paces itself and would rather give the email back than wait in the SDK's backoff).
+ */
+export function createSesClient(
+  options: { endpoint?: string; region?: string; maxAttempts?: number } = {},
+): SESv2Client {
   return new SESv2Client({
     endpoint: options.endpoint,
     region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
     ...(options.endpoint ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     // Throttling is retried with backoff by the SDK's standard retry strategy.
-    maxAttempts: 4,
+    maxAttempts: options.maxAttempts ?? 4,
   });
 }
 

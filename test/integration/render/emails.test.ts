@@ -2,11 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HF_DAYS_DIR } from '../../support/paths';
 import { parseDailyPapers } from '../../../functions/adapters/hf-papers/daily-papers-schema';
-import {
-  createRenderer,
-  LINK_PLACEHOLDERS,
-  personalize,
-} from '../../../functions/adapters/render/email-renderer';
+import { LINK_PLACEHOLDERS, personalize } from '../../../functions/adapters/render/email-renderer';
+import { createRenderer } from '../../../functions/adapters/render/precompiled-renderer';
 import { escapeHtml } from '../../../functions/adapters/render/templater';
 import { toPaperView, type DigestPaperView } from '../../../functions/core/digests/paper-view';
 
@@ -32,7 +29,7 @@ const links = {
   unsubscribeUrl: 'https://paperboy.example/unsubscribe?token=unsub.def',
 };
 
-describe('digest email, rendered with MJML from 10 real papers of 2025-11-13', () => {
+describe('digest email, assembled from the precompiled pieces, of 10 real papers of 2025-11-13', () => {
   const renderer = createRenderer();
   const papers = viewsOf('2025-11-13');
   const render = () => renderer.renderDigest({ date: '2025-11-13', cadence: 'daily', papers });
@@ -147,7 +144,7 @@ describe('confirmation email', () => {
     expect(email.subject).toBe('Confirm your paperboy subscription');
   });
 
-  it('puts each confirmation link in its own email (the MJML is rendered once and reused)', async () => {
+  it('puts each confirmation link in its own email (the precompiled HTML is shared)', async () => {
     const first = await renderer.renderConfirmation({
       confirmUrl: 'https://paperboy.example/confirm?token=one',
     });
@@ -210,7 +207,7 @@ describe('new-link email', () => {
     expect(email.html).toContain('<title>Your new paperboy link</title>');
   });
 
-  it('puts each subscriber’s links in their own email (the MJML is rendered once and reused)', async () => {
+  it('puts each subscriber’s links in their own email (the precompiled HTML is shared)', async () => {
     const first = await renderer.renderNewLink({
       manageUrl: 'https://paperboy.example/preferences?token=one',
       unsubscribeUrl: 'https://paperboy.example/unsubscribe?token=one',

@@ -1,9 +1,11 @@
 import {
-  createRenderer,
   LINK_PLACEHOLDERS,
   personalize,
   type RenderedEmail,
+  type Renderer,
 } from '../../../functions/adapters/render/email-renderer';
+import { createMjmlRenderer } from '../../../functions/adapters/render/mjml/mjml-renderer';
+import { createRenderer } from '../../../functions/adapters/render/precompiled-renderer';
 import { aPaperView } from './builders';
 
 const links = {
@@ -48,8 +50,12 @@ describe('personalize', () => {
   });
 });
 
-describe('digest email escaping', () => {
-  const renderer = createRenderer();
+// The precompiled renderer ships; the MJML one is the oracle it is compiled from and must equal.
+describe.each<[string, () => Renderer]>([
+  ['precompiled', () => createRenderer()],
+  ['MJML', () => createMjmlRenderer()],
+])('digest email escaping (%s)', (_name, create) => {
+  const renderer = create();
 
   it('escapes hostile paper text everywhere it appears in the html', async () => {
     const paper = aPaperView({

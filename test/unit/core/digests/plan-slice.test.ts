@@ -1,26 +1,35 @@
 import { chunk } from '../../../../functions/core/collections';
 import {
   DAILY_WINDOW_DAYS,
+  HISTORY_DAYS,
   isDue,
-  planDigests,
-  SUBSCRIBERS_PER_MESSAGE,
   WEEKLY_WINDOW_DAYS,
-} from '../../../../functions/core/digests/plan-digests';
+} from '../../../../functions/core/digests/digest-composer';
+import {
+  planSlice,
+  runPlanSlice,
+  SUBSCRIBERS_PER_MESSAGE,
+} from '../../../../functions/core/digests/plan-slice';
+import { planWholeRun, startDigestRun } from '../../../../functions/core/digests/start-digest-run';
 import type { Paper } from '../../../../functions/core/papers';
+import type { DigestBatch, DigestQueue, PlanSlice, ScanCursor } from '../../../../functions/core/ports';
 import type { Subscriber } from '../../../../functions/core/subscribers/subscriber';
 import { aPaper, aSubscriber } from '../../../support/builders';
 import {
   InMemoryDeliveryRepository,
   InMemoryPaperRepository,
+  InMemoryRunLedger,
   InMemorySubscriberRepository,
   RecordingDigestQueue,
   RecordingLogger,
+  RecordingSliceQueue,
   SettableClock,
 } from '../../../support/in-memory-ports';
 
 /** A Friday (ISO weekday 5). */
 const DIGEST_DATE = '2025-11-14';
 const FRIDAY = 5;
+const RUN = { digestDate: DIGEST_DATE, runId: 'run-1' };
 
 /** A paper whose title and abstract are clearly about speculative decoding. */
 const speculativeDecodingPaper = (overrides: Partial<Paper> = {}) =>
@@ -40,22 +49,85 @@ const proteinFoldingPaper = (overrides: Partial<Paper> = {}) =>
 
 const reads = (...keywords: string[]) => ({ preferences: { keywords } });
 
-function setup(options: { papers?: Paper[]; subscribers?: Subscriber[]; pageSize?: number } = {}) {
-  const clock = new SettableClock(`${DIGEST_DATE}T06:00:00.000Z`);
-  const papers = new InMemoryPaperRepository(options.papers ?? []);
-  const subscribers = new InMemorySubscriberRepository({ pageSize: options.pageSize }).seed(
-    ...(options.subscribers ?? []),
-  );
-  const deliveries = new InMemoryDeliveryRepository(clock);
-  const queue = new RecordingDigestQueue();
-  const logger = new RecordingLogger();
-  return { deps: { papers, subscribers, deliveries, queue, clock, logger }, deliveries, queue, logger };
+/** Counts every read a planner could make per reader (get, getMany, findByEmail); scans are counted by scanCalls. */
+class CountingSubscriberRepository extends InMemorySubscriberRepository {
+  readsPerReader = 0;
+  override async get(id: string) {
+    this.readsPerReader++;
+    return super.get(id);
+  }
+  override async getMany(ids: string[]) {
+    this.readsPerReader++;
+    return super.getMany(ids);
+  }
+  override async findByEmail(email: string) {
+    this.readsPerReader++;
+    return super.findByEmail(email);
+  }
 }
 
-const paperIdsOf = (batch: { papers: { paperId: string }[] }) => batch.papers.map((paper) => paper.paperId);
+/** Counts the paper reads (the composer reads its window once). */
+class CountingPaperRepository extends InMemoryPaperRepository {
+  listByDaysCalls = 0;
+  getManyCalls = 0;
+  override async listByDays(days: string[]) {
+    this.listByDaysCalls++;
+    return super.listByDays(days);
+  }
+  override async getMany(ids: string[]) {
+    this.getManyCalls++;
+    return super.getMany(ids);
+  }
+}
 
-describe('planDigests', () => {
-  it('plans a daily digest of the matching papers of the last 3 days and enqueues it', async () => {
+function setup(options: { papers?: Paper[]; subscribers?: Subscriber[]; pageSize?: number } = {}) {
+  const clock = new SettableClock(`${DIGEST_DATE}T06:00:00.000Z`);
+  const papers = new CountingPaperRepository(options.papers ?? []);
+  const subscribers = new CountingSubscriberRepository({ pageSize: options.pageSize }).seed(
+    ...(options.subscribers ?? []),
+  );
+  const queue = new RecordingDigestQueue();
+  const sliceQueue = new RecordingSliceQueue();
+  const ledger = new InMemoryRunLedger(clock);
+  const logger = new RecordingLogger();
+  return {
+    deps: { papers, subscribers, queue, logger },
+    papers,
+    subscribers,
+    queue,
+    sliceQueue,
+    ledger,
+    clock,
+    logger,
+  };
+}
+
+const aSlice = (overrides: Partial<PlanSlice> = {}): PlanSlice => ({
+  ...RUN,
+  segment: 0,
+  totalSegments: 1,
+  ...overrides,
+});
+
+/** Each planned reader with the paper ids their picks point at; fails on a reader planned twice. */
+function digestsOf(batches: DigestBatch[]): Map<string, string[]> {
+  const digests = new Map<string, string[]>();
+  for (const batch of batches)
+    for (const recipient of batch.recipients) {
+      if (digests.has(recipient.subscriberId)) throw new Error(`${recipient.subscriberId} planned twice`);
+      digests.set(
+        recipient.subscriberId,
+        recipient.picks.map((pick) => batch.papers[pick].paperId),
+      );
+    }
+  return digests;
+}
+
+const plannedIds = (batches: DigestBatch[]) => [...digestsOf(batches).keys()].sort();
+const idsOf = (subscribers: Subscriber[]) => subscribers.map((subscriber) => subscriber.id).sort();
+
+describe('planSlice', () => {
+  it('plans a daily digest of the matching papers of the last 3 days and queues it', async () => {
     const today = speculativeDecodingPaper({ dailyDate: '2025-11-14', upvotes: 50 });
     const twoDaysAgo = speculativeDecodingPaper({ dailyDate: '2025-11-12', upvotes: 10 });
     const tooOld = speculativeDecodingPaper({ dailyDate: '2025-11-11', upvotes: 90 });
@@ -63,24 +135,25 @@ describe('planDigests', () => {
     const reader = aSubscriber(reads('speculative decoding'));
     const { deps, queue } = setup({ papers: [today, twoDaysAgo, tooOld, offTopic], subscribers: [reader] });
 
-    const result = await planDigests(deps, { digestDate: DIGEST_DATE });
+    const result = await planSlice(deps, aSlice());
 
     expect(DAILY_WINDOW_DAYS).toBe(3);
-    expect(result).toMatchObject({
-      digestDate: DIGEST_DATE,
-      subscribers: 1,
-      due: 1,
-      withDigest: 1,
-      skippedEmpty: 0,
+    expect(result).toEqual({
+      counts: { subscribers: 1, due: 1, withDigest: 1, skippedEmpty: 0, alreadySent: 0, messages: 1 },
+      next: undefined,
     });
-    expect(result.batches).toHaveLength(1);
-    const [batch] = result.batches;
-    expect(batch).toMatchObject({ digestDate: DIGEST_DATE, cadence: 'daily', subscriberIds: [reader.id] });
-    expect(paperIdsOf(batch)).toEqual([today.id, twoDaysAgo.id]);
+    expect(queue.batches).toHaveLength(1);
+    const [batch] = queue.batches;
+    expect(batch).toMatchObject({
+      digestDate: DIGEST_DATE,
+      runId: 'run-1',
+      recipients: [{ subscriberId: reader.id, cadence: 'daily', picks: [0, 1] }],
+    });
+    expect(batch.recipients[0]).not.toHaveProperty('forgetDays');
+    expect(batch.papers.map((paper) => paper.paperId)).toEqual([today.id, twoDaysAgo.id]);
     expect(batch.papers[0].why).toEqual([
       { topic: 'Speculative decoding', matched: expect.arrayContaining(['Speculative Decoding']) },
     ]);
-    expect(queue.batches).toEqual(result.batches);
   });
 
   it("plans a weekly digest over 7 days, only on the subscriber's weekday", async () => {
@@ -92,16 +165,20 @@ describe('planDigests', () => {
     const onMonday = aSubscriber({
       preferences: { keywords: ['speculative decoding'], cadence: 'weekly', weekday: 1 },
     });
-    const { deps } = setup({ papers: [sevenDaysBack, eightDaysBack], subscribers: [onFriday, onMonday] });
+    const { deps, queue } = setup({
+      papers: [sevenDaysBack, eightDaysBack],
+      subscribers: [onFriday, onMonday],
+    });
 
-    const result = await planDigests(deps, { digestDate: DIGEST_DATE });
+    const result = await planSlice(deps, aSlice());
 
     expect(WEEKLY_WINDOW_DAYS).toBe(7);
-    expect(result).toMatchObject({ subscribers: 2, due: 1, withDigest: 1 });
-    expect(result.batches).toEqual([
-      expect.objectContaining({ cadence: 'weekly', subscriberIds: [onFriday.id] }),
+    expect(result.counts).toMatchObject({ subscribers: 2, due: 1, withDigest: 1 });
+    expect(queue.batches).toHaveLength(1);
+    expect(queue.batches[0].recipients).toEqual([
+      { subscriberId: onFriday.id, cadence: 'weekly', picks: [0] },
     ]);
-    expect(paperIdsOf(result.batches[0])).toEqual([sevenDaysBack.id]);
+    expect(digestsOf(queue.batches).get(onFriday.id)).toEqual([sevenDaysBack.id]);
   });
 
   it('plans nothing for subscribers who are not active', async () => {
@@ -117,14 +194,15 @@ describe('planDigests', () => {
     ];
     const { deps, queue } = setup({ papers: [paper], subscribers: inactive });
 
-    const result = await planDigests(deps, { digestDate: DIGEST_DATE });
+    const result = await planSlice(deps, aSlice());
 
-    expect(result).toMatchObject({
+    expect(result.counts).toEqual({
       subscribers: 4,
       due: 0,
       withDigest: 0,
+      skippedEmpty: 0,
+      alreadySent: 0,
       messages: 0,
-      plannedSubscriberIds: [],
     });
     expect(queue.enqueueCalls).toBe(0);
   });
@@ -135,33 +213,38 @@ describe('planDigests', () => {
     const noMatch = aSubscriber(reads('protein folding'));
     const { deps, queue } = setup({ papers: [paper], subscribers: [noTopics, noMatch] });
 
-    const result = await planDigests(deps, { digestDate: DIGEST_DATE });
+    const result = await planSlice(deps, aSlice());
 
-    expect(result).toMatchObject({ due: 2, withDigest: 0, skippedEmpty: 2, distinctDigests: 0, messages: 0 });
+    expect(result.counts).toMatchObject({ due: 2, withDigest: 0, skippedEmpty: 2, messages: 0 });
     expect(queue.batches).toEqual([]);
   });
 
-  it('does not plan a paper the subscriber has already been sent', async () => {
+  it("does not plan a paper the reader's own history says they were sent on an earlier day", async () => {
     const sent = speculativeDecodingPaper({ dailyDate: '2025-11-13', upvotes: 80 });
     const fresh = speculativeDecodingPaper({ dailyDate: '2025-11-14', upvotes: 1 });
-    const reader = aSubscriber(reads('speculative decoding'));
-    const { deps, deliveries } = setup({ papers: [sent, fresh], subscribers: [reader] });
-    await deliveries.recordSent(reader.id, '2025-11-13', [sent.id], 'message-1');
+    const reader = aSubscriber({
+      ...reads('speculative decoding'),
+      digestHistory: { '2025-11-13': [sent.id] },
+    });
+    const { deps, queue } = setup({ papers: [sent, fresh], subscribers: [reader] });
 
-    const result = await planDigests(deps, { digestDate: DIGEST_DATE });
+    await planSlice(deps, aSlice());
 
-    expect(result.batches.map(paperIdsOf)).toEqual([[fresh.id]]);
+    expect(digestsOf(queue.batches).get(reader.id)).toEqual([fresh.id]);
   });
 
   it('skips a subscriber whose every match was already sent', async () => {
     const sent = speculativeDecodingPaper({ dailyDate: '2025-11-13' });
-    const reader = aSubscriber(reads('speculative decoding'));
-    const { deps, deliveries } = setup({ papers: [sent], subscribers: [reader] });
-    await deliveries.recordSent(reader.id, '2025-11-13', [sent.id], 'message-1');
+    const reader = aSubscriber({
+      ...reads('speculative decoding'),
+      digestHistory: { '2025-11-13': [sent.id] },
+    });
+    const { deps, queue } = setup({ papers: [sent], subscribers: [reader] });
 
-    const result = await planDigests(deps, { digestDate: DIGEST_DATE });
+    const result = await planSlice(deps, aSlice());
 
-    expect(result).toMatchObject({ due: 1, withDigest: 0, skippedEmpty: 1, messages: 0 });
+    expect(result.counts).toMatchObject({ due: 1, withDigest: 0, skippedEmpty: 1, messages: 0 });
+    expect(queue.batches).toEqual([]);
   });
 
   it('fills papersPerEmail with the best papers, replacing already-sent ones from further down', async () => {
@@ -169,97 +252,297 @@ describe('planDigests', () => {
     const second = speculativeDecodingPaper({ upvotes: 40 });
     const third = speculativeDecodingPaper({ upvotes: 10 });
     const fourth = speculativeDecodingPaper({ upvotes: 1 });
-    const reader = aSubscriber({ preferences: { keywords: ['speculative decoding'], papersPerEmail: 2 } });
-    const { deps, deliveries } = setup({ papers: [fourth, third, second, best], subscribers: [reader] });
-    await deliveries.recordSent(reader.id, '2025-11-13', [best.id], 'message-1');
+    const reader = aSubscriber({
+      preferences: { keywords: ['speculative decoding'], papersPerEmail: 2 },
+      digestHistory: { '2025-11-13': [best.id] },
+    });
+    const { deps, queue } = setup({ papers: [fourth, third, second, best], subscribers: [reader] });
 
-    const result = await planDigests(deps, { digestDate: DIGEST_DATE });
+    await planSlice(deps, aSlice());
 
-    expect(result.batches.map(paperIdsOf)).toEqual([[second.id, third.id]]);
+    expect(digestsOf(queue.batches).get(reader.id)).toEqual([second.id, third.id]);
   });
 
-  it('puts two subscribers with identical preferences in one batch', async () => {
-    const paper = speculativeDecodingPaper();
+  it('puts readers in one message with one table of the papers they share', async () => {
+    const shared = speculativeDecodingPaper();
+    const other = proteinFoldingPaper();
     const first = aSubscriber(reads('speculative decoding'));
     const second = aSubscriber(reads('speculative decoding'));
-    const other = aSubscriber(reads('protein folding'));
-    const { deps, queue } = setup({
-      papers: [paper, proteinFoldingPaper()],
-      subscribers: [first, second, other],
-    });
+    const third = aSubscriber(reads('protein folding'));
+    const { deps, queue } = setup({ papers: [shared, other], subscribers: [first, second, third] });
 
-    const result = await planDigests(deps, { digestDate: DIGEST_DATE });
+    const result = await planSlice(deps, aSlice());
 
-    expect(result).toMatchObject({ withDigest: 3, distinctDigests: 2, messages: 2 });
-    const shared = result.batches.find((batch) => paperIdsOf(batch).includes(paper.id));
-    expect(shared?.subscriberIds.slice().sort()).toEqual([first.id, second.id].sort());
+    expect(result.counts).toMatchObject({ withDigest: 3, messages: 1 });
     expect(queue.enqueueCalls).toBe(1);
-    expect(queue.batches).toHaveLength(2);
+    const [batch] = queue.batches;
+    expect(batch.papers.map((paper) => paper.paperId)).toEqual([shared.id, other.id]);
+    expect(batch.recipients.map(({ subscriberId, picks }) => ({ subscriberId, picks }))).toEqual([
+      { subscriberId: first.id, picks: [0] },
+      { subscriberId: second.id, picks: [0] },
+      { subscriberId: third.id, picks: [1] },
+    ]);
   });
 
-  it('separates otherwise identical subscribers once their delivery history differs', async () => {
+  it('gives otherwise identical readers different papers once their histories differ', async () => {
     const older = speculativeDecodingPaper({ dailyDate: '2025-11-13' });
     const newer = speculativeDecodingPaper({ dailyDate: '2025-11-14' });
-    const first = aSubscriber(reads('speculative decoding'));
+    const first = aSubscriber({
+      ...reads('speculative decoding'),
+      digestHistory: { '2025-11-13': [older.id] },
+    });
     const second = aSubscriber(reads('speculative decoding'));
-    const { deps, deliveries } = setup({ papers: [older, newer], subscribers: [first, second] });
-    await deliveries.recordSent(first.id, '2025-11-13', [older.id], 'message-1');
+    const { deps, queue } = setup({ papers: [older, newer], subscribers: [first, second] });
 
-    const result = await planDigests(deps, { digestDate: DIGEST_DATE });
+    await planSlice(deps, aSlice());
 
-    expect(result.distinctDigests).toBe(2);
-    const bySubscriber = new Map(
-      result.batches.map((batch) => [batch.subscriberIds[0], paperIdsOf(batch).sort()]),
+    const digests = digestsOf(queue.batches);
+    expect(digests.get(first.id)).toEqual([newer.id]);
+    expect(digests.get(second.id)?.slice().sort()).toEqual([older.id, newer.id].sort());
+  });
+
+  it('reads nothing per reader: one scan per page, and no other read of subscribers, deliveries or papers', async () => {
+    const seen = speculativeDecodingPaper({ dailyDate: '2025-11-13' });
+    const fresh = speculativeDecodingPaper({ dailyDate: '2025-11-14' });
+    const readers = Array.from({ length: 30 }, (_, index) =>
+      aSubscriber({
+        ...reads('speculative decoding'),
+        ...(index % 2 === 0 ? { digestHistory: { '2025-11-13': [seen.id] } } : {}),
+      }),
     );
-    expect(bySubscriber.get(first.id)).toEqual([newer.id]);
-    expect(bySubscriber.get(second.id)).toEqual([older.id, newer.id].sort());
+    const { deps, subscribers, papers, queue } = setup({
+      papers: [seen, fresh],
+      subscribers: readers,
+      pageSize: 7,
+    });
+    // Planning is given a delivery repository it must not ask anything.
+    const deliveryCalls: string[] = [];
+    const deliveries = new Proxy(new InMemoryDeliveryRepository(subscribers), {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          deliveryCalls.push(String(property));
+          return value.apply(target, args);
+        };
+      },
+    });
+
+    const planningDeps = { ...deps, deliveries };
+
+    const result = await planSlice(planningDeps, aSlice());
+
+    expect(result.counts).toMatchObject({ subscribers: 30, withDigest: 30 });
+    expect(subscribers.scanCalls).toBe(Math.ceil(30 / 7));
+    expect(subscribers.readsPerReader).toBe(0);
+    expect(deliveryCalls).toEqual([]);
+    expect(papers.listByDaysCalls).toBe(1);
+    expect(papers.getManyCalls).toBe(0);
+    // The history that came with each reader's item was still applied.
+    const digests = digestsOf(queue.batches);
+    readers.forEach((reader, index) =>
+      expect(digests.get(reader.id)).toEqual(
+        index % 2 === 0 ? [fresh.id] : expect.arrayContaining([seen.id]),
+      ),
+    );
   });
 
-  it(`splits a large group into messages of at most ${SUBSCRIBERS_PER_MESSAGE} subscribers`, async () => {
-    const readers = Array.from({ length: 120 }, () => aSubscriber(reads('speculative decoding')));
-    const { deps } = setup({ papers: [speculativeDecodingPaper()], subscribers: readers, pageSize: 7 });
+  // A paper keeps the day it was first listed on, so it is sent at the earliest on that day: a history
+  // day older than HISTORY_DAYS cannot hold a paper of any window. Were it to, the planner still leaves
+  // the paper out (at most once), though it asks the same claim to forget that day.
+  it(`leaves out a paper found on any earlier history day, even one older than HISTORY_DAYS (${HISTORY_DAYS}) that it forgets`, async () => {
+    const seen = speculativeDecodingPaper({ dailyDate: '2025-11-14', upvotes: 50 });
+    const fresh = speculativeDecodingPaper({ dailyDate: '2025-11-14', upvotes: 1 });
+    const sentWithinHistory = aSubscriber({
+      ...reads('speculative decoding'),
+      digestHistory: { '2025-11-06': [seen.id] },
+    });
+    const sentBeforeHistory = aSubscriber({
+      ...reads('speculative decoding'),
+      digestHistory: { '2025-11-05': [seen.id] },
+    });
+    const { deps, queue } = setup({
+      papers: [seen, fresh],
+      subscribers: [sentWithinHistory, sentBeforeHistory],
+    });
 
-    const result = await planDigests(deps, { digestDate: DIGEST_DATE });
+    await planSlice(deps, aSlice());
 
-    expect(result).toMatchObject({ subscribers: 120, withDigest: 120, distinctDigests: 1, messages: 3 });
-    expect(result.batches.map((batch) => batch.subscriberIds.length)).toEqual([50, 50, 20]);
-    expect(new Set(result.plannedSubscriberIds)).toEqual(new Set(readers.map((reader) => reader.id)));
-    expect(result.plannedSubscriberIds).toHaveLength(120);
+    const digests = digestsOf(queue.batches);
+    expect(digests.get(sentWithinHistory.id)).toEqual([fresh.id]);
+    expect(digests.get(sentBeforeHistory.id)).toEqual([fresh.id]);
+    const recipients = queue.batches.flatMap((batch) => batch.recipients);
+    expect(recipients.map((recipient) => recipient.forgetDays)).toEqual([undefined, ['2025-11-05']]);
   });
 
-  it('gives the same plan whatever the number of scan segments', async () => {
-    const papers = [speculativeDecodingPaper(), proteinFoldingPaper()];
-    const readers = [
-      ...Array.from({ length: 5 }, () => aSubscriber(reads('speculative decoding'))),
-      ...Array.from({ length: 4 }, () => aSubscriber(reads('protein folding'))),
+  it("counts a reader whose history already has this day's digest as already sent, and does not plan them", async () => {
+    const paper = speculativeDecodingPaper();
+    const alreadyHasIt = aSubscriber({
+      ...reads('speculative decoding'),
+      digestHistory: { [DIGEST_DATE]: ['2511.99999'] },
+    });
+    const emptyDigestToday = aSubscriber({
+      ...reads('speculative decoding'),
+      digestHistory: { [DIGEST_DATE]: [] },
+    });
+    const hadYesterdays = aSubscriber({
+      ...reads('speculative decoding'),
+      digestHistory: { '2025-11-13': ['2511.99999'] },
+    });
+    const { deps, queue } = setup({
+      papers: [paper],
+      subscribers: [alreadyHasIt, emptyDigestToday, hadYesterdays],
+    });
+
+    const result = await planSlice(deps, aSlice());
+
+    expect(result.counts).toEqual({
+      subscribers: 3,
+      due: 3,
+      withDigest: 1,
+      skippedEmpty: 0,
+      alreadySent: 2,
+      messages: 1,
+    });
+    expect(plannedIds(queue.batches)).toEqual([hadYesterdays.id]);
+  });
+
+  it(`carries the history days older than HISTORY_DAYS (${HISTORY_DAYS}) as the reader's forgetDays`, async () => {
+    const paper = speculativeDecodingPaper();
+    const withOldDays = aSubscriber({
+      ...reads('speculative decoding'),
+      digestHistory: { '2025-11-04': ['a'], '2025-11-05': ['b'], '2025-11-06': ['c'], '2025-11-13': ['d'] },
+    });
+    const withRecentDays = aSubscriber({
+      ...reads('speculative decoding'),
+      digestHistory: { '2025-11-06': ['c'], '2025-11-13': ['d'] },
+    });
+    const { deps, queue } = setup({ papers: [paper], subscribers: [withOldDays, withRecentDays] });
+
+    await planSlice(deps, aSlice());
+
+    const recipients = queue.batches.flatMap((batch) => batch.recipients);
+    expect(recipients.find((recipient) => recipient.subscriberId === withOldDays.id)?.forgetDays).toEqual([
+      '2025-11-04',
+      '2025-11-05',
+    ]);
+    expect(recipients.find((recipient) => recipient.subscriberId === withRecentDays.id)).not.toHaveProperty(
+      'forgetDays',
+    );
+  });
+
+  it(`splits 120 due readers into messages of at most ${SUBSCRIBERS_PER_MESSAGE}, each reader's picks pointing into their own message's paper table`, async () => {
+    const decoding = speculativeDecodingPaper({ upvotes: 30 });
+    const folding = proteinFoldingPaper({ upvotes: 20 });
+    const both = aPaper({
+      title: 'Speculative Decoding for Protein Folding',
+      abstract: 'We apply speculative decoding to protein folding.',
+      upvotes: 90,
+    });
+    const topics = [
+      ['speculative decoding'],
+      ['protein folding'],
+      ['speculative decoding', 'protein folding'],
     ];
-    const normalize = (result: Awaited<ReturnType<typeof planDigests>>) =>
-      result.batches
-        .map((batch) => ({ ...batch, subscriberIds: batch.subscriberIds.slice().sort() }))
-        .sort((a, b) => a.subscriberIds[0].localeCompare(b.subscriberIds[0]));
+    const readers = Array.from({ length: 120 }, (_, index) =>
+      aSubscriber(reads(...topics[index < 60 ? 0 : index < 100 ? 1 : 2])),
+    );
+    const expected = (index: number) =>
+      index < 60
+        ? [both.id, decoding.id]
+        : index < 100
+          ? [both.id, folding.id]
+          : [both.id, decoding.id, folding.id];
+    const { deps, queue } = setup({ papers: [decoding, folding, both], subscribers: readers, pageSize: 7 });
 
-    const one = await planDigests(setup({ papers, subscribers: readers, pageSize: 2 }).deps, {
-      digestDate: DIGEST_DATE,
-      segments: 1,
-    });
-    const four = await planDigests(setup({ papers, subscribers: readers, pageSize: 2 }).deps, {
-      digestDate: DIGEST_DATE,
-      segments: 4,
-    });
+    const result = await planSlice(deps, aSlice());
 
-    expect(four.subscribers).toBe(9);
-    expect(normalize(four)).toEqual(normalize(one));
+    expect(result.counts).toMatchObject({ subscribers: 120, withDigest: 120, messages: 3 });
+    expect(queue.batches.map((batch) => batch.recipients.length)).toEqual([50, 50, 20]);
+    for (const batch of queue.batches) {
+      // Each message's table holds each (paper, reasons) once, and only what its readers pick.
+      const keys = batch.papers.map((paper) => `${paper.paperId}|${JSON.stringify(paper.why)}`);
+      expect(new Set(keys).size).toBe(keys.length);
+      const picked = new Set(batch.recipients.flatMap((recipient) => recipient.picks));
+      expect(picked).toEqual(new Set(batch.papers.map((_, index) => index)));
+    }
+    // The last message (readers 100-119) carries a table of its own, not the first message's.
+    expect(queue.batches[2].papers.map((paper) => paper.paperId).sort()).toEqual(
+      [both.id, decoding.id, folding.id].sort(),
+    );
+    const digests = digestsOf(queue.batches);
+    expect(digests.size).toBe(120);
+    readers.forEach((reader, index) =>
+      expect(digests.get(reader.id)?.slice().sort()).toEqual(expected(index).slice().sort()),
+    );
   });
 
-  it('enqueues nothing on a dry run but reports the same plan', async () => {
-    const reader = aSubscriber(reads('speculative decoding'));
-    const { deps, queue } = setup({ papers: [speculativeDecodingPaper()], subscribers: [reader] });
+  it('queues send messages as they fill, ten at most to a call, before the segment is read to its end', async () => {
+    const readers = Array.from({ length: 12 * SUBSCRIBERS_PER_MESSAGE + 5 }, () =>
+      aSubscriber(reads('speculative decoding')),
+    );
+    const { deps, subscribers } = setup({
+      papers: [speculativeDecodingPaper()],
+      subscribers: readers,
+      pageSize: SUBSCRIBERS_PER_MESSAGE,
+    });
+    const events: string[] = [];
+    const queued: DigestBatch[][] = [];
+    const queue: DigestQueue = {
+      enqueue: async (batches) => {
+        events.push(`enqueue ${batches.length} after ${subscribers.scanCalls} pages`);
+        queued.push(batches);
+      },
+    };
 
-    const result = await planDigests(deps, { digestDate: DIGEST_DATE, dryRun: true });
+    const result = await planSlice({ ...deps, queue }, aSlice());
 
-    expect(result).toMatchObject({ withDigest: 1, messages: 1, plannedSubscriberIds: [reader.id] });
-    expect(queue.enqueueCalls).toBe(0);
-    expect(queue.batches).toEqual([]);
+    expect(subscribers.scanCalls).toBe(13);
+    expect(events).toEqual(['enqueue 10 after 10 pages', 'enqueue 3 after 13 pages']);
+    expect(result.counts.messages).toBe(13);
+    expect(plannedIds(queued.flat())).toEqual(idsOf(readers));
+  });
+
+  it('stops when out of time, returning where to continue; the continuation plans exactly the rest', async () => {
+    const readers = Array.from({ length: 30 }, () => aSubscriber(reads('speculative decoding')));
+    const { deps, queue, subscribers } = setup({
+      papers: [speculativeDecodingPaper()],
+      subscribers: readers,
+      pageSize: 7,
+    });
+
+    const first = await planSlice(deps, aSlice(), { hasTimeLeft: () => false });
+
+    expect(subscribers.scanCalls).toBe(1);
+    expect(first.counts).toMatchObject({ subscribers: 7, withDigest: 7, messages: 1 });
+    expect(first.next).toEqual({ ...aSlice(), cursor: expect.any(Object) });
+    expect(plannedIds(queue.batches)).toEqual(idsOf(readers.slice(0, 7)));
+    const next = JSON.parse(JSON.stringify(first.next)) as PlanSlice; // as the plan queue carries it
+
+    const rest = await planSlice(deps, next);
+
+    expect(rest.next).toBeUndefined();
+    expect(rest.counts).toMatchObject({ subscribers: 23, withDigest: 23 });
+    expect(plannedIds(queue.batches)).toEqual(idsOf(readers)); // digestsOf throws on a reader planned twice
+  });
+
+  it('covers a segment exactly once when every invocation runs out of time after one page', async () => {
+    const readers = Array.from({ length: 23 }, () => aSubscriber(reads('speculative decoding')));
+    const { deps, queue } = setup({
+      papers: [speculativeDecodingPaper()],
+      subscribers: readers,
+      pageSize: 5,
+    });
+    const cursors: (ScanCursor | undefined)[] = [];
+
+    let slice: PlanSlice | undefined = aSlice({ segment: 0, totalSegments: 1 });
+    while (slice) {
+      cursors.push(slice.cursor);
+      slice = (await planSlice(deps, slice, { hasTimeLeft: () => false })).next;
+    }
+
+    expect(cursors).toHaveLength(Math.ceil(23 / 5));
+    expect(plannedIds(queue.batches)).toEqual(idsOf(readers));
   });
 
   it('logs counts, never an email address', async () => {
@@ -269,21 +552,203 @@ describe('planDigests', () => {
       subscribers: [reader, aSubscriber()],
     });
 
-    await planDigests(deps, { digestDate: DIGEST_DATE });
+    await planSlice(deps, aSlice());
 
     expect(logger.entries).toEqual([
       expect.objectContaining({
-        message: 'digests planned',
+        message: 'digest slice planned',
         extra: expect.objectContaining({
+          runId: 'run-1',
+          segment: 0,
           subscribers: 2,
           due: 2,
           withDigest: 1,
           skippedEmpty: 1,
           messages: 1,
+          continues: false,
         }),
       }),
     ]);
     for (const entry of logger.entries) expect(JSON.stringify(entry.extra ?? {})).not.toContain('@');
+  });
+});
+
+describe('runPlanSlice', () => {
+  it('queues the continuation and adds the counts, marking the segment done only when it is read to its end', async () => {
+    const readers = Array.from({ length: 12 }, () => aSubscriber(reads('speculative decoding')));
+    const { deps, sliceQueue, ledger, queue } = setup({
+      papers: [speculativeDecodingPaper()],
+      subscribers: readers,
+      pageSize: 5,
+    });
+    await ledger.start(RUN, 1);
+
+    const first = await runPlanSlice({ ...deps, sliceQueue, ledger }, aSlice(), { hasTimeLeft: () => false });
+
+    expect(sliceQueue.slices).toEqual([first.next]);
+    expect(first.next?.cursor).toBeDefined();
+    expect(await ledger.read(RUN)).toMatchObject({
+      segmentsDone: 0,
+      subscribers: 5,
+      withDigest: 5,
+      messages: 1,
+    });
+
+    const rest = await runPlanSlice({ ...deps, sliceQueue, ledger }, sliceQueue.slices[0]);
+
+    expect(rest.next).toBeUndefined();
+    expect(sliceQueue.slices).toHaveLength(1);
+    expect(await ledger.read(RUN)).toMatchObject({
+      totalSegments: 1,
+      segmentsDone: 1,
+      subscribers: 12,
+      due: 12,
+      withDigest: 12,
+      messages: 2,
+    });
+    expect(plannedIds(queue.batches)).toEqual(idsOf(readers));
+  });
+
+  it('adds nothing to the ledger and queues no continuation when the send messages could not be queued', async () => {
+    const { deps, sliceQueue, ledger } = setup({
+      papers: [speculativeDecodingPaper()],
+      subscribers: [aSubscriber(reads('speculative decoding'))],
+    });
+    await ledger.start(RUN, 1);
+    const failingQueue: DigestQueue = {
+      enqueue: async () => {
+        throw new Error('SQS unavailable');
+      },
+    };
+
+    await expect(
+      runPlanSlice({ ...deps, queue: failingQueue, sliceQueue, ledger }, aSlice()),
+    ).rejects.toThrow('SQS unavailable');
+
+    expect(await ledger.read(RUN)).toMatchObject({ segmentsDone: 0, subscribers: 0, messages: 0 });
+    expect(sliceQueue.slices).toEqual([]);
+  });
+});
+
+describe('startDigestRun', () => {
+  it('opens the ledger and queues one slice per segment, all of the same run', async () => {
+    const { sliceQueue, ledger, clock, logger } = setup();
+
+    const run = await startDigestRun(
+      { sliceQueue, ledger, clock, logger },
+      { digestDate: DIGEST_DATE, totalSegments: 4 },
+    );
+
+    const runId = `${DIGEST_DATE}T06:00:00.000Z`;
+    expect(run).toEqual({ digestDate: DIGEST_DATE, runId, totalSegments: 4 });
+    expect(sliceQueue.slices).toEqual(
+      [0, 1, 2, 3].map((segment) => ({ digestDate: DIGEST_DATE, runId, segment, totalSegments: 4 })),
+    );
+    expect(await ledger.read(run)).toMatchObject({
+      digestDate: DIGEST_DATE,
+      runId,
+      totalSegments: 4,
+      segmentsDone: 0,
+      startedAt: `${DIGEST_DATE}T06:00:00.000Z`,
+    });
+  });
+
+  it('names the run by the runId it is given', async () => {
+    const { sliceQueue, ledger, clock, logger } = setup();
+
+    await startDigestRun(
+      { sliceQueue, ledger, clock, logger },
+      { digestDate: DIGEST_DATE, totalSegments: 2, runId: '2025-11-14T06:00:00Z-slot' },
+    );
+
+    expect(sliceQueue.slices.map((slice) => slice.runId)).toEqual([
+      '2025-11-14T06:00:00Z-slot',
+      '2025-11-14T06:00:00Z-slot',
+    ]);
+    expect(await ledger.read({ digestDate: DIGEST_DATE, runId: '2025-11-14T06:00:00Z-slot' })).toBeDefined();
+  });
+
+  it('plans every reader once when its slices are consumed, however often they run out of time', async () => {
+    const readers = Array.from({ length: 37 }, () => aSubscriber(reads('speculative decoding')));
+    const { deps, sliceQueue, ledger, clock, logger, queue } = setup({
+      papers: [speculativeDecodingPaper()],
+      subscribers: [...readers, aSubscriber({ status: 'unsubscribed' })],
+      pageSize: 4,
+    });
+    const run = await startDigestRun(
+      { sliceQueue, ledger, clock, logger },
+      { digestDate: DIGEST_DATE, totalSegments: 3 },
+    );
+
+    let consumed = 0;
+    while (consumed < sliceQueue.slices.length) {
+      const slice = sliceQueue.slices[consumed++];
+      await runPlanSlice({ ...deps, sliceQueue, ledger }, slice, { hasTimeLeft: () => consumed % 2 === 0 });
+    }
+
+    expect(plannedIds(queue.batches)).toEqual(idsOf(readers));
+    expect(queue.batches.every((batch) => batch.runId === run.runId)).toBe(true);
+    expect(await ledger.read(run)).toMatchObject({
+      totalSegments: 3,
+      segmentsDone: 3,
+      subscribers: 38,
+      due: 37,
+      withDigest: 37,
+      messages: queue.batches.length,
+    });
+  });
+});
+
+describe('planWholeRun', () => {
+  it('plans every reader of every segment exactly once, reading the paper window once, and queues nothing', async () => {
+    const papers = [speculativeDecodingPaper(), proteinFoldingPaper()];
+    const readers = Array.from({ length: 23 }, (_, index) =>
+      aSubscriber(reads(index % 3 === 0 ? 'protein folding' : 'speculative decoding')),
+    );
+    const { deps, queue, papers: paperRepository } = setup({ papers, subscribers: readers, pageSize: 2 });
+
+    const result = await planWholeRun(deps, { digestDate: DIGEST_DATE, totalSegments: 5 });
+
+    expect(result.counts).toEqual({
+      subscribers: 23,
+      due: 23,
+      withDigest: 23,
+      skippedEmpty: 0,
+      alreadySent: 0,
+      messages: 5,
+    });
+    expect(result.batches).toHaveLength(5);
+    expect(plannedIds(result.batches)).toEqual(idsOf(readers));
+    expect(result.batches.every((batch) => batch.runId === 'dry-run')).toBe(true);
+    expect(result.distinctTopics).toBeGreaterThan(0);
+    expect(paperRepository.listByDaysCalls).toBe(1);
+    expect(queue.enqueueCalls).toBe(0);
+  });
+
+  it('gives each reader the same digest whatever the number of segments', async () => {
+    const papers = [
+      speculativeDecodingPaper({ upvotes: 9 }),
+      speculativeDecodingPaper({ upvotes: 3, dailyDate: '2025-11-13' }),
+      proteinFoldingPaper(),
+    ];
+    const readers = [
+      ...Array.from({ length: 5 }, () => aSubscriber(reads('speculative decoding'))),
+      ...Array.from({ length: 4 }, () => aSubscriber(reads('protein folding'))),
+      aSubscriber({ ...reads('speculative decoding'), digestHistory: { '2025-11-13': [papers[0].id] } }),
+    ];
+
+    const one = await planWholeRun(setup({ papers, subscribers: readers, pageSize: 2 }).deps, {
+      digestDate: DIGEST_DATE,
+      totalSegments: 1,
+    });
+    const four = await planWholeRun(setup({ papers, subscribers: readers, pageSize: 2 }).deps, {
+      digestDate: DIGEST_DATE,
+      totalSegments: 4,
+    });
+
+    expect(four.counts.subscribers).toBe(10);
+    expect(digestsOf(four.batches)).toEqual(digestsOf(one.batches));
+    expect(digestsOf(four.batches).size).toBe(10);
   });
 });
 

@@ -1,6 +1,15 @@
+import { DigestBatchSchema } from '../../../../functions/adapters/sqs/digest-queue';
+import { planSlice } from '../../../../functions/core/digests/plan-slice';
 import { sendDigestBatch, type SendDeps } from '../../../../functions/core/digests/send-digests';
 import type { Paper } from '../../../../functions/core/papers';
-import { MailNotSentError, type OutgoingEmail } from '../../../../functions/core/ports';
+import {
+  MailNotSentError,
+  type DigestBatch,
+  type DigestRun,
+  type OutgoingEmail,
+  type SendCounts,
+  type SentDigest,
+} from '../../../../functions/core/ports';
 import type { Subscriber } from '../../../../functions/core/subscribers/subscriber';
 import { aDigestBatch, aPaper, aPlannedPaper, aSubscriber } from '../../../support/builders';
 import {
@@ -8,39 +17,63 @@ import {
   FakeEmailRenderer,
   InMemoryDeliveryRepository,
   InMemoryPaperRepository,
+  InMemoryRunLedger,
   InMemorySubscriberRepository,
+  RecordingDigestQueue,
   RecordingLogger,
   RecordingMailer,
   SettableClock,
 } from '../../../support/in-memory-ports';
 
 const DIGEST_DATE = '2025-11-14';
+const RUN: DigestRun = { digestDate: DIGEST_DATE, runId: 'run-1' };
 
 const linksFor = (subscriber: Subscriber) => ({
   manageUrl: `https://paperboy.example/preferences?token=manage-${subscriber.id}`,
   unsubscribeUrl: `https://paperboy.example/unsubscribe?token=unsubscribe-${subscriber.id}`,
 });
 
+/** A ledger that also keeps each addSent call, to count them. */
+class RecordingRunLedger extends InMemoryRunLedger {
+  readonly sentCalls: { run: DigestRun; counts: SendCounts }[] = [];
+  override async addSent(run: DigestRun, counts: SendCounts): Promise<void> {
+    this.sentCalls.push({ run: { digestDate: run.digestDate, runId: run.runId }, counts: { ...counts } });
+    return super.addSent(run, counts);
+  }
+}
+
 function setup(
   options: {
     papers?: Paper[];
     subscribers?: Subscriber[];
     mailer?: RecordingMailer;
-    deliveries?: InMemoryDeliveryRepository;
+    deliveries?: (
+      subscribers: InMemorySubscriberRepository,
+      clock: SettableClock,
+    ) => InMemoryDeliveryRepository;
   } = {},
 ) {
   const clock = new SettableClock(`${DIGEST_DATE}T07:00:00.000Z`);
   const papers = new InMemoryPaperRepository(options.papers ?? []);
   const subscribers = new InMemorySubscriberRepository().seed(...(options.subscribers ?? []));
-  const deliveries = options.deliveries ?? new InMemoryDeliveryRepository(clock);
+  const deliveries =
+    options.deliveries?.(subscribers, clock) ?? new InMemoryDeliveryRepository(subscribers, clock);
   const mailer = options.mailer ?? new RecordingMailer();
   const renderer = new FakeEmailRenderer();
+  const ledger = new RecordingRunLedger(clock);
   const logger = new RecordingLogger();
-  const deps: SendDeps = { papers, subscribers, deliveries, mailer, renderer, clock, logger, linksFor };
-  return { deps, subscribers, deliveries, mailer, renderer, logger };
+  const deps: SendDeps = { papers, deliveries, mailer, renderer, ledger, clock, logger, linksFor };
+  return { deps, subscribers, deliveries, mailer, renderer, ledger, logger, clock };
 }
 
-/** Two papers, two active readers and the batch that plans both papers for both readers. */
+/** setup() with the run's ledger opened, as startDigestRun leaves it. */
+async function setupRun(options: Parameters<typeof setup>[0] = {}) {
+  const context = setup(options);
+  await context.ledger.start(RUN, 1);
+  return context;
+}
+
+/** Two papers, two active readers and the message that plans both papers for both readers. */
 function twoReadersTwoPapers() {
   const papers = [
     aPaper({ title: 'Speculative Decoding at Scale' }),
@@ -50,24 +83,42 @@ function twoReadersTwoPapers() {
   const alan = aSubscriber({ email: 'alan@example.com' });
   const batch = aDigestBatch({
     papers: papers.map((paper) => aPlannedPaper(paper.id)),
-    subscriberIds: [ada.id, alan.id],
+    recipients: [ada.id, alan.id],
   });
   return { papers, ada, alan, batch };
 }
+
+const only = (batch: DigestBatch, subscriberId: string): DigestBatch => ({
+  ...batch,
+  recipients: batch.recipients.filter((recipient) => recipient.subscriberId === subscriberId),
+});
+
+const outcome = (overrides: Partial<Awaited<ReturnType<typeof sendDigestBatch>>> = {}) => ({
+  sent: 0,
+  skipped: 0,
+  failed: 0,
+  uncertain: 0,
+  retrySubscriberIds: [],
+  uncertainSubscriberIds: [],
+  ...overrides,
+});
 
 const placeholdersIn = (email: OutgoingEmail) =>
   Object.values(FAKE_LINK_PLACEHOLDERS).filter((placeholder) =>
     `${email.html}${email.text}`.includes(placeholder),
   );
 
+const historyOf = async (subscribers: InMemorySubscriberRepository, id: string) =>
+  (await subscribers.get(id))?.digestHistory;
+
 describe('sendDigestBatch', () => {
-  it("renders once per batch and fills in each subscriber's own links", async () => {
+  it("renders a digest its readers share once and fills in each reader's own links", async () => {
     const { papers, ada, alan, batch } = twoReadersTwoPapers();
-    const { deps, mailer, renderer } = setup({ papers, subscribers: [ada, alan] });
+    const { deps, mailer, renderer } = await setupRun({ papers, subscribers: [ada, alan] });
 
     const result = await sendDigestBatch(deps, batch);
 
-    expect(result).toEqual({ sent: 2, skipped: 0, failedSubscriberIds: [], uncertainSubscriberIds: [] });
+    expect(result).toEqual(outcome({ sent: 2 }));
     expect(renderer.digestRenders).toHaveLength(1);
     expect(renderer.digestRenders[0]).toMatchObject({ date: DIGEST_DATE, cadence: 'daily' });
     expect(renderer.digestRenders[0].papers.map((view) => view.id)).toEqual(papers.map((paper) => paper.id));
@@ -82,7 +133,41 @@ describe('sendDigestBatch', () => {
     for (const paper of papers) expect(toAda.text).toContain(`paper:${paper.id}`);
   });
 
-  it('passes the papers to the renderer in batch order with why they matched', async () => {
+  it('sends each reader of one message their own papers', async () => {
+    const papers = [aPaper(), aPaper(), aPaper()];
+    const ada = aSubscriber({ email: 'ada@example.com' });
+    const alan = aSubscriber({ email: 'alan@example.com', preferences: { cadence: 'weekly', weekday: 5 } });
+    const batch = aDigestBatch({
+      papers: papers.map((paper) => aPlannedPaper(paper.id)),
+      recipients: [
+        { subscriberId: ada.id, picks: [2, 0] },
+        { subscriberId: alan.id, cadence: 'weekly', picks: [1] },
+      ],
+    });
+    const { deps, mailer, renderer, deliveries } = await setupRun({ papers, subscribers: [ada, alan] });
+
+    const result = await sendDigestBatch(deps, batch);
+
+    expect(result).toEqual(outcome({ sent: 2 }));
+    expect(
+      renderer.digestRenders.map(({ cadence, papers: views }) => [cadence, views.map((view) => view.id)]),
+    ).toEqual([
+      ['daily', [papers[2].id, papers[0].id]],
+      ['weekly', [papers[1].id]],
+    ]);
+    const [toAda] = mailer.sentTo('ada@example.com');
+    const [toAlan] = mailer.sentTo('alan@example.com');
+    expect(toAda.text).toContain(`paper:${papers[2].id}`);
+    expect(toAda.text).toContain(`paper:${papers[0].id}`);
+    expect(toAda.text).not.toContain(`paper:${papers[1].id}`);
+    expect(toAlan.text).toContain(`paper:${papers[1].id}`);
+    expect(toAlan.text).not.toContain(`paper:${papers[0].id}`);
+    expect(toAlan.text).not.toContain(`paper:${papers[2].id}`);
+    expect(deliveries.sentDigest(ada.id, DIGEST_DATE)?.paperIds).toEqual([papers[2].id, papers[0].id]);
+    expect(deliveries.sentDigest(alan.id, DIGEST_DATE)?.paperIds).toEqual([papers[1].id]);
+  });
+
+  it('passes the papers to the renderer in pick order with why they matched', async () => {
     const first = aPaper({
       title: 'Speculative Decoding at Scale',
       authors: ['A One', 'B Two', 'C Three', 'D Four'],
@@ -91,12 +176,12 @@ describe('sendDigestBatch', () => {
     const reader = aSubscriber();
     const batch = aDigestBatch({
       papers: [
-        aPlannedPaper(second.id, 'KV cache'),
         aPlannedPaper(first.id, 'Speculative decoding', ['speculative decoding', 'draft model']),
+        aPlannedPaper(second.id, 'KV cache'),
       ],
-      subscriberIds: [reader.id],
+      recipients: [{ subscriberId: reader.id, picks: [1, 0] }],
     });
-    const { deps, renderer } = setup({ papers: [first, second], subscribers: [reader] });
+    const { deps, renderer } = await setupRun({ papers: [first, second], subscribers: [reader] });
 
     await sendDigestBatch(deps, batch);
 
@@ -114,9 +199,9 @@ describe('sendDigestBatch', () => {
 
   it("sets List-Unsubscribe to the subscriber's unsubscribe link, with one-click List-Unsubscribe-Post", async () => {
     const { papers, ada, batch } = twoReadersTwoPapers();
-    const { deps, mailer } = setup({ papers, subscribers: [ada] });
+    const { deps, mailer } = await setupRun({ papers, subscribers: [ada] });
 
-    await sendDigestBatch(deps, { ...batch, subscriberIds: [ada.id] });
+    await sendDigestBatch(deps, only(batch, ada.id));
 
     expect(mailer.sent[0].headers).toEqual({
       'List-Unsubscribe': `<${linksFor(ada).unsubscribeUrl}>`,
@@ -124,43 +209,82 @@ describe('sendDigestBatch', () => {
     });
   });
 
-  it('records what each subscriber was sent', async () => {
+  it("claims each digest in the reader's history and records what each reader was sent", async () => {
     const { papers, ada, alan, batch } = twoReadersTwoPapers();
-    const { deps, deliveries } = setup({ papers, subscribers: [ada, alan] });
+    const { deps, deliveries, subscribers } = await setupRun({ papers, subscribers: [ada, alan] });
 
     await sendDigestBatch(deps, batch);
 
     const ids = papers.map((paper) => paper.id);
-    expect(await deliveries.sentPaperIds(ada.id, ids)).toEqual(new Set(ids));
-    expect(await deliveries.sentPaperIds(alan.id, ids)).toEqual(new Set(ids));
-    expect(deliveries.claimState(ada.id, DIGEST_DATE)).toBe('sent');
+    expect(await historyOf(subscribers, ada.id)).toEqual({ [DIGEST_DATE]: ids });
+    expect(await historyOf(subscribers, alan.id)).toEqual({ [DIGEST_DATE]: ids });
+    expect(deliveries.sentDigest(ada.id, DIGEST_DATE)).toEqual({
+      subscriberId: ada.id,
+      digestDate: DIGEST_DATE,
+      paperIds: ids,
+      messageId: 'message-1',
+      sentAt: `${DIGEST_DATE}T07:00:00.000Z`,
+    });
+    expect(deliveries.sentDigest(alan.id, DIGEST_DATE)?.messageId).toBe('message-2');
+    expect((await deliveries.listForSubscriber(ada.id)).map((record) => record.paperId)).toEqual(ids);
   });
 
-  it('never mails anyone twice when the same batch is delivered again', async () => {
-    const { papers, ada, alan, batch } = twoReadersTwoPapers();
-    const { deps, mailer } = setup({ papers, subscribers: [ada, alan] });
+  it("drops the recipient's forgetDays from their history in the claim's write", async () => {
+    const paper = aPaper();
+    const reader = aSubscriber({
+      digestHistory: { '2025-11-04': ['old-1'], '2025-11-05': ['old-2'], '2025-11-13': ['recent'] },
+    });
+    const batch = aDigestBatch({
+      papers: [aPlannedPaper(paper.id)],
+      recipients: [{ subscriberId: reader.id, forgetDays: ['2025-11-04', '2025-11-05'] }],
+    });
+    const { deps, subscribers } = await setupRun({ papers: [paper], subscribers: [reader] });
+
     await sendDigestBatch(deps, batch);
 
-    const again = await sendDigestBatch(deps, batch);
-
-    expect(again).toEqual({ sent: 0, skipped: 2, failedSubscriberIds: [], uncertainSubscriberIds: [] });
-    expect(mailer.sent).toHaveLength(2);
+    expect(await historyOf(subscribers, reader.id)).toEqual({
+      '2025-11-13': ['recent'],
+      [DIGEST_DATE]: [paper.id],
+    });
   });
 
-  it('reports a failed send, gives its claim back, and lets a retry send only to that subscriber', async () => {
+  it('sends nothing twice and counts no skip when the same message is delivered again', async () => {
+    const { papers, ada, alan, batch } = twoReadersTwoPapers();
+    const { deps, mailer, ledger } = await setupRun({ papers, subscribers: [ada, alan] });
+    await sendDigestBatch(deps, batch);
+
+    const again = await sendDigestBatch(deps, batch, { firstAttempt: false });
+
+    expect(again).toEqual(outcome());
+    expect(mailer.attempts).toHaveLength(2);
+    expect(ledger.sentCalls).toHaveLength(1);
+    expect(await ledger.read(RUN)).toMatchObject({ sent: 2, skipped: 0 });
+  });
+
+  it("skips, on a message's first delivery, readers who already have the day's digest (an earlier run)", async () => {
+    const { papers, ada, alan, batch } = twoReadersTwoPapers();
+    const { deps, mailer } = await setupRun({ papers, subscribers: [ada, alan] });
+    await sendDigestBatch(deps, batch);
+
+    const rerun = await sendDigestBatch(deps, { ...batch, runId: 'run-2' });
+
+    expect(rerun).toEqual(outcome({ skipped: 2 }));
+    expect(mailer.attempts).toHaveLength(2);
+  });
+
+  it('gives the claim back after a send that certainly failed, and counts it failed only on the final attempt', async () => {
     const { papers, ada, alan, batch } = twoReadersTwoPapers();
     const mailer = new RecordingMailer({ failFor: ['alan@example.com'] });
-    const { deps, deliveries, logger } = setup({ papers, subscribers: [ada, alan], mailer });
+    const { deps, deliveries, logger, subscribers, ledger } = await setupRun({
+      papers,
+      subscribers: [ada, alan],
+      mailer,
+    });
 
     const first = await sendDigestBatch(deps, batch);
 
-    expect(first).toEqual({
-      sent: 1,
-      skipped: 0,
-      failedSubscriberIds: [alan.id],
-      uncertainSubscriberIds: [],
-    });
-    expect(deliveries.claimState(alan.id, DIGEST_DATE)).toBeUndefined();
+    expect(first).toEqual(outcome({ sent: 1, retrySubscriberIds: [alan.id] }));
+    expect(await historyOf(subscribers, alan.id)).toEqual({});
     expect(await deliveries.listForSubscriber(alan.id)).toEqual([]);
     expect(logger.entries).toContainEqual({
       level: 'error',
@@ -168,14 +292,54 @@ describe('sendDigestBatch', () => {
       extra: { subscriberId: alan.id, error: 'mailer unavailable' },
     });
 
-    mailer.recover('alan@example.com');
-    const retry = await sendDigestBatch(deps, batch);
+    const last = await sendDigestBatch(deps, batch, { firstAttempt: false, finalAttempt: true });
 
-    expect(retry).toEqual({ sent: 1, skipped: 1, failedSubscriberIds: [], uncertainSubscriberIds: [] });
-    expect(mailer.sent.map((email) => email.to)).toEqual(['ada@example.com', 'alan@example.com']);
+    expect(last).toEqual(outcome({ failed: 1, retrySubscriberIds: [alan.id] }));
+    expect(await historyOf(subscribers, alan.id)).toEqual({});
+    expect(mailer.attempts.map((email) => email.to)).toEqual([
+      'ada@example.com',
+      'alan@example.com',
+      'alan@example.com',
+    ]);
+    expect(await ledger.read(RUN)).toMatchObject({ sent: 1, skipped: 0, failed: 1, uncertain: 0 });
   });
 
-  it('skips subscribers who stopped being active since planning, or were deleted', async () => {
+  it('lets a retry of the message send only to the reader whose send failed', async () => {
+    const { papers, ada, alan, batch } = twoReadersTwoPapers();
+    const mailer = new RecordingMailer({ failFor: ['alan@example.com'] });
+    const { deps, ledger } = await setupRun({ papers, subscribers: [ada, alan], mailer });
+    await sendDigestBatch(deps, batch);
+    mailer.recover('alan@example.com');
+
+    const retry = await sendDigestBatch(deps, batch, { firstAttempt: false });
+
+    expect(retry).toEqual(outcome({ sent: 1 }));
+    expect(mailer.sent.map((email) => email.to)).toEqual(['ada@example.com', 'alan@example.com']);
+    expect(await ledger.read(RUN)).toMatchObject({ sent: 2, skipped: 0, failed: 0 });
+  });
+
+  it('keeps the claim when the send may have gone out (timeout), counts it uncertain, and never sends a second copy', async () => {
+    const { papers, ada, batch } = twoReadersTwoPapers();
+    const single = only(batch, ada.id);
+    const mailer = new RecordingMailer({
+      failFor: ['ada@example.com'],
+      error: () => Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }),
+    });
+    const { deps, subscribers, logger, ledger } = await setupRun({ papers, subscribers: [ada], mailer });
+
+    const first = await sendDigestBatch(deps, single, { finalAttempt: true });
+    mailer.recover('ada@example.com');
+    const retry = await sendDigestBatch(deps, single, { firstAttempt: false });
+
+    expect(first).toEqual(outcome({ uncertain: 1, uncertainSubscriberIds: [ada.id] }));
+    expect(retry).toEqual(outcome());
+    expect(await historyOf(subscribers, ada.id)).toEqual({ [DIGEST_DATE]: papers.map((paper) => paper.id) });
+    expect(mailer.sentTo('ada@example.com')).toHaveLength(0);
+    expect(logger.messages('error')).toEqual(['digest send outcome unknown; not retried']);
+    expect(await ledger.read(RUN)).toMatchObject({ sent: 0, failed: 0, uncertain: 1 });
+  });
+
+  it('skips readers who stopped being active since planning, or were deleted, without sending or claiming', async () => {
     const paper = aPaper();
     const active = aSubscriber();
     const gone = [
@@ -186,15 +350,51 @@ describe('sendDigestBatch', () => {
     const deleted = aSubscriber();
     const batch = aDigestBatch({
       papers: [aPlannedPaper(paper.id)],
-      subscriberIds: [active.id, ...gone.map((subscriber) => subscriber.id), deleted.id],
+      recipients: [active.id, ...gone.map((subscriber) => subscriber.id), deleted.id],
     });
-    const { deps, mailer, deliveries } = setup({ papers: [paper], subscribers: [active, ...gone] });
+    const { deps, mailer, subscribers } = await setupRun({ papers: [paper], subscribers: [active, ...gone] });
 
     const result = await sendDigestBatch(deps, batch);
 
-    expect(result).toEqual({ sent: 1, skipped: 4, failedSubscriberIds: [], uncertainSubscriberIds: [] });
+    expect(result).toEqual(outcome({ sent: 1, skipped: 4 }));
     expect(mailer.attempts.map((email) => email.to)).toEqual([active.email]);
-    for (const subscriber of gone) expect(deliveries.claimState(subscriber.id, DIGEST_DATE)).toBeUndefined();
+    for (const subscriber of gone) expect(await historyOf(subscribers, subscriber.id)).toBeUndefined();
+  });
+
+  it('skips a reader who paused or was suppressed between planning and sending', async () => {
+    const paper = aPaper({
+      title: 'Faster Speculative Decoding with Draft Trees',
+      abstract: 'We make speculative decoding faster with draft trees.',
+    });
+    const readers = Array.from({ length: 3 }, () =>
+      aSubscriber({ preferences: { keywords: ['speculative decoding'] } }),
+    );
+    const [staying, pausing, bouncing] = readers;
+    const { deps, subscribers, mailer } = await setupRun({ papers: [paper], subscribers: readers });
+    const queue = new RecordingDigestQueue();
+    await planSlice(
+      { papers: deps.papers, subscribers, queue, logger: deps.logger },
+      { ...RUN, segment: 0, totalSegments: 1 },
+    );
+    const storedPausing = (await subscribers.get(pausing.id)) as Subscriber;
+    await subscribers.save(
+      { ...storedPausing, preferences: { ...storedPausing.preferences, paused: true }, updatedAt: 'later' },
+      storedPausing.updatedAt,
+    );
+    const storedBouncing = (await subscribers.get(bouncing.id)) as Subscriber;
+    await subscribers.save(
+      { ...storedBouncing, suppressed: { reason: 'hard-bounce', at: 'later' }, updatedAt: 'later' },
+      storedBouncing.updatedAt,
+    );
+
+    const results = [];
+    for (const batch of queue.batches) results.push(await sendDigestBatch(deps, batch));
+
+    expect(
+      queue.batches.flatMap((batch) => batch.recipients.map((recipient) => recipient.subscriberId)),
+    ).toEqual(readers.map((reader) => reader.id));
+    expect(results).toEqual([outcome({ sent: 1, skipped: 2 })]);
+    expect(mailer.attempts.map((email) => email.to)).toEqual([staying.email]);
   });
 
   it('leaves out planned papers that no longer exist', async () => {
@@ -202,9 +402,12 @@ describe('sendDigestBatch', () => {
     const reader = aSubscriber();
     const batch = aDigestBatch({
       papers: [aPlannedPaper('2511.99999'), aPlannedPaper(kept.id)],
-      subscriberIds: [reader.id],
+      recipients: [reader.id],
     });
-    const { deps, mailer, deliveries } = setup({ papers: [kept], subscribers: [reader] });
+    const { deps, mailer, deliveries, subscribers } = await setupRun({
+      papers: [kept],
+      subscribers: [reader],
+    });
 
     await sendDigestBatch(deps, batch);
 
@@ -213,23 +416,108 @@ describe('sendDigestBatch', () => {
     expect(await deliveries.listForSubscriber(reader.id)).toEqual([
       { paperId: kept.id, digestDate: DIGEST_DATE, sentAt: `${DIGEST_DATE}T07:00:00.000Z` },
     ]);
+    expect(await historyOf(subscribers, reader.id)).toEqual({ [DIGEST_DATE]: [kept.id] });
   });
 
-  it('sends nothing and renders nothing when none of the papers exist', async () => {
+  it('sends, renders and claims nothing when none of the papers exist', async () => {
     const reader = aSubscriber();
-    const batch = aDigestBatch({ papers: [aPlannedPaper('2511.99999')], subscriberIds: [reader.id] });
-    const { deps, mailer, renderer } = setup({ subscribers: [reader] });
+    const batch = aDigestBatch({ papers: [aPlannedPaper('2511.99999')], recipients: [reader.id] });
+    const { deps, mailer, renderer, subscribers } = await setupRun({ subscribers: [reader] });
 
     const result = await sendDigestBatch(deps, batch);
 
-    expect(result).toEqual({ sent: 0, skipped: 1, failedSubscriberIds: [], uncertainSubscriberIds: [] });
+    expect(result).toEqual(outcome({ skipped: 1 }));
     expect(renderer.digestRenders).toHaveLength(0);
     expect(mailer.attempts).toHaveLength(0);
+    expect(await historyOf(subscribers, reader.id)).toBeUndefined();
+  });
+
+  it('writes the delivery records in chunks of 25', async () => {
+    const paper = aPaper();
+    const readers = Array.from({ length: 60 }, () => aSubscriber());
+    const batch = aDigestBatch({
+      papers: [aPlannedPaper(paper.id)],
+      recipients: readers.map((reader) => reader.id),
+    });
+    const { deps, deliveries } = await setupRun({ papers: [paper], subscribers: readers });
+
+    const result = await sendDigestBatch(deps, batch);
+
+    expect(result.sent).toBe(60);
+    expect(deliveries.recordCalls).toBe(Math.ceil(60 / 25));
+    for (const reader of readers)
+      expect(deliveries.sentDigest(reader.id, DIGEST_DATE)?.paperIds).toEqual([paper.id]);
+  });
+
+  it("adds each message's counts to its run's ledger in one call", async () => {
+    const paper = aPaper();
+    const [first, second, third, fourth] = Array.from({ length: 4 }, () => aSubscriber());
+    const unsubscribed = aSubscriber({ status: 'unsubscribed' });
+    const mailer = new RecordingMailer({
+      failFor: [third.email, fourth.email],
+      error: (email) =>
+        email.to === third.email
+          ? new MailNotSentError('throttled')
+          : Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }),
+    });
+    const { deps, ledger } = await setupRun({
+      papers: [paper],
+      subscribers: [first, second, third, fourth, unsubscribed],
+      mailer,
+    });
+    const planned = [aPlannedPaper(paper.id)];
+
+    await sendDigestBatch(deps, aDigestBatch({ papers: planned, recipients: [first.id, unsubscribed.id] }));
+    await sendDigestBatch(
+      deps,
+      aDigestBatch({ papers: planned, recipients: [second.id, third.id, fourth.id] }),
+      { finalAttempt: true },
+    );
+
+    expect(ledger.sentCalls).toEqual([
+      { run: RUN, counts: { sent: 1, skipped: 1, failed: 0, uncertain: 0 } },
+      { run: RUN, counts: { sent: 1, skipped: 0, failed: 1, uncertain: 1 } },
+    ]);
+    expect(await ledger.read(RUN)).toMatchObject({ sent: 2, skipped: 1, failed: 1, uncertain: 1 });
+  });
+
+  it('sends even when the ledger cannot be updated', async () => {
+    const { papers, ada, batch } = twoReadersTwoPapers();
+    const { deps, mailer, logger } = setup({ papers, subscribers: [ada] }); // no run started: the ledger refuses
+
+    const result = await sendDigestBatch(deps, only(batch, ada.id));
+
+    expect(result).toEqual(outcome({ sent: 1 }));
+    expect(mailer.sentTo('ada@example.com')).toHaveLength(1);
+    expect(logger.messages('error')).toEqual(['run ledger not updated']);
+  });
+
+  it('still sends a message queued in the previous shape to every reader', async () => {
+    const papers = [aPaper(), aPaper()];
+    const readers = [aSubscriber(), aSubscriber(), aSubscriber()];
+    const body = JSON.stringify({
+      digestDate: DIGEST_DATE,
+      cadence: 'weekly',
+      papers: papers.map((paper) => ({ ...aPlannedPaper(paper.id), score: 0.5 })),
+      subscriberIds: readers.map((reader) => reader.id),
+    });
+    const { deps, mailer, renderer, subscribers } = setup({ papers, subscribers: readers });
+
+    const result = await sendDigestBatch(deps, DigestBatchSchema.parse(JSON.parse(body)));
+
+    expect(result).toEqual(outcome({ sent: 3 }));
+    expect(mailer.sent.map((email) => email.to)).toEqual(readers.map((reader) => reader.email));
+    for (const email of mailer.sent)
+      for (const paper of papers) expect(email.text).toContain(`paper:${paper.id}`);
+    expect(renderer.digestRenders).toEqual([expect.objectContaining({ cadence: 'weekly' })]);
+    expect(await historyOf(subscribers, readers[2].id)).toEqual({
+      [DIGEST_DATE]: papers.map((paper) => paper.id),
+    });
   });
 
   it('logs no email address when sends succeed and fail', async () => {
     const { papers, ada, alan, batch } = twoReadersTwoPapers();
-    const { deps, logger } = setup({
+    const { deps, logger } = await setupRun({
       papers,
       subscribers: [ada, alan],
       mailer: new RecordingMailer({ failFor: ['ada@example.com'] }),
@@ -241,9 +529,8 @@ describe('sendDigestBatch', () => {
     for (const entry of logger.entries) expect(JSON.stringify(entry.extra ?? {})).not.toContain('@');
   });
 
-  // BUG: send-digests.ts logs the mailer's raw error message. SES rejections name the recipient
-  // ("Email address is not verified. The following identities failed the check in region
-  // EU-WEST-1: ada@example.com"), so the address reaches the logs.
+  // SES rejections name the recipient ("Email address is not verified. The following identities failed
+  // the check in region EU-WEST-1: ada@example.com"): the address must not reach the logs.
   it("does not log the address when the mailer's error message contains it", async () => {
     const { papers, ada, batch } = twoReadersTwoPapers();
     const mailer = new RecordingMailer({
@@ -253,71 +540,93 @@ describe('sendDigestBatch', () => {
           `Email address is not verified. The following identities failed the check in region EU-WEST-1: ${email.to}`,
         ),
     });
-    const { deps, logger } = setup({ papers, subscribers: [ada], mailer });
+    const { deps, logger } = await setupRun({ papers, subscribers: [ada], mailer });
 
-    await sendDigestBatch(deps, { ...batch, subscriberIds: [ada.id] });
+    await sendDigestBatch(deps, only(batch, ada.id));
 
     expect(logger.messages('error')).toEqual(['digest send failed']);
     for (const entry of logger.entries) expect(JSON.stringify(entry.extra ?? {})).not.toContain('@');
   });
 
-  // BUG: send-digests.ts wraps recordSent in the same try as mailer.send, so when the mail went out
-  // but recording it fails, the claim is released and the subscriber reported as failed; the queue
-  // retries the batch and the subscriber is mailed a second time.
-  it('never mails twice when recording a successful send fails and the batch is retried', async () => {
+  it('never mails twice when recording a successful send fails and the message is delivered again', async () => {
     class FlakyDeliveries extends InMemoryDeliveryRepository {
       failuresLeft = 1;
-      override async recordSent(
-        subscriberId: string,
-        digestDate: string,
-        paperIds: string[],
-        messageId: string,
-      ) {
+      override async recordSent(sent: SentDigest[]) {
         if (this.failuresLeft-- > 0) throw new Error('ProvisionedThroughputExceededException');
-        return super.recordSent(subscriberId, digestDate, paperIds, messageId);
+        return super.recordSent(sent);
       }
     }
     const { papers, ada, batch } = twoReadersTwoPapers();
-    const single = { ...batch, subscriberIds: [ada.id] };
-    const { deps, mailer } = setup({ papers, subscribers: [ada], deliveries: new FlakyDeliveries() });
-
-    const first = await sendDigestBatch(deps, single);
-    if (first.failedSubscriberIds.length > 0) await sendDigestBatch(deps, single); // what the SQS retry does
-
-    expect(mailer.sentTo('ada@example.com')).toHaveLength(1);
-  });
-
-  it('keeps the claim when the send may have gone out (timeout), so a retry never sends a second copy', async () => {
-    const { papers, ada, batch } = twoReadersTwoPapers();
-    const single = { ...batch, subscriberIds: [ada.id] };
-    const mailer = new RecordingMailer({
-      failFor: ['ada@example.com'],
-      error: () => Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }),
+    const single = only(batch, ada.id);
+    const { deps, mailer, logger } = await setupRun({
+      papers,
+      subscribers: [ada],
+      deliveries: (subscribers, clock) => new FlakyDeliveries(subscribers, clock),
     });
-    const { deps } = setup({ papers, subscribers: [ada], mailer });
 
     const first = await sendDigestBatch(deps, single);
-    mailer.recover('ada@example.com');
-    const retry = await sendDigestBatch(deps, single);
+    const again = await sendDigestBatch(deps, single, { firstAttempt: false }); // what an SQS retry does
 
-    expect(first).toMatchObject({ sent: 0, failedSubscriberIds: [], uncertainSubscriberIds: [ada.id] });
-    expect(retry).toMatchObject({ sent: 0, skipped: 1 });
-    expect(mailer.sentTo('ada@example.com')).toHaveLength(0);
+    expect(first).toEqual(outcome({ sent: 1 }));
+    expect(again).toEqual(outcome());
+    expect(mailer.sentTo('ada@example.com')).toHaveLength(1);
+    expect(logger.messages('error')).toEqual(['sent digests not recorded']);
   });
 
   it('stops before the function runs out of time and leaves the rest, unclaimed, for the retry', async () => {
     const { papers, ada, alan, batch } = twoReadersTwoPapers();
-    const { deps, mailer } = setup({ papers, subscribers: [ada, alan] });
+    const { deps, mailer, subscribers, ledger } = await setupRun({ papers, subscribers: [ada, alan] });
     let calls = 0;
 
     const first = await sendDigestBatch(deps, batch, { hasTimeLeft: () => calls++ < 1 });
-    const retry = await sendDigestBatch(deps, batch);
 
-    expect(first.sent).toBe(1);
-    expect(first.failedSubscriberIds).toHaveLength(1);
-    expect(retry.sent).toBe(1);
+    expect(first).toEqual(outcome({ sent: 1, retrySubscriberIds: [alan.id] }));
+    expect(await historyOf(subscribers, alan.id)).toBeUndefined();
+
+    const retry = await sendDigestBatch(deps, batch, { firstAttempt: false });
+
+    expect(retry).toEqual(outcome({ sent: 1 }));
     expect(mailer.sent.map((email) => email.to).sort()).toEqual(
       ['ada@example.com', 'alan@example.com'].sort(),
     );
+    expect(await ledger.read(RUN)).toMatchObject({ sent: 2, skipped: 0 });
+  });
+});
+
+describe('planning after sending', () => {
+  it("leaves out of the next day's plan what the send wrote into the reader's history", async () => {
+    const yesterdays = aPaper({
+      dailyDate: '2025-11-13',
+      title: 'Faster Speculative Decoding with Draft Trees',
+      abstract: 'We make speculative decoding faster with draft trees.',
+    });
+    const todays = aPaper({
+      dailyDate: '2025-11-14',
+      title: 'Speculative Decoding at Scale',
+      abstract: 'We scale speculative decoding.',
+    });
+    const reader = aSubscriber({ preferences: { keywords: ['speculative decoding'] } });
+    const { deps, subscribers } = setup({ papers: [yesterdays, todays], subscribers: [reader] });
+    const plan = async (digestDate: string) => {
+      const queue = new RecordingDigestQueue();
+      const { counts } = await planSlice(
+        { papers: deps.papers, subscribers, queue, logger: deps.logger },
+        { digestDate, runId: 'run', segment: 0, totalSegments: 1 },
+      );
+      return { counts, batches: queue.batches };
+    };
+    const thirteenth = await plan('2025-11-13');
+    for (const batch of thirteenth.batches) await sendDigestBatch(deps, batch);
+
+    const fourteenth = await plan('2025-11-14');
+    const again = await plan('2025-11-13');
+
+    expect(thirteenth.batches.flatMap((batch) => batch.papers.map((paper) => paper.paperId))).toEqual([
+      yesterdays.id,
+    ]);
+    expect(fourteenth.batches.flatMap((batch) => batch.papers.map((paper) => paper.paperId))).toEqual([
+      todays.id,
+    ]);
+    expect(again.counts).toMatchObject({ due: 1, alreadySent: 1, messages: 0 });
   });
 });

@@ -55,7 +55,7 @@ function repositoryWithOneConcurrentWrite(theirs: (stored: Subscriber) => Partia
 
 function setup(subscribers = new InMemorySubscriberRepository(), mailer = new RecordingMailer()) {
   const clock = new SettableClock(START);
-  const deliveries = new InMemoryDeliveryRepository(clock);
+  const deliveries = new InMemoryDeliveryRepository(subscribers, clock);
   const renderer = new FakeEmailRenderer();
   const logger = new RecordingLogger();
   const tokens = createTokenSigner(SECRET);
@@ -901,7 +901,14 @@ describe('exportData', () => {
   it('returns the stored subscriber and their delivery history', async () => {
     const reader = aSubscriber();
     const { service, deliveries, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
-    await deliveries.recordSent(reader.id, '2025-11-13', ['2511.00001', '2511.00002'], 'message-1');
+    await deliveries.recordSent([
+      {
+        subscriberId: reader.id,
+        digestDate: '2025-11-13',
+        paperIds: ['2511.00001', '2511.00002'],
+        messageId: 'message-1',
+      },
+    ]);
 
     const data = await service.exportData(tokenFor(reader, 'manage'));
 
@@ -924,7 +931,9 @@ describe('deleteData', () => {
     const { service, subscribers, deliveries, tokenFor } = setup(
       new InMemorySubscriberRepository().seed(reader),
     );
-    await deliveries.recordSent(reader.id, '2025-11-13', ['2511.00001'], 'message-1');
+    await deliveries.recordSent([
+      { subscriberId: reader.id, digestDate: '2025-11-13', paperIds: ['2511.00001'], messageId: 'message-1' },
+    ]);
     const token = tokenFor(reader, 'manage');
 
     await service.deleteData(token);

@@ -1,0 +1,121 @@
+import type { DigestPaperView } from '../../core/digests/paper-view';
+import {
+  assertHttpUrl,
+  collapseIndentation,
+  CONFIRM_URL_PLACEHOLDER,
+  personalize,
+  RenderError,
+  type Renderer,
+} from './email-renderer';
+import { CONFIRMATION_MODEL, digestModel, NEW_LINK_MODEL, paperCard, type PaperCard } from './email-models';
+import { LruCache } from './lru-cache';
+import { compileTemplate, escapeHtml, type Template } from './templater';
+
+/**
+ * The emails as MJML renders them, cut into pieces at build time (npm run build:emails). The digest
+ * pieces are templater sources whose markup MJML has already produced: only values are left to fill.
+ */
+export interface CompiledEmails {
+  /** How the file was made; not read. */
+  generated: string;
+  digest: {
+    /** Everything before the first paper card; slots: subject, preview, heading, lede. */
+    htmlHead: string;
+    /** One paper card; the slots of a PaperCard, its optional parts in {{#if}} sections. */
+    htmlCard: string;
+    /** Everything after the last paper card, with the link placeholders. */
+    htmlTail: string;
+    /** digest.txt, filled per digest. */
+    text: string;
+  };
+  /** With CONFIRM_URL_PLACEHOLDER. */
+  confirmation: { html: string; text: string };
+  /** With LINK_PLACEHOLDERS. */
+  newLink: { html: string; text: string };
+}
+
+export interface AssembledRenderer extends Renderer {
+  /** Paper cards rendered so far: one per distinct paper view (reasons included) while it stays cached. */
+  readonly cardsRendered: number;
+}
+
+/** Enough for every paper of a weekly window with dozens of reason sets each; ~3 KB a card. */
+export const DEFAULT_CARD_CACHE_SIZE = 5_000;
+
+interface RenderedCard {
+  model: PaperCard;
+  html: string;
+}
+
+function compilePiece(source: string, name: string, escape: 'html' | 'none'): Template {
+  try {
+    return compileTemplate(source, { name, escape });
+  } catch (error) {
+    throw new RenderError(
+      `the precompiled ${name} is unreadable (${(error as Error).message}): run npm run build:emails`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * A renderer that needs no MJML: a digest is the precompiled head, one card per paper and the tail.
+ * Each card is rendered once per distinct paper view and kept in a bounded LRU cache, so the cost of
+ * an email does not grow with the number of distinct digests an instance sends.
+ */
+export function createAssembledRenderer(
+  compiled: CompiledEmails,
+  options: { cardCacheSize?: number } = {},
+): AssembledRenderer {
+  const head = compilePiece(compiled.digest.htmlHead, 'digest head', 'html');
+  const card = compilePiece(compiled.digest.htmlCard, 'paper card', 'html');
+  const text = compilePiece(compiled.digest.text, 'digest text', 'none');
+  const cards = new LruCache<string, RenderedCard>(options.cardCacheSize ?? DEFAULT_CARD_CACHE_SIZE);
+  let cardsRendered = 0;
+
+  const cardOf = (paper: DigestPaperView): RenderedCard => {
+    // The whole view is the key: any field the card shows, and its reasons, make another card.
+    const key = JSON.stringify(paper);
+    let rendered = cards.get(key);
+    if (!rendered) {
+      const model = paperCard(paper);
+      rendered = { model, html: collapseIndentation(card(model)) };
+      cards.set(key, rendered);
+      cardsRendered++;
+    }
+    return rendered;
+  };
+
+  return {
+    personalize,
+
+    get cardsRendered() {
+      return cardsRendered;
+    },
+
+    async renderDigest(input) {
+      const rendered = input.papers.map(cardOf);
+      const model = digestModel(
+        input,
+        rendered.map((paper) => paper.model),
+      );
+      let html = collapseIndentation(head(model));
+      for (const paper of rendered) html += paper.html;
+      html += compiled.digest.htmlTail;
+      return { subject: model.subject, html, text: text(model) };
+    },
+
+    async renderConfirmation({ confirmUrl }) {
+      assertHttpUrl(confirmUrl, 'confirmUrl');
+      return {
+        subject: CONFIRMATION_MODEL.subject,
+        html: compiled.confirmation.html.split(CONFIRM_URL_PLACEHOLDER).join(escapeHtml(confirmUrl)),
+        text: compiled.confirmation.text.split(CONFIRM_URL_PLACEHOLDER).join(confirmUrl),
+      };
+    },
+
+    async renderNewLink(links) {
+      return personalize({ subject: NEW_LINK_MODEL.subject, ...compiled.newLink }, links);
+    },
+  };
+}
