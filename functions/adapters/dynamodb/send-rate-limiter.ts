@@ -81,7 +81,9 @@ export function createSharedSendRateLimiter(
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const toleranceUs = (options.toleranceMs ?? DEFAULT_TOLERANCE_MS) * 1000;
-  const spacingUs = Math.ceil((1_000_000 + toleranceUs * Number(process.env.MARGIN_X ?? 1)) / options.perSecond);
+  const spacingUs = Math.ceil(
+    (1_000_000 + toleranceUs * Number(process.env.MARGIN_X ?? 1)) / options.perSecond,
+  );
   // A lease spans at most half a second of the budget, so one sender never holds a small budget.
   const maxLease = Math.max(
     1,
