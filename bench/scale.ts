@@ -7,7 +7,7 @@
  */
 import { createRenderer, personalize } from '../functions/adapters/render';
 import { createDigestComposer, subscriberTopics } from '../functions/core/digests/digest-composer';
-import { toPaperView, type DigestPaperView } from '../functions/core/digests/paper-view';
+import { cachedPaperViews, toPaperView, type DigestPaperView } from '../functions/core/digests/paper-view';
 import { planSlice } from '../functions/core/digests/plan-slice';
 import { createMatcher, rankForDigest } from '../functions/core/matching';
 import type { Paper } from '../functions/core/papers';
@@ -169,25 +169,20 @@ export async function measureScale(
   let renderMs = 0;
   let emails = 0;
   const digestKeys = new Set<string>();
-  const views = new Map<string, DigestPaperView>();
-  const viewOf = (entry: DigestBatch['papers'][number]): DigestPaperView => {
-    const key = `${entry.paperId}\u0000${JSON.stringify(entry.why)}`;
-    let view = views.get(key);
-    if (!view) {
-      view = toPaperView(byId.get(entry.paperId) as Paper, entry.why);
-      views.set(key, view);
-    }
-    return view;
-  };
+  // As send-digests does: one view per entry of a message's paper table (kept across messages), shared
+  // by its readers.
+  const paperViews = cachedPaperViews();
   const renderBatches = async (batches: DigestBatch[]) => {
     const started = performance.now();
     for (const batch of batches) {
+      const views: DigestPaperView[] = batch.papers.map(({ paperId, why }) =>
+        paperViews(byId.get(paperId) as Paper, why),
+      );
       for (const recipient of batch.recipients) {
-        const picked = recipient.picks.map((pick) => viewOf(batch.papers[pick]));
         const rendered = await renderer.renderDigest({
           date: batch.digestDate,
           cadence: recipient.cadence,
-          papers: picked,
+          papers: recipient.picks.map((pick) => views[pick]),
         });
         const email = personalize(rendered, {
           manageUrl: `https://paperboy.example/preferences?token=${recipient.subscriberId}`,

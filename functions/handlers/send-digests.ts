@@ -3,10 +3,13 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { countEmails, EmailMetric, instrumented } from '../adapters/observability';
 import { DigestBatchSchema } from '../adapters/sqs/digest-queue';
 import { SEND_MAX_RECEIVE_COUNT, sendDigestBatch } from '../core/digests/send-digests';
+import { cachedPaperViews } from '../core/digests/paper-view';
 import { createServices } from '../composition';
 import { lambdaServices } from './runtime';
 
 const getServices = lambdaServices(createServices);
+/** The container's paper views, reused across the messages it sends. */
+const paperViews = cachedPaperViews();
 
 /**
  * SQS consumer. Each record is one send message (readers with their own digests); a record with any
@@ -15,7 +18,7 @@ const getServices = lambdaServices(createServices);
  */
 export const handler = instrumented(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const services = await getServices();
-  const deps = { ...services, linksFor: services.subscriptions.linksFor };
+  const deps = { ...services, linksFor: services.subscriptions.linksFor, paperViews };
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   // The envelope is validated whole (a malformed event is Lambda's fault, retried as a whole);
   // each body on its own, so one bad message fails only itself.

@@ -45,6 +45,44 @@ export const DEFAULT_CARD_CACHE_SIZE = 5_000;
 interface RenderedCard {
   model: PaperCard;
   html: string;
+  /** The card's part of the plain text, cut where its position goes. */
+  text: string[];
+}
+
+/** Where a card's position goes in its text part until the email's order is known. */
+const NUMBER_SLOT = '\u0000#\u0000';
+const EACH_PAPERS = /^\{\{#each papers\}\}[ \t]*\r?\n/m;
+
+/**
+ * digest.txt cut at its `{{#each papers}}` block: the part before, one paper's part (compiled inside a
+ * one-item loop, so its standalone tags and blank lines behave as in the whole template) and the part
+ * after. Assembled, the pieces give what the whole template gives (the oracle test compares both).
+ */
+function splitDigestText(source: string) {
+  const open = EACH_PAPERS.exec(source);
+  if (!open)
+    throw new RenderError(
+      'the precompiled digest text has no {{#each papers}} block: run npm run build:emails',
+    );
+  const bodyStart = open.index + open[0].length;
+  let depth = 1;
+  let cursor = bodyStart;
+  const tags = /^\{\{(#each [^}]+|\/each)\}\}[ \t]*\r?\n/gm;
+  tags.lastIndex = bodyStart;
+  for (let tag = tags.exec(source); tag; tag = tags.exec(source)) {
+    depth += tag[1].startsWith('#') ? 1 : -1;
+    if (depth === 0) {
+      cursor = tag.index;
+      return {
+        head: source.slice(0, open.index),
+        paper: `{{#each papers}}\n${source.slice(bodyStart, cursor).split('{{@number}}').join(NUMBER_SLOT)}{{/each}}\n`,
+        tail: source.slice(tag.index + tag[0].length),
+      };
+    }
+  }
+  throw new RenderError(
+    'the precompiled digest text never closes {{#each papers}}: run npm run build:emails',
+  );
 }
 
 function compilePiece(source: string, name: string, escape: 'html' | 'none'): Template {
@@ -69,20 +107,34 @@ export function createAssembledRenderer(
 ): AssembledRenderer {
   const head = compilePiece(compiled.digest.htmlHead, 'digest head', 'html');
   const card = compilePiece(compiled.digest.htmlCard, 'paper card', 'html');
-  const text = compilePiece(compiled.digest.text, 'digest text', 'none');
+  const textParts = splitDigestText(compiled.digest.text);
+  const textHead = compilePiece(textParts.head, 'digest text', 'none');
+  const textPaper = compilePiece(textParts.paper, 'digest text', 'none');
+  const textTail = compilePiece(textParts.tail, 'digest text', 'none');
   const cards = new LruCache<string, RenderedCard>(options.cardCacheSize ?? DEFAULT_CARD_CACHE_SIZE);
+  // A view object a caller passes again (every reader of a send message shares the message's views)
+  // finds its card without reading the view again.
+  const cardsByView = new WeakMap<DigestPaperView, RenderedCard>();
   let cardsRendered = 0;
+  let footerText: string | undefined;
 
   const cardOf = (paper: DigestPaperView): RenderedCard => {
+    const known = cardsByView.get(paper);
+    if (known) return known;
     // The whole view is the key: any field the card shows, and its reasons, make another card.
     const key = JSON.stringify(paper);
     let rendered = cards.get(key);
     if (!rendered) {
       const model = paperCard(paper);
-      rendered = { model, html: collapseIndentation(card(model)) };
+      rendered = {
+        model,
+        html: collapseIndentation(card(model)),
+        text: textPaper({ papers: [model] }).split(NUMBER_SLOT),
+      };
       cards.set(key, rendered);
       cardsRendered++;
     }
+    cardsByView.set(paper, rendered);
     return rendered;
   };
 
@@ -100,9 +152,15 @@ export function createAssembledRenderer(
         rendered.map((paper) => paper.model),
       );
       let html = collapseIndentation(head(model));
-      for (const paper of rendered) html += paper.html;
+      let text = textHead(model);
+      rendered.forEach((paper, index) => {
+        html += paper.html;
+        text += paper.text.join(String(index + 1));
+      });
       html += compiled.digest.htmlTail;
-      return { subject: model.subject, html, text: text(model) };
+      // The footer holds only constants and link placeholders: filled once.
+      footerText ??= textTail(model);
+      return { subject: model.subject, html, text: text + footerText };
     },
 
     async renderConfirmation({ confirmUrl }) {

@@ -92,13 +92,19 @@ class WindowMatcher {
     return prepared;
   }
 
-  /** The papers of these topics, best first, at most `limit`. */
+  /**
+   * The papers of these topics, best first, at most `limit`. Readers who follow the same topics in
+   * another order share one ranking: topics are ranked in the order of their keys, which is also the
+   * order their reasons are listed in.
+   */
   ranked(topics: TopicRef[], limit: number): RankedPaper[] {
-    const key = `${limit}\u0001${topics.map(rawTopicKey).join('\u0001')}`;
+    const keyed = topics.map((topic) => ({ topic, raw: rawTopicKey(topic) }));
+    keyed.sort((a, b) => (a.raw < b.raw ? -1 : a.raw > b.raw ? 1 : 0));
+    const key = `${limit}\u0001${keyed.map(({ raw }) => raw).join('\u0001')}`;
     let ranked = this.rankings.get(key);
     if (!ranked) {
       ranked = rankForDigest(
-        topics.map((topic) => this.prepared(topic)),
+        keyed.map(({ topic }) => this.prepared(topic)),
         this.papersById,
         limit,
       );
@@ -125,10 +131,14 @@ function sentBefore(subscriber: Subscriber, digestDate: string): Set<string> {
 export const hasDigestOf = (subscriber: Subscriber, digestDate: string): boolean =>
   Object.prototype.hasOwnProperty.call(subscriber.digestHistory ?? {}, digestDate);
 
-/** History days old enough to drop with the next claim (no window can still hold their papers). */
-export function historyDaysToForget(subscriber: Subscriber, digestDate: string): string[] {
-  const oldest = addDays(digestDate, -HISTORY_DAYS);
-  return Object.keys(subscriber.digestHistory ?? {}).filter((day) => day < oldest);
+/** The oldest history day a digest of `digestDate` still needs. */
+export const oldestHistoryDay = (digestDate: string): string => addDays(digestDate, -HISTORY_DAYS);
+
+/** History days before `oldest` (see oldestHistoryDay), to drop with the next claim. */
+export function historyDaysToForget(subscriber: Subscriber, oldest: string): string[] {
+  const days: string[] = [];
+  for (const day in subscriber.digestHistory) if (day < oldest) days.push(day);
+  return days;
 }
 
 export type DigestComposer = Awaited<ReturnType<typeof createDigestComposer>>;

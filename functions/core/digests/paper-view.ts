@@ -201,3 +201,49 @@ export function readableMatches(matched: string[], topic?: string): string[] {
     .slice(0, MAX_MATCHED_WORDS)
     .map(({ term }) => term);
 }
+
+/**
+ * toPaperView with the views of recent (paper, reasons) pairs kept: a sender sees the same papers with
+ * the same reasons in message after message, and the renderer finds the card of a view it has seen.
+ * A paper is known by a fingerprint of every field its view shows, so a paper updated since (upvotes,
+ * a summary) makes a new view. Bounded: past `capacity` views it starts again.
+ */
+export function cachedPaperViews(capacity = 5_000): (paper: Paper, why: MatchedTopic[]) => DigestPaperView {
+  const views = new Map<string, DigestPaperView>();
+  return (paper, why) => {
+    const key = `${paperFingerprint(paper)}\u0000${JSON.stringify(why)}`;
+    let view = views.get(key);
+    if (!view) {
+      if (views.size >= capacity) views.clear();
+      view = toPaperView(paper, why);
+      views.set(key, view);
+    }
+    return view;
+  };
+}
+
+/** The fields a view shows, hashed (FNV-1a, 32 bits) and counted: cheaper than serializing the paper. */
+function paperFingerprint(paper: Paper): string {
+  const fields = [
+    paper.title,
+    paper.abstract,
+    paper.aiSummary ?? '',
+    paper.authors.join('\u0001'),
+    paper.organization?.name ?? '',
+    paper.organization?.fullname ?? '',
+    paper.githubRepo ?? '',
+    paper.projectPage ?? '',
+  ];
+  let hash = 0x811c9dc5;
+  let length = 0;
+  for (const field of fields) {
+    for (let index = 0; index < field.length; index++) {
+      hash ^= field.charCodeAt(index);
+      hash = Math.imul(hash, 0x01000193);
+    }
+    hash ^= 0xff;
+    hash = Math.imul(hash, 0x01000193);
+    length += field.length;
+  }
+  return `${paper.id}:${paper.upvotes}:${paper.numComments}:${length}:${(hash >>> 0).toString(36)}`;
+}

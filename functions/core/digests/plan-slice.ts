@@ -17,6 +17,7 @@ import {
   hasDigestOf,
   historyDaysToForget,
   isDue,
+  oldestHistoryDay,
   type DigestComposer,
   type PlannedPaper,
 } from './digest-composer';
@@ -35,33 +36,43 @@ export const noPlanCounts = (): PlanCounts => ({
   messages: 0,
 });
 
+/**
+ * A send message's size in bytes that closes it early (SQS takes 256 KiB; readers with 50 papers each
+ * and reasons of their own could pass it before SUBSCRIBERS_PER_MESSAGE readers).
+ */
+export const MESSAGE_BYTES_LIMIT = 200 * 1024;
+
 /** Collects readers' digests into send messages, each with one table of the papers its readers share. */
 class BatchBuilder {
   private papers: PlannedPaperRef[] = [];
-  private paperIndex = new Map<string, number>();
+  /** Entries by paper and reasons: the rankings are cached, so readers of one topic list share `why`. */
+  private paperIndex = new Map<string, Map<PlannedPaper['why'], number>>();
   private recipients: Recipient[] = [];
+  private bytes = 0;
   readonly full: DigestBatch[] = [];
 
   constructor(private readonly run: { digestDate: string; runId: string }) {}
 
-  add(subscriber: Subscriber, digest: PlannedPaper[]): void {
+  add(subscriber: Subscriber, digest: PlannedPaper[], forgetDays: string[]): void {
     const picks = digest.map(({ paperId, why }) => {
-      const key = `${paperId}\u0000${JSON.stringify(why)}`;
-      let index = this.paperIndex.get(key);
+      let byReasons = this.paperIndex.get(paperId);
+      if (!byReasons) this.paperIndex.set(paperId, (byReasons = new Map()));
+      let index = byReasons.get(why);
       if (index === undefined) {
         index = this.papers.push({ paperId, why }) - 1;
-        this.paperIndex.set(key, index);
+        byReasons.set(why, index);
+        this.bytes += paperId.length + JSON.stringify(why).length + 24;
       }
       return index;
     });
-    const forgetDays = historyDaysToForget(subscriber, this.run.digestDate);
     this.recipients.push({
       subscriberId: subscriber.id,
       cadence: subscriber.preferences.cadence,
       picks,
       ...(forgetDays.length ? { forgetDays } : {}),
     });
-    if (this.recipients.length === SUBSCRIBERS_PER_MESSAGE) this.close();
+    this.bytes += subscriber.id.length + picks.length * 4 + forgetDays.length * 13 + 48;
+    if (this.recipients.length === SUBSCRIBERS_PER_MESSAGE || this.bytes >= MESSAGE_BYTES_LIMIT) this.close();
   }
 
   /** Ends the current message, if it has readers. */
@@ -71,6 +82,7 @@ class BatchBuilder {
     this.papers = [];
     this.paperIndex = new Map();
     this.recipients = [];
+    this.bytes = 0;
   }
 
   take(): DigestBatch[] {
@@ -113,6 +125,7 @@ export async function planSlice(
     counts.messages += batches.length;
   };
 
+  const forgetBefore = oldestHistoryDay(slice.digestDate);
   let cursor = slice.cursor;
   do {
     const page = await deps.subscribers.scanPage(slice.segment, slice.totalSegments, cursor);
@@ -130,7 +143,7 @@ export async function planSlice(
         continue;
       }
       counts.withDigest++;
-      builder.add(subscriber, digest);
+      builder.add(subscriber, digest, historyDaysToForget(subscriber, forgetBefore));
       await flush(false);
     }
     cursor = page.cursor;

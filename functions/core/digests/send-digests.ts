@@ -15,6 +15,8 @@ import type {
 import { errorLabel } from '../errors';
 import { MailNotSentError } from '../ports';
 import type { Subscriber } from '../subscribers/subscriber';
+import type { MatchReason } from '../matching';
+import type { Paper } from '../papers';
 import { toPaperView, type DigestPaperView } from './paper-view';
 
 /** A send message that fails this many receives goes to the send DLQ (the queue's redrive policy). */
@@ -32,6 +34,8 @@ export interface SendDeps {
   clock: Clock;
   logger: Logger;
   linksFor: (subscriber: Subscriber) => { manageUrl: string; unsubscribeUrl: string };
+  /** Views kept across messages (cachedPaperViews); without it each message makes its own. */
+  paperViews?: (paper: Paper, why: MatchReason[]) => DigestPaperView;
 }
 
 export interface SendResult extends SendCounts {
@@ -73,7 +77,7 @@ export async function sendDigestBatch(
   );
   const views: (DigestPaperView | undefined)[] = batch.papers.map(({ paperId, why }) => {
     const paper = stored.get(paperId);
-    return paper && toPaperView(paper, why);
+    return paper && (deps.paperViews ?? toPaperView)(paper, why);
   });
   const result: SendResult = {
     sent: 0,
@@ -133,10 +137,21 @@ export async function sendDigestBatch(
       if (firstAttempt) result.skipped++;
       continue;
     }
+    let email: RenderedEmail;
+    let links: { manageUrl: string; unsubscribeUrl: string };
+    try {
+      links = deps.linksFor(subscriber);
+      email = deps.renderer.personalize(await renderFor(recipient, papers), links);
+    } catch (error) {
+      // Nothing left for SES: give the claim back so the retried message sends it.
+      await deps.deliveries.releaseDigest(subscriber.id, batch.digestDate);
+      deps.logger.error('digest not rendered', { subscriberId: subscriber.id, error: errorLabel(error) });
+      result.retrySubscriberIds.push(subscriber.id);
+      if (finalAttempt) result.failed++;
+      continue;
+    }
     let messageId: string;
     try {
-      const links = deps.linksFor(subscriber);
-      const email = deps.renderer.personalize(await renderFor(recipient, papers), links);
       ({ messageId } = await deps.mailer.send({
         to: subscriber.email,
         ...email,

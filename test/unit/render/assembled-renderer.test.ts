@@ -43,13 +43,23 @@ describe('the precompiled renderer', () => {
 
   it('keeps only as many cards as its cache holds, the most recently used', async () => {
     const renderer = createRenderer({ cardCacheSize: 2 });
+    // Copies: views read anew (as from another message) find their card by content, in the LRU.
+    const again = (view: typeof first) => ({ ...view });
 
-    await renderer.renderDigest(digest(first, second));
-    await renderer.renderDigest(digest(first, third)); // second is the least recently used: dropped
-    await renderer.renderDigest(digest(first));
-    await renderer.renderDigest(digest(second));
+    await renderer.renderDigest(digest(again(first), again(second)));
+    await renderer.renderDigest(digest(again(first), again(third))); // second is the least recently used: dropped
+    await renderer.renderDigest(digest(again(first)));
+    await renderer.renderDigest(digest(again(second)));
 
     expect(renderer.cardsRendered).toBe(4);
+  });
+
+  it('renders a view shared by many digests once, whatever the cache holds', async () => {
+    const renderer = createRenderer({ cardCacheSize: 1 });
+
+    for (let reader = 0; reader < 5; reader++) await renderer.renderDigest(digest(first, second, third));
+
+    expect(renderer.cardsRendered).toBe(3);
   });
 
   it('says to run npm run build:emails when a compiled piece is unreadable', () => {

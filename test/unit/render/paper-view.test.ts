@@ -1,5 +1,6 @@
 import {
   authorsLine,
+  cachedPaperViews,
   readableMatches,
   summarize,
   toPaperView,
@@ -160,5 +161,49 @@ describe('readableMatches', () => {
     expect(readableMatches(['Diffusion', 'diffusion language models'], 'Diffusion')).toEqual([
       'diffusion language models',
     ]);
+  });
+});
+
+describe('cachedPaperViews', () => {
+  const why = [{ topic: 'AI agents', matched: ['agents'] }];
+
+  it('gives the same view for the same paper and reasons, read anew from the store', () => {
+    const viewOf = cachedPaperViews();
+    const paper = aPaper({ id: '2511.00001', title: 'Agents at scale' });
+
+    const first = viewOf(paper, why);
+    const again = viewOf(structuredClone(paper), structuredClone(why));
+
+    expect(again).toBe(first);
+    expect(first).toEqual(toPaperView(paper, why));
+  });
+
+  it('makes a new view when the paper or its reasons changed', () => {
+    const viewOf = cachedPaperViews();
+    const paper = aPaper({ id: '2511.00001', upvotes: 3, abstract: 'We study agents. They act.' });
+    const first = viewOf(paper, why);
+
+    const moreUpvotes = viewOf({ ...paper, upvotes: 4 }, why);
+    const newSummary = viewOf({ ...paper, abstract: 'We study agents. They plan.' }, why);
+    const otherReason = viewOf(paper, [{ topic: 'Robotics', matched: ['agents'] }]);
+
+    expect(moreUpvotes.upvotes).toBe(4);
+    expect(newSummary.summary).toBe(
+      toPaperView({ ...paper, abstract: 'We study agents. They plan.' }, why).summary,
+    );
+    expect(newSummary.summary).not.toBe(first.summary);
+    expect(otherReason.matchedTopics[0].topic).toBe('Robotics');
+    expect(viewOf(paper, why)).toBe(first);
+  });
+
+  it('keeps at most its capacity of views', () => {
+    const viewOf = cachedPaperViews(2);
+    const papers = ['a', 'b', 'c'].map((id) => aPaper({ id }));
+    const first = viewOf(papers[0], why);
+    viewOf(papers[1], why);
+    viewOf(papers[2], why); // past capacity: the cache starts again
+
+    expect(viewOf(papers[0], why)).not.toBe(first);
+    expect(viewOf(papers[0], why)).toEqual(first);
   });
 });

@@ -536,11 +536,13 @@ describe('planSlice', () => {
     const cursors: (ScanCursor | undefined)[] = [];
 
     let slice: PlanSlice | undefined = aSlice({ segment: 0, totalSegments: 1 });
-    while (slice) {
+    // Bounded, so a continuation that never ends fails the test instead of hanging it.
+    while (slice && cursors.length < 20) {
       cursors.push(slice.cursor);
       slice = (await planSlice(deps, slice, { hasTimeLeft: () => false })).next;
     }
 
+    expect(slice).toBeUndefined();
     expect(cursors).toHaveLength(Math.ceil(23 / 5));
     expect(plannedIds(queue.batches)).toEqual(idsOf(readers));
   });
@@ -681,11 +683,13 @@ describe('startDigestRun', () => {
     );
 
     let consumed = 0;
-    while (consumed < sliceQueue.slices.length) {
+    // Bounded, so a run whose slices never end fails the test instead of hanging it.
+    while (consumed < sliceQueue.slices.length && consumed < 100) {
       const slice = sliceQueue.slices[consumed++];
       await runPlanSlice({ ...deps, sliceQueue, ledger }, slice, { hasTimeLeft: () => consumed % 2 === 0 });
     }
 
+    expect(consumed).toBe(sliceQueue.slices.length);
     expect(plannedIds(queue.batches)).toEqual(idsOf(readers));
     expect(queue.batches.every((batch) => batch.runId === run.runId)).toBe(true);
     expect(await ledger.read(run)).toMatchObject({

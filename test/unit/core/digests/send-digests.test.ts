@@ -339,6 +339,32 @@ describe('sendDigestBatch', () => {
     expect(await ledger.read(RUN)).toMatchObject({ sent: 0, failed: 0, uncertain: 1 });
   });
 
+  it('gives the claim back when the email cannot be rendered, so the retry sends it', async () => {
+    const { papers, ada, batch } = twoReadersTwoPapers();
+    const single = only(batch, ada.id);
+    const { deps, subscribers, mailer, renderer, logger, ledger } = await setupRun({
+      papers,
+      subscribers: [ada],
+    });
+    const render = renderer.renderDigest.bind(renderer);
+    renderer.renderDigest = async () => {
+      throw new Error('template broken');
+    };
+
+    const first = await sendDigestBatch(deps, single);
+    const finalFailure = await sendDigestBatch(deps, single, { firstAttempt: false, finalAttempt: true });
+    renderer.renderDigest = render;
+    const retry = await sendDigestBatch(deps, single, { firstAttempt: false });
+
+    expect(first).toEqual(outcome({ retrySubscriberIds: [ada.id] }));
+    expect(finalFailure).toEqual(outcome({ failed: 1, retrySubscriberIds: [ada.id] }));
+    expect(retry).toEqual(outcome({ sent: 1 }));
+    expect(mailer.attempts).toHaveLength(1);
+    expect(await historyOf(subscribers, ada.id)).toEqual({ [DIGEST_DATE]: papers.map((paper) => paper.id) });
+    expect(logger.messages('error')).toEqual(['digest not rendered', 'digest not rendered']);
+    expect(await ledger.read(RUN)).toMatchObject({ sent: 1, failed: 1, uncertain: 0 });
+  });
+
   it('skips readers who stopped being active since planning, or were deleted, without sending or claiming', async () => {
     const paper = aPaper();
     const active = aSubscriber();
