@@ -3,7 +3,6 @@
  * on-demand prices for us-east-1 as listed on 2026-12-01 (Lambda arm64, SQS standard, DynamoDB
  * on-demand after the November 2024 price cut). SES itself is $0.10 per 1,000 emails, apart.
  */
-import type { DynamoCount } from './dynamo-requests';
 
 export const PRICES = {
   lambdaGbSecond: 0.0000133334, // arm64
@@ -26,7 +25,8 @@ const PLAN_MEMORY_GB = 1;
 export function costPer1000Emails(input: {
   planSecondsPerReader: number;
   renderSecondsPerEmail: number;
-  dynamo: DynamoCount;
+  /** UpdateItems of the shared send-rate budget per email (small item: one write unit each). */
+  limiterRequestsPerEmail: number;
   readersPerMessage: number;
 }): { items: Record<string, number>; total: number } {
   const emails = 1000;
@@ -41,6 +41,7 @@ export function costPer1000Emails(input: {
     'DynamoDB writes (claim + record)':
       emails * (Math.ceil(READER_ITEM_KB) + Math.ceil(RECORD_KB)) * PRICES.dynamoWriteUnit,
     // The scan reads each reader item once, eventually consistent: half a unit per 4 KB.
+    'DynamoDB send-rate leases': emails * input.limiterRequestsPerEmail * PRICES.dynamoWriteUnit,
     'DynamoDB reads (scan share, papers per message)':
       (emails * (READER_ITEM_KB / 4) * 0.5 + messages * 30 * 0.5) * PRICES.dynamoReadUnit,
     'DynamoDB storage of the records (4 months)':

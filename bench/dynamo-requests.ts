@@ -19,8 +19,8 @@ export interface DynamoCount {
   readers: number;
   perReader: number;
   byCommand: Record<string, number>;
-  /** Items written per email (claim update + record), for the cost model. */
-  writesPerEmail: number;
+  /** Emails the run sent (to the stand-in mailer): every planned reader. */
+  sent: number;
 }
 
 export async function countDynamoRequests(
@@ -110,7 +110,7 @@ export async function countDynamoRequests(
       readers: planned,
       perReader: requests.length / Math.max(1, planned),
       byCommand,
-      writesPerEmail: sent ? 2 : 0,
+      sent,
     };
   } finally {
     await standIns.stop();

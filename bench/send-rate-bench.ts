@@ -108,6 +108,7 @@ export async function measureSendRate(options: {
     );
     const sent = proxy.accepted;
     const requests = fleet.reduce((sum, { limiter }) => sum + limiter.stats.requests, 0);
+    if (process.env.DEBUG_RATE) console.log(fleet.map(({ limiter }) => limiter.stats));
     return {
       senders: options.senders,
       budgetPerSecond: options.ratePerSecond,

@@ -25,8 +25,13 @@ export const ConfigSchema = z.object({
   TOKEN_SECRET: z.string().min(32).optional(),
   /** Where papers come from: an http(s) base URL of the Daily Papers API, or a file or folder of its JSON. */
   PAPERS_SOURCE: z.string().min(1).default(DAILY_PAPERS_API),
-  /** SES account's maximum send rate (emails per second) for one send-digests instance. */
-  MAX_SEND_RATE: z.coerce.number().positive().default(14),
+  /**
+   * The SES account's maximum send rate (emails per second). Every sender of the account draws on it
+   * through one shared budget in DynamoDB, whatever the number of instances.
+   */
+  SES_MAX_SEND_RATE: z.coerce.number().positive().default(14),
+  /** The share of that rate kept for sign-up and link mail; digests share the rest. */
+  TRANSACTIONAL_RATE_SHARE: z.coerce.number().min(0.01).max(0.9).default(0.1),
   /** IANA time zone the schedules and "today" are computed in. */
   SCHEDULE_TIME_ZONE: z.string().default('UTC'),
   /** Local stand-in endpoints (unset in AWS). */

@@ -7,7 +7,8 @@ import { createSubscriberRepository } from './adapters/dynamodb/subscriber-repos
 import { createPapersSource } from './adapters/hf-papers/papers-source';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createSesClient, createSesMailer } from './adapters/ses/ses-mailer';
-import { rateLimited } from './adapters/ses/rate-limited-mailer';
+import { sharedRateLimited } from './adapters/ses/shared-rate-mailer';
+import { createSharedSendRateLimiter } from './adapters/dynamodb/send-rate-limiter';
 import { createDigestQueue, createPlanSliceQueue, createSqsClient } from './adapters/sqs/digest-queue';
 import { createRunLedger } from './adapters/dynamodb/run-ledger';
 import { createLinks } from './core/links';
@@ -66,13 +67,20 @@ export async function assembleServices(config: Config, overrides: Overrides, ren
   );
   const ledger = createRunLedger(db, config.DELIVERIES_TABLE_NAME, clock);
   const sesClient = createSesClient({ endpoint: config.SES_ENDPOINT });
-  const mailer = rateLimited(
-    createSesMailer(overrides.sesClient ? overrides.sesClient(sesClient) : sesClient, {
-      from: config.SES_FROM_ADDRESS,
-      configurationSet: config.SES_CONFIGURATION_SET,
-    }),
-    config.MAX_SEND_RATE,
-  );
+  const sesMailer = createSesMailer(overrides.sesClient ? overrides.sesClient(sesClient) : sesClient, {
+    from: config.SES_FROM_ADDRESS,
+    configurationSet: config.SES_CONFIGURATION_SET,
+  });
+  // Two budgets of the account's rate, each shared by every sender: sign-up and link mail never
+  // queues behind a digest run.
+  const sendBudget = (budget: 'transactional' | 'digest', perSecond: number) =>
+    sharedRateLimited(
+      sesMailer,
+      createSharedSendRateLimiter(db, config.DELIVERIES_TABLE_NAME, { budget, perSecond }),
+    );
+  const transactionalRate = config.SES_MAX_SEND_RATE * config.TRANSACTIONAL_RATE_SHARE;
+  const mailer = sendBudget('transactional', transactionalRate);
+  const digestMailer = sendBudget('digest', config.SES_MAX_SEND_RATE - transactionalRate);
   const sqs = createSqsClient({ endpoint: config.SQS_ENDPOINT });
   const queue =
     overrides.queue ??
@@ -104,6 +112,7 @@ export async function assembleServices(config: Config, overrides: Overrides, ren
     subscribers,
     deliveries,
     mailer,
+    digestMailer,
     queue,
     sliceQueue,
     ledger,

@@ -18,7 +18,12 @@ const paperViews = cachedPaperViews();
  */
 export const handler = instrumented(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const services = await getServices();
-  const deps = { ...services, linksFor: services.subscriptions.linksFor, paperViews };
+  const deps = {
+    ...services,
+    mailer: services.digestMailer,
+    linksFor: services.subscriptions.linksFor,
+    paperViews,
+  };
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   // The envelope is validated whole (a malformed event is Lambda's fault, retried as a whole);
   // each body on its own, so one bad message fails only itself.

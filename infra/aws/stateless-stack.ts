@@ -41,7 +41,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { type DeployConfig, fromHeader, sendConcurrency } from './config';
+import { CONFIRMATION_RATE_SHARE, type DeployConfig, fromHeader, sendConcurrency } from './config';
 import { bindTable } from './constructs/bind-table';
 import { SUBSCRIBERS_PER_MESSAGE } from '../../functions/core/digests/plan-slice';
 import { SEND_MAX_RECEIVE_COUNT } from '../../functions/core/digests/send-digests';
@@ -185,6 +185,8 @@ export class StatelessStack extends Stack {
     // ---- functions --------------------------------------------------------------------------------
     const common = { PUBLIC_URL: publicUrl, SCHEDULE_TIME_ZONE: timeZone };
     const mailing = {
+      SES_MAX_SEND_RATE: String(config.sesMaxSendRate),
+      TRANSACTIONAL_RATE_SHARE: String(CONFIRMATION_RATE_SHARE),
       SES_FROM_ADDRESS: fromHeader(config),
       SES_CONFIGURATION_SET: configurationSet.configurationSetName,
       TOKEN_SECRET_ARN: stateful.tokenSecret.secretArn,
@@ -240,7 +242,7 @@ export class StatelessStack extends Stack {
       memorySize: 1024,
       timeout: sendTimeout,
       logRetention,
-      environment: { ...common, ...mailing, MAX_SEND_RATE: String(perInstanceRate) },
+      environment: { ...common, ...mailing },
     });
     const sesEvents = new PaperboyFunction(this, 'SesEventsFunction', {
       handlerName: 'ses-events',
@@ -255,6 +257,15 @@ export class StatelessStack extends Stack {
     // ---- what each function touches -------------------------------------------------------------
     bindTable(api, stateful.subscribers, 'readWrite');
     bindTable(api, stateful.deliveries, 'readDelete');
+    // The api's mail draws on the account's transactional send budget: one item, and nothing else it
+    // could write in the deliveries table (the condition names the item's partition key).
+    api.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [stateful.deliveries.table.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['RATE#transactional'] } },
+      }),
+    );
     bindTable(api, stateful.papers, 'read');
 
     bindTable(ingest, stateful.papers, 'batchUpsert');

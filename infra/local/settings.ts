@@ -86,7 +86,7 @@ export function functionEnvironment(input: {
     PUBLIC_URL: input.publicUrl,
     PAPERS_SOURCE: input.settings.PAPERS_SOURCE,
     SES_FROM_ADDRESS: input.settings.SES_FROM_ADDRESS,
-    MAX_SEND_RATE: String(input.settings.MAX_SEND_RATE),
+    SES_MAX_SEND_RATE: String(input.settings.MAX_SEND_RATE),
     SCHEDULE_TIME_ZONE: input.settings.SCHEDULE_TIME_ZONE,
     AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
   };

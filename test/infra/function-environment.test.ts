@@ -66,11 +66,12 @@ describe('function environments from the synthesized template', () => {
     await expect(withoutEmail.renderer.renderConfirmation(confirmation)).rejects.toThrow(/renders no email/);
   });
 
-  it('gives plan-digests the plan queue, plan-slice both queues and send-digests its per-instance send rate', () => {
+  it('gives plan-digests the plan queue, plan-slice both queues and the mailing functions the account send rate', () => {
     expect(parseConfig(environmentOf('PlanDigestsFunction')).PLAN_QUEUE_URL).toMatch(/^https:/);
     expect(parseConfig(environmentOf('PlanDigestsFunction')).PLAN_SEGMENTS).toBe(16);
     expect(parseConfig(environmentOf('PlanSliceFunction')).PLAN_QUEUE_URL).toMatch(/^https:/);
     expect(parseConfig(environmentOf('PlanSliceFunction')).SEND_QUEUE_URL).toMatch(/^https:/);
-    expect(parseConfig(environmentOf('SendDigestsFunction')).MAX_SEND_RATE).toBeGreaterThan(0);
+    expect(parseConfig(environmentOf('SendDigestsFunction')).SES_MAX_SEND_RATE).toBe(14);
+    expect(parseConfig(environmentOf('ApiFunction')).SES_MAX_SEND_RATE).toBe(14);
   });
 });

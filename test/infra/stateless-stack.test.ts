@@ -41,6 +41,7 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
     ...grants(LOGS, ['ApiFunctionLogs']),
     ...grants(readWrite, ['Subscribers']),
     ...grants(readDelete, ['Deliveries']),
+    ...grants(['dynamodb:GetItem', 'dynamodb:UpdateItem'], ['Deliveries']),
     ...grants(read, PAPERS),
     ...SES_SEND,
     ...SECRET,
@@ -119,6 +120,22 @@ describe('stateless stack', () => {
       },
     );
 
+    it("lets the api write in the deliveries table only its send budget's item", () => {
+      const writes = resourcesOf('AWS::IAM::Policy').flatMap(([, policy]) =>
+        policy.Properties.PolicyDocument.Statement.filter(
+          (statement: any) =>
+            [statement.Action].flat().includes('dynamodb:UpdateItem') &&
+            JSON.stringify(statement.Resource).includes('Deliveries') &&
+            policy.Properties.Roles.some((role: any) => JSON.stringify(role).includes('ApiFunction')),
+        ),
+      );
+
+      expect(writes).toHaveLength(1);
+      expect(writes[0].Condition).toEqual({
+        'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['RATE#transactional'] },
+      });
+    });
+
     it('lets functions send mail only as the configured sender, through the configuration set', () => {
       const sesStatements = resourcesOf('AWS::IAM::Policy').flatMap(([, policy]) =>
         policy.Properties.PolicyDocument.Statement.filter(
@@ -173,7 +190,8 @@ describe('stateless stack', () => {
       });
       expect(env('SendDigestsFunction')).toMatchObject({
         SES_FROM_ADDRESS: 'paperboy <digest@example.com>',
-        MAX_SEND_RATE: String(sendConcurrency(14).perInstanceRate),
+        SES_MAX_SEND_RATE: '14',
+        TRANSACTIONAL_RATE_SHARE: '0.1',
       });
       expect(env('ApiFunction').PUBLIC_URL).toEqual({
         'Fn::GetAtt': [expect.stringMatching(/^HttpApi/), 'ApiEndpoint'],

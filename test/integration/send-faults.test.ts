@@ -55,7 +55,7 @@ beforeAll(async () => {
     tokenSecret: 'faults-test-secret-0123456789-abcdefghijklmnop',
     publicUrl: 'https://paperboy.example',
   });
-  services = await createServices(parseConfig({ ...env, MAX_SEND_RATE: '1000' }), {
+  services = await createServices(parseConfig({ ...env, SES_MAX_SEND_RATE: '1000' }), {
     sesClient: faultyClient,
     logger: silent,
   });

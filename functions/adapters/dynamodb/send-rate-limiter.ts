@@ -1,4 +1,4 @@
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from './client';
 
 /**
@@ -10,15 +10,15 @@ export interface SendPermits {
   acquire(): Promise<void>;
 }
 
-/** What a limiter has cost so far: DynamoDB requests against permits handed out. */
+/** What one sender's limiter has cost so far. */
 export interface SendRateStats {
   /** UpdateItem calls made, successful or not (each one is a billed request). */
   requests: number;
-  /** Leases granted (runs of consecutive send slots). */
+  /** Leases granted (runs of one lane's slots). */
   leases: number;
   /** Permits handed out (sends allowed). */
   permits: number;
-  /** Leased slots that went unused because nobody asked in time; they are never sent late. */
+  /** Leased slots that went unused because nobody asked in time; a slot is never used late. */
   forfeited: number;
 }
 
@@ -32,11 +32,15 @@ export interface SendRateOptions {
   /** Sends per second that all senders of this budget together stay under. */
   perSecond: number;
   /**
-   * How late after its slot a send may still go out (event-loop lag, a slow answer). Slots are
-   * spaced (1000 + tolerance) / perSecond ms apart, so even sends that are this late never put
-   * more than `perSecond` sends into any one-second window; a slot missed by more is forfeited.
+   * About how many sends per second one sender draws (default 10: what one send-digests instance
+   * sustains). The budget's slots are dealt round-robin to lanes of about this rate and a sender
+   * leases runs of one lane's slots, so its slots come at a pace it can follow.
    */
+  laneRate?: number;
+  /** How late after its slot a send may still go out (timer lag); a slot missed by more is forfeited. */
   toleranceMs?: number;
+  /** Allowance for the spread of the time between a permit and SES receiving the call. */
+  jitterMs?: number;
   /** Largest lease, in slots: fewer DynamoDB requests per email against more slots held by one sender. */
   maxLease?: number;
   /** Milliseconds since the epoch; every sender's clock must agree (NTP, as Lambda's do). */
@@ -44,33 +48,35 @@ export interface SendRateOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** The limiter's items live in the deliveries table, one per budget. */
+/** The limiter's item, in the deliveries table: one per budget, one attribute per lane. */
 export const rateKeys = {
-  budget: (budget: string) => ({ pk: `RATE#${budget}`, sk: 'SCHEDULE' }),
+  budget: (budget: string) => ({ pk: `RATE#${budget}`, sk: 'LANES' }),
+  laneAttribute: (lane: number) => `lane${lane}`,
 };
 
-const DEFAULT_TOLERANCE_MS = 25;
+const DEFAULT_LANE_RATE = 10;
+const DEFAULT_TOLERANCE_MS = 10;
+const DEFAULT_JITTER_MS = 20;
 const DEFAULT_MAX_LEASE = 10;
-/**
- * The next lease is asked for this long before the held slots run out, so a slot that DynamoDB
- * answers late is not already past; asking earlier would only hold more slots.
- */
-const PREFETCH_LEAD_US = 150_000;
-/** An idle budget's item is left to TTL this long after its last slot. */
+/** The item is left to TTL this long after its last lease. */
 const IDLE_EXPIRY_SECONDS = 24 * 3600;
 
 /**
- * An account-wide send rate over one DynamoDB item per budget, as a virtual schedule (GCRA):
- * the item holds `tat`, the first free slot in microseconds since the epoch. A sender leases k
- * consecutive slots with one atomic UpdateItem that moves `tat` on by k slots (from now when the
- * schedule lies in the past) and then sends at each slot's time. Every slot belongs to exactly
- * one sender, so the senders together stay within the rate however many there are.
+ * An account-wide send rate over one DynamoDB item per budget. The budget's send slots form a
+ * grid on the epoch clock, (1000 + tolerance + jitter) / rate ms apart, so sends that are a little
+ * late still never put more than `perSecond` into any one-second window. The grid is dealt
+ * round-robin to lanes; each lane is a virtual schedule (GCRA): its attribute holds the lane's
+ * first free slot. A sender leases k slots of a lane with one atomic UpdateItem that moves the
+ * lane on by k slots (from now when it lies idle), then sends at each slot's time, at most
+ * `toleranceMs` late. Each slot goes to one sender, so the senders together stay within the
+ * budget however many there are.
  *
- * The lease grows from 1 to `maxLease` while its slots all get used and halves when some are
- * forfeited, so a busy sender costs about 1/maxLease requests per email and an idle one (the
- * api) holds almost nothing. The next lease is fetched while half of the current one is still
- * left, which hides DynamoDB's latency; when DynamoDB is slower than that the late slots are
- * forfeited rather than sent in a burst.
+ * The lease grows to `maxLease` while its slots all get used and halves when some are forfeited,
+ * so a busy sender costs about 1/maxLease requests per email and an idle one (the api) holds
+ * almost nothing. Every answer carries all lanes, so a sender that finds another on its lane
+ * moves to the lane that is free soonest. The next lease is asked for before the held slots run
+ * out, hiding DynamoDB's latency; when DynamoDB is slower than that, late slots are forfeited,
+ * never sent in a burst.
  */
 export function createSharedSendRateLimiter(
   db: DynamoDBDocumentClient,
@@ -81,65 +87,150 @@ export function createSharedSendRateLimiter(
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const toleranceUs = (options.toleranceMs ?? DEFAULT_TOLERANCE_MS) * 1000;
-  const spacingUs = Math.ceil(
-    (1_000_000 + toleranceUs * Number(process.env.MARGIN_X ?? 1)) / options.perSecond,
-  );
-  // A lease spans at most half a second of the budget, so one sender never holds a small budget.
-  const maxLease = Math.max(
-    1,
-    Math.min(options.maxLease ?? DEFAULT_MAX_LEASE, Math.floor(options.perSecond / 2)),
-  );
-  const key = rateKeys.budget(options.budget);
+  // Whole slots per second: a fraction would round up within some windows.
+  const rate = options.perSecond >= 1 ? Math.floor(options.perSecond) : options.perSecond;
+  const marginUs = toleranceUs + (options.jitterMs ?? DEFAULT_JITTER_MS) * 1000;
+  const gridUs = Math.ceil((1_000_000 + marginUs) / rate);
+  const lanes = Math.max(1, Math.round(rate / (options.laneRate ?? DEFAULT_LANE_RATE)));
+  const maxLease = Math.max(1, Math.min(options.maxLease ?? DEFAULT_MAX_LEASE, Math.floor(rate / lanes)));
+  const prefetchLeadUs = Math.max(200_000, 2 * lanes * gridUs);
+  // A sender holds up to a prefetch lead of its lane ahead of now; only a lane free sooner than
+  // that by as much again is worth moving to.
+  const moveGainSlots = Math.ceil((2 * prefetchLeadUs) / gridUs);
   const stats: SendRateStats = { requests: 0, leases: 0, permits: 0, forfeited: 0 };
 
   /** Slot times (µs) this sender holds, earliest first. */
   const slots: number[] = [];
+  let lane = Math.floor(Math.random() * lanes);
   let leaseSize = 1;
   let forfeitedSinceLease = 0;
-  let lastKnownTat = 0;
+  /** Each lane's first free slot as this sender last read the item (grid slot numbers). */
+  let seen: number[] | undefined;
+  /** Whether `seen` was read just now (not as of this sender's last lease). */
+  let fresh = false;
+  /** Where this sender's last lease on its lane ended, and what others appended ahead of it. */
+  let ownEnd: number | undefined;
+  let othersAppended = 0;
   let pending: Promise<void> | undefined;
 
-  async function update(input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>) {
+  const nowSlot = () => Math.ceil((now() * 1000) / gridUs);
+  /** A lane's first slot from `slot` on: slot n belongs to lane n mod lanes. */
+  const laneSlotFrom = (on: number, slot: number) => slot + ((((on - slot) % lanes) + lanes) % lanes);
+  const key = rateKeys.budget(options.budget);
+  const readLanes = (item: Record<string, unknown> | undefined) =>
+    Array.from({ length: lanes }, (_, index) => Number(item?.[rateKeys.laneAttribute(index)] ?? 0));
+
+  /** One conditional UpdateItem on lane `on`; true when it was made (and `seen` is fresh). */
+  async function update(on: number, expression: string, condition: string, values: Record<string, number>) {
     stats.requests++;
     try {
       const { Attributes } = await db.send(
-        new UpdateCommand({ TableName: tableName, Key: key, ReturnValues: 'UPDATED_NEW', ...input }),
+        new UpdateCommand({
+          TableName: tableName,
+          Key: key,
+          UpdateExpression: `${expression}, expiresAt = :exp`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { '#lane': rateKeys.laneAttribute(on) },
+          ExpressionAttributeValues: { ...values, ':exp': Math.ceil(now() / 1000) + IDLE_EXPIRY_SECONDS },
+          ReturnValues: 'ALL_NEW',
+        }),
       );
-      return Attributes?.tat as number;
+      seen = readLanes(Attributes);
+      fresh = false;
+      return true;
     } catch (error) {
-      if (isConditionFailure(error)) return undefined;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
 
-  /** Moves the schedule on by `count` slots; returns the new end of the schedule. */
+  async function refresh() {
+    stats.requests++;
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+    seen = readLanes(Item);
+    fresh = true;
+  }
+
+  /**
+   * Where a lane is free, as far as this sender can tell: idle lanes from now; busy ones as last
+   * read plus what others appended to this sender's lane while it used its last lease, since they
+   * likely keep appending to theirs as much.
+   */
+  function laneFree(on: number, from: number): number {
+    const next = seen![on];
+    return next < from ? laneSlotFrom(on, from) : next + (fresh ? 0 : othersAppended);
+  }
+
+  /**
+   * The lane to lease next: this sender's own lane, unless another lane frees up sooner by enough
+   * to be worth moving (this one is shared and the other idle, or far less busy).
+   */
+  function chooseLane(from: number): number {
+    if (!seen) return lane;
+    let best = lane;
+    let bestFree = laneFree(lane, from);
+    const offset = Math.floor(Math.random() * lanes);
+    for (let step = 0; step < lanes; step++) {
+      const candidate = (offset + step) % lanes;
+      const free = laneFree(candidate, from);
+      if (candidate !== lane && free + moveGainSlots <= bestFree) [best, bestFree] = [candidate, free];
+    }
+    return best;
+  }
+
+  /** Leases `count` slots of one lane; answers the first of them. */
   async function reserve(count: number): Promise<number> {
-    const cost = count * spacingUs;
-    for (let attempt = 0; ; attempt++) {
-      if (attempt > 8) throw new Error(`send-rate budget ${options.budget} is contended beyond reason`);
-      const nowUs = now() * 1000;
-      const expiresAt = Math.ceil(nowUs / 1_000_000) + IDLE_EXPIRY_SECONDS;
-      const values = { ':now': nowUs, ':cost': cost, ':exp': expiresAt };
-      // Busy (or new) schedule: append after the last slot taken. Idle: start from now, since
-      // slots in the past are gone. Try first whichever this sender last saw.
+    const cost = count * lanes;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const from = nowSlot();
+      const on = chooseLane(from);
+      const idleStart = laneSlotFrom(on, from);
+      if (on !== lane) {
+        // Moving: only while the lane is still worth it, so senders that read the same free lane
+        // do not all pile onto it; the others read the item again and choose again.
+        const limit = laneFree(lane, from) - Math.ceil(moveGainSlots / 2);
+        const made =
+          seen![on] < from
+            ? await update(on, 'SET #lane = :end', 'attribute_not_exists(#lane) OR #lane < :now', {
+                ':now': from,
+                ':end': idleStart + cost,
+              })
+            : await update(on, 'SET #lane = #lane + :cost', '#lane >= :now AND #lane <= :limit', {
+                ':now': from,
+                ':cost': cost,
+                ':limit': limit,
+              });
+        if (made) {
+          lane = on;
+          othersAppended = 0;
+          ownEnd = seen![on];
+          return ownEnd - cost;
+        }
+        await refresh();
+        continue;
+      }
+      // Its own lane: append after the last slot taken, or start from now when the lane lies
+      // idle (its slots in the past are gone); whichever the item as read suggests first.
       const busy = () =>
-        update({
-          UpdateExpression: 'SET tat = if_not_exists(tat, :now) + :cost, expiresAt = :exp',
-          ConditionExpression: 'attribute_not_exists(tat) OR tat >= :now',
-          ExpressionAttributeValues: values,
-        });
+        update(
+          on,
+          'SET #lane = if_not_exists(#lane, :start) + :cost',
+          'attribute_not_exists(#lane) OR #lane >= :now',
+          { ':now': from, ':cost': cost, ':start': idleStart },
+        );
       const idle = () =>
-        update({
-          UpdateExpression: 'SET tat = :end, expiresAt = :exp',
-          ConditionExpression: 'tat < :now',
-          ExpressionAttributeValues: { ':now': nowUs, ':end': nowUs + cost, ':exp': expiresAt },
-        });
-      const order = lastKnownTat >= nowUs ? [busy, idle] : [idle, busy];
-      for (const step of order) {
-        const tat = await step();
-        if (tat !== undefined) return tat;
+        update(on, 'SET #lane = :end', '#lane < :now', { ':now': from, ':end': idleStart + cost });
+      for (const step of seen && seen[on] < from ? [idle, busy] : [busy, idle]) {
+        if (await step()) {
+          const start = seen![on] - cost;
+          othersAppended =
+            ownEnd === undefined ? Math.max(0, start - idleStart) : Math.max(0, start - ownEnd);
+          ownEnd = seen![on];
+          return start;
+        }
       }
     }
+    throw new Error(`send-rate budget ${options.budget} is contended beyond reason`);
   }
 
   function lease(): Promise<void> {
@@ -148,13 +239,11 @@ export function createSharedSendRateLimiter(
         // Start small (a lone confirmation mail takes one slot); grow while every slot gets used.
         if (stats.leases > 0)
           leaseSize =
-            forfeitedSinceLease > 0 ? Math.max(1, leaseSize >> 1) : Math.min(maxLease, leaseSize * 2);
+            forfeitedSinceLease > 0 ? Math.max(1, leaseSize >> 1) : Math.min(maxLease, leaseSize * 4);
         forfeitedSinceLease = 0;
-        const count = leaseSize;
-        const end = await reserve(count);
-        lastKnownTat = end;
+        const start = await reserve(leaseSize);
         stats.leases++;
-        for (let index = count; index > 0; index--) slots.push(end - index * spacingUs);
+        for (let index = 0; index < leaseSize; index++) slots.push((start + index * lanes) * gridUs);
         slots.sort((a, b) => a - b);
       } finally {
         pending = undefined;
@@ -163,7 +252,7 @@ export function createSharedSendRateLimiter(
     return pending;
   }
 
-  function forfeitExpired(nowUs: number) {
+  function forfeitPast(nowUs: number) {
     while (slots.length > 0 && slots[0] < nowUs - toleranceUs) {
       slots.shift();
       stats.forfeited++;
@@ -175,14 +264,14 @@ export function createSharedSendRateLimiter(
     stats,
     async acquire() {
       for (;;) {
-        forfeitExpired(now() * 1000);
+        forfeitPast(now() * 1000);
         const slot = slots.shift();
         if (slot === undefined) {
           await lease();
           continue;
         }
         const heldUntil = slots.length > 0 ? slots[slots.length - 1] : slot;
-        if (leaseSize > 1 && heldUntil - now() * 1000 < PREFETCH_LEAD_US && !pending)
+        if (leaseSize > 1 && !pending && heldUntil - now() * 1000 < prefetchLeadUs)
           lease().catch(() => undefined);
         const waitMs = slot / 1000 - now();
         if (waitMs > 0) await sleep(waitMs);
