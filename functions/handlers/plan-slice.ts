@@ -1,3 +1,4 @@
+import { errorLabel } from '../core/errors';
 import { SqsSchema } from '@aws-lambda-powertools/parser/schemas';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { countEmails, EmailMetric, instrumented } from '../adapters/observability';
@@ -42,7 +43,7 @@ export const handler = instrumented(async (event: SQSEvent, context: Context): P
     } catch (error) {
       services.logger.error('plan slice failed', {
         messageId: record.messageId,
-        error: (error as Error).message,
+        error: errorLabel(error),
       });
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }

@@ -1,3 +1,4 @@
+import { errorLabel } from '../core/errors';
 import { SqsSchema } from '@aws-lambda-powertools/parser/schemas';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { countEmails, EmailMetric, instrumented } from '../adapters/observability';
@@ -44,7 +45,7 @@ export const handler = instrumented(async (event: SQSEvent, context: Context): P
     } catch (error) {
       services.logger.error('digest message failed', {
         messageId: record.messageId,
-        error: (error as Error).message,
+        error: errorLabel(error),
       });
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }

@@ -276,6 +276,33 @@ describe('delivery repository on dynalite', () => {
   });
 });
 
+describe('run ledger on dynalite', () => {
+  it('adds the counts of slices and messages to a started run, and keeps none for a run never started', async () => {
+    const ledger = createRunLedger(db(), standIns.tables.deliveries, clock);
+    const run = { digestDate: '2025-11-13', runId: `ledger-${Date.now()}` };
+    const counts = { subscribers: 10, due: 8, withDigest: 6, skippedEmpty: 2, alreadySent: 0, messages: 1 };
+
+    await ledger.start(run, 2);
+    await ledger.addPlanned(run, counts, true);
+    await ledger.addPlanned(run, counts, false);
+    await ledger.addSent(run, { sent: 5, skipped: 1, failed: 0, uncertain: 0 });
+    await ledger.addSent(
+      { ...run, runId: 'never-started' },
+      { sent: 3, skipped: 0, failed: 0, uncertain: 0 },
+    );
+
+    expect(await ledger.read(run)).toMatchObject({
+      segmentsDone: 1,
+      totalSegments: 2,
+      subscribers: 20,
+      withDigest: 12,
+      sent: 5,
+      skipped: 1,
+    });
+    expect(await ledger.read({ ...run, runId: 'never-started' })).toBeUndefined();
+  });
+});
+
 describe('a digest run on dynalite, counted in DynamoDB requests', () => {
   it('plans and sends with about one request per reader: the claim, and a share of the scans, records and ledger', async () => {
     const requests: string[] = [];

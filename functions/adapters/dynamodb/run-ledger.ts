@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock, DigestRun, PlanCounts, RunLedger, RunReport, SendCounts } from '../../core/ports';
 import { DELIVERY_RETENTION_DAYS } from './delivery-repository';
+import { isConditionFailure } from './client';
 import { keys } from './keys';
 
 const PLAN_FIELDS = ['subscribers', 'due', 'withDigest', 'skippedEmpty', 'alreadySent', 'messages'] as const;
@@ -14,17 +15,23 @@ export function createRunLedger(db: DynamoDBDocumentClient, tableName: string, c
   const add = async (run: DigestRun, counts: Record<string, number>) => {
     const fields = Object.entries(counts).filter(([, value]) => value !== 0);
     if (fields.length === 0) return;
-    await db.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: keys.digestRun(run.digestDate, run.runId),
-        UpdateExpression: `ADD ${fields.map((_, index) => `#f${index} :v${index}`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(fields.map(([name], index) => [`#f${index}`, name])),
-        ExpressionAttributeValues: Object.fromEntries(
-          fields.map(([, value], index) => [`:v${index}`, value]),
-        ),
-      }),
-    );
+    try {
+      await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.digestRun(run.digestDate, run.runId),
+          UpdateExpression: `ADD ${fields.map((_, index) => `#f${index} :v${index}`).join(', ')}`,
+          // Only a started run has a ledger (a message queued before runs were counted has none).
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: Object.fromEntries(fields.map(([name], index) => [`#f${index}`, name])),
+          ExpressionAttributeValues: Object.fromEntries(
+            fields.map(([, value], index) => [`:v${index}`, value]),
+          ),
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   };
 
   return {
