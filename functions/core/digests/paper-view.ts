@@ -210,8 +210,12 @@ export function readableMatches(matched: string[], topic?: string): string[] {
  */
 export function cachedPaperViews(capacity = 5_000): (paper: Paper, why: MatchedTopic[]) => DigestPaperView {
   const views = new Map<string, DigestPaperView>();
+  // A paper object seen before (the entries of one message share theirs) is not hashed again.
+  const fingerprints = new WeakMap<Paper, string>();
   return (paper, why) => {
-    const key = `${paperFingerprint(paper)}\u0000${JSON.stringify(why)}`;
+    let fingerprint = fingerprints.get(paper);
+    if (fingerprint === undefined) fingerprints.set(paper, (fingerprint = paperFingerprint(paper)));
+    const key = `${fingerprint}\u0000${JSON.stringify(why)}`;
     let view = views.get(key);
     if (!view) {
       if (views.size >= capacity) views.clear();
