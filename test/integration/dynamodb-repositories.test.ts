@@ -11,9 +11,8 @@ import { defaultPreferences, type Subscriber } from '../../functions/core/subscr
 import { startStandIns, type StandIns } from '../../infra/local/stand-ins';
 import { HF_DAYS_DIR } from '../support/paths';
 import { createRunLedger } from '../../functions/adapters/dynamodb/run-ledger';
-import { runPlanSlice } from '../../functions/core/digests/plan-slice';
-import { sendDigestBatch } from '../../functions/core/digests/send-digests';
-import type { DigestBatch, SubscriberRepository } from '../../functions/core/ports';
+import type { SubscriberRepository } from '../../functions/core/ports';
+import { countedRun, countRequests } from '../support/counted-run';
 
 /** Every subscriber id of one scan segment, page after page. */
 async function scanAll(subscribers: SubscriberRepository, segment: number, totalSegments: number) {
@@ -305,86 +304,36 @@ describe('run ledger on dynalite', () => {
 
 describe('a digest run on dynalite, counted in DynamoDB requests', () => {
   it('plans and sends with about one request per reader: the claim, and a share of the scans, records and ledger', async () => {
-    const requests: string[] = [];
     const client = db();
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        requests.push(String(context.commandName));
-        return next(args);
-      },
-      { step: 'initialize', name: 'countRequests' },
-    );
-    const paperRepository = createPaperRepository(client, standIns.tables.papers);
-    const papers = realDay('2025-11-13').slice(0, 30);
-    await paperRepository.upsert(papers);
-    const { subscribers, deliveries } = repositories(client);
+    const requests = countRequests(client);
+    await createPaperRepository(client, standIns.tables.papers).upsert(realDay('2025-11-13').slice(0, 30));
+    const { subscribers } = repositories(client);
     const readers = Array.from({ length: 120 }, () =>
       aSubscriber({
         preferences: { ...defaultPreferences(), keywords: ['language model', 'agents', 'video'] },
       }),
     );
     for (const reader of readers) await subscribers.create(reader);
-    const ledger = createRunLedger(client, standIns.tables.deliveries, clock);
-    const run = { digestDate: '2025-11-13', runId: `count-${Date.now()}` };
-    const batches: DigestBatch[] = [];
-    const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-    const mailer = { send: async () => ({ messageId: `m-${Math.random()}` }) };
-    const renderer = {
-      renderDigest: async () => ({ subject: 's', html: 'h', text: 't' }),
-      renderConfirmation: async () => ({ subject: 's', html: 'h', text: 't' }),
-      renderNewLink: async () => ({ subject: 's', html: 'h', text: 't' }),
-      personalize: (email: { subject: string; html: string; text: string }) => email,
-    };
-    requests.length = 0;
 
-    await ledger.start(run, 2);
-    for (const segment of [0, 1])
-      await runPlanSlice(
-        {
-          papers: paperRepository,
-          subscribers,
-          queue: { enqueue: async (queued) => void batches.push(...queued) },
-          sliceQueue: { enqueue: async () => undefined },
-          ledger,
-          logger,
-        },
-        { ...run, segment, totalSegments: 2 },
-      );
-    const planned = batches.flatMap((batch) => batch.recipients.map((recipient) => recipient.subscriberId));
-    const ours = planned.filter((id) => readers.some((reader) => reader.id === id));
-    for (const batch of batches)
-      await sendDigestBatch(
-        {
-          papers: paperRepository,
-          deliveries,
-          mailer,
-          renderer,
-          ledger,
-          clock,
-          logger,
-          linksFor: () => ({ manageUrl: 'https://x.example/m', unsubscribeUrl: 'https://x.example/u' }),
-        },
-        batch,
-      );
-    const report = await ledger.read(run);
+    const run = await countedRun({
+      client,
+      requests,
+      tables: standIns.tables,
+      clock,
+      digestDate: '2025-11-13',
+      segments: 2,
+    });
 
-    expect(ours.length).toBe(readers.length);
-    expect(report?.sent).toBe(planned.length);
-    expect(report?.segmentsDone).toBe(2);
-    // Everything this run asked DynamoDB, over every reader it planned and sent to.
-    const perReader = requests.length / planned.length;
-    console.log(
-      `DynamoDB requests per reader over a small run (fixed costs included): ${perReader.toFixed(3)}`,
-      JSON.stringify(
-        Object.fromEntries([...new Set(requests)].map((n) => [n, requests.filter((r) => r === n).length])),
-      ),
+    expect(run.planned.filter((id) => readers.some((reader) => reader.id === id))).toHaveLength(
+      readers.length,
     );
-    expect(perReader).toBeLessThanOrEqual(1.3);
-    expect(requests.filter((name) => name === 'UpdateItemCommand').length).toBeGreaterThanOrEqual(
-      planned.length,
-    );
+    expect(run.report).toMatchObject({ sent: run.planned.length, segmentsDone: 2 });
+    // Everything the run asked DynamoDB, over every reader it planned and sent to (fixed costs included:
+    // the window's papers, the ledger).
+    expect(run.perReader).toBeLessThanOrEqual(1.3);
+    expect(run.byCommand.UpdateItemCommand).toBeGreaterThanOrEqual(run.planned.length);
     // No read of history per reader: the only per-reader request is the claim (the one GetItem reads the ledger).
-    expect(requests.filter((name) => name === 'GetItemCommand')).toHaveLength(1);
+    expect(run.byCommand.GetItemCommand).toBe(1);
   });
 });
 

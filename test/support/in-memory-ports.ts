@@ -34,6 +34,7 @@ import {
   type SubscriberRepository,
 } from '../../functions/core/ports';
 import { hasDigestOf } from '../../functions/core/digests/digest-composer';
+import { noPlanCounts } from '../../functions/core/digests/plan-slice';
 import { isActive, type Subscriber } from '../../functions/core/subscribers/subscriber';
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -267,12 +268,7 @@ export class InMemoryRunLedger implements RunLedger {
       startedAt: this.clock.now().toISOString(),
       totalSegments,
       segmentsDone: 0,
-      subscribers: 0,
-      due: 0,
-      withDigest: 0,
-      skippedEmpty: 0,
-      alreadySent: 0,
-      messages: 0,
+      ...noPlanCounts(),
       sent: 0,
       skipped: 0,
       failed: 0,
