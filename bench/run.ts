@@ -146,7 +146,7 @@ async function benchSendRate() {
   console.log('\nsend rate: senders sharing one SES budget, behind a proxy that throttles above it');
   const figures = [];
   for (const senders of [4, 16]) {
-    const measured = await measureSendRate({ senders, ratePerSecond: 20, seconds: 5 });
+    const measured = await measureSendRate({ senders, ratePerSecond: 20, seconds: 30 });
     figures.push(measured);
     row(
       `${senders} senders, budget ${measured.budgetPerSecond}/s`,

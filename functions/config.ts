@@ -30,8 +30,11 @@ export const ConfigSchema = z.object({
    * through one shared budget in DynamoDB, whatever the number of instances.
    */
   SES_MAX_SEND_RATE: z.coerce.number().positive().default(14),
-  /** The share of that rate kept for sign-up and link mail; digests share the rest. */
-  TRANSACTIONAL_RATE_SHARE: z.coerce.number().min(0.01).max(0.9).default(0.1),
+  /**
+   * Emails per second of that rate kept for sign-up and link mail (a whole number: the budget deals
+   * whole slots); digests share the rest. Default: a tenth of the account's rate, at least 1.
+   */
+  TRANSACTIONAL_SEND_RATE: z.coerce.number().int().min(1).optional(),
   /** IANA time zone the schedules and "today" are computed in. */
   SCHEDULE_TIME_ZONE: z.string().default('UTC'),
   /** Local stand-in endpoints (unset in AWS). */

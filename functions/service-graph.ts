@@ -78,7 +78,8 @@ export async function assembleServices(config: Config, overrides: Overrides, ren
       sesMailer,
       createSharedSendRateLimiter(db, config.DELIVERIES_TABLE_NAME, { budget, perSecond }),
     );
-  const transactionalRate = config.SES_MAX_SEND_RATE * config.TRANSACTIONAL_RATE_SHARE;
+  const transactionalRate =
+    config.TRANSACTIONAL_SEND_RATE ?? Math.max(1, Math.round(config.SES_MAX_SEND_RATE / 10));
   const mailer = sendBudget('transactional', transactionalRate);
   const digestMailer = sendBudget('digest', config.SES_MAX_SEND_RATE - transactionalRate);
   const sqs = createSqsClient({ endpoint: config.SQS_ENDPOINT });

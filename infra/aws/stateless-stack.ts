@@ -186,7 +186,9 @@ export class StatelessStack extends Stack {
     const common = { PUBLIC_URL: publicUrl, SCHEDULE_TIME_ZONE: timeZone };
     const mailing = {
       SES_MAX_SEND_RATE: String(config.sesMaxSendRate),
-      TRANSACTIONAL_RATE_SHARE: String(CONFIRMATION_RATE_SHARE),
+      TRANSACTIONAL_SEND_RATE: String(
+        Math.max(1, Math.round(config.sesMaxSendRate * CONFIRMATION_RATE_SHARE)),
+      ),
       SES_FROM_ADDRESS: fromHeader(config),
       SES_CONFIGURATION_SET: configurationSet.configurationSetName,
       TOKEN_SECRET_ARN: stateful.tokenSecret.secretArn,
@@ -261,7 +263,7 @@ export class StatelessStack extends Stack {
     // could write in the deliveries table (the condition names the item's partition key).
     api.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        actions: ['dynamodb:UpdateItem'],
         resources: [stateful.deliveries.table.tableArn],
         conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['RATE#transactional'] } },
       }),

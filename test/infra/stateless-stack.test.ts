@@ -41,7 +41,7 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
     ...grants(LOGS, ['ApiFunctionLogs']),
     ...grants(readWrite, ['Subscribers']),
     ...grants(readDelete, ['Deliveries']),
-    ...grants(['dynamodb:GetItem', 'dynamodb:UpdateItem'], ['Deliveries']),
+    ...grants(['dynamodb:UpdateItem'], ['Deliveries']),
     ...grants(read, PAPERS),
     ...SES_SEND,
     ...SECRET,
@@ -191,7 +191,7 @@ describe('stateless stack', () => {
       expect(env('SendDigestsFunction')).toMatchObject({
         SES_FROM_ADDRESS: 'paperboy <digest@example.com>',
         SES_MAX_SEND_RATE: '14',
-        TRANSACTIONAL_RATE_SHARE: '0.1',
+        TRANSACTIONAL_SEND_RATE: '1',
       });
       expect(env('ApiFunction').PUBLIC_URL).toEqual({
         'Fn::GetAtt': [expect.stringMatching(/^HttpApi/), 'ApiEndpoint'],

@@ -96,6 +96,8 @@ describe('send-digests under SES throttling (fault injected around the real SES 
     throttled.add(readers[1].email).add(readers[3].email);
     const deps = { ...services, linksFor: services.subscriptions.linksFor };
 
+    await services.ledger.start({ digestDate: '2025-11-13', runId: 'faults-1' }, 1);
+
     const first = await sendDigestBatch(deps, batch);
     throttled.clear();
     const retry = await sendDigestBatch(deps, batch, { firstAttempt: false });

@@ -12,6 +12,8 @@ export interface SesThrottlingProxy {
   readonly accepted: number;
   /** SendEmail calls answered with TooManyRequestsException. */
   readonly throttled: number;
+  /** SendEmail calls let through per any one second. */
+  readonly rate: number;
   /** Changes the rate from the next call on; Infinity lets every call through. */
   setRate(perSecond: number): void;
   resetCounts(): void;
@@ -108,8 +110,11 @@ export async function startSesThrottlingProxy(options: {
 }): Promise<SesThrottlingProxy> {
   const shared = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
   const counters = new Int32Array(shared);
-  const setRate = (perSecond: number) =>
+  let rate = options.perSecond;
+  const setRate = (perSecond: number) => {
+    rate = perSecond;
     Atomics.store(counters, RATE, Number.isFinite(perSecond) ? Math.max(1, Math.floor(perSecond)) : 0);
+  };
   setRate(options.perSecond);
   const worker = new Worker(PROXY_THREAD, {
     eval: true,
@@ -126,6 +131,9 @@ export async function startSesThrottlingProxy(options: {
     },
     get throttled() {
       return Atomics.load(counters, THROTTLED);
+    },
+    get rate() {
+      return rate;
     },
     setRate,
     resetCounts() {

@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from './client';
 
 /**
@@ -58,6 +58,7 @@ const DEFAULT_LANE_RATE = 10;
 const DEFAULT_TOLERANCE_MS = 10;
 const DEFAULT_JITTER_MS = 20;
 const DEFAULT_MAX_LEASE = 10;
+const INITIAL_LEASE = 4;
 /** The item is left to TTL this long after its last lease. */
 const IDLE_EXPIRY_SECONDS = 24 * 3600;
 
@@ -102,12 +103,11 @@ export function createSharedSendRateLimiter(
   /** Slot times (µs) this sender holds, earliest first. */
   const slots: number[] = [];
   let lane = Math.floor(Math.random() * lanes);
-  let leaseSize = 1;
+  let leaseSize = Math.min(INITIAL_LEASE, maxLease);
   let forfeitedSinceLease = 0;
   /** Each lane's first free slot as this sender last read the item (grid slot numbers). */
   let seen: number[] | undefined;
-  /** Whether `seen` was read just now (not as of this sender's last lease). */
-  let fresh = false;
+  let seenAt = 0;
   /** Where this sender's last lease on its lane ended, and what others appended ahead of it. */
   let ownEnd: number | undefined;
   let othersAppended = 0;
@@ -136,7 +136,7 @@ export function createSharedSendRateLimiter(
         }),
       );
       seen = readLanes(Attributes);
-      fresh = false;
+      seenAt = nowSlot();
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -144,88 +144,59 @@ export function createSharedSendRateLimiter(
     }
   }
 
-  async function refresh() {
-    stats.requests++;
-    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
-    seen = readLanes(Item);
-    fresh = true;
-  }
-
   /**
-   * Where a lane is free, as far as this sender can tell: idle lanes from now; busy ones as last
-   * read plus what others appended to this sender's lane while it used its last lease, since they
-   * likely keep appending to theirs as much.
-   */
-  function laneFree(on: number, from: number): number {
-    const next = seen![on];
-    return next < from ? laneSlotFrom(on, from) : next + (fresh ? 0 : othersAppended);
-  }
-
-  /**
-   * The lane to lease next: this sender's own lane, unless another lane frees up sooner by enough
-   * to be worth moving (this one is shared and the other idle, or far less busy).
+   * The lane to lease next: this sender's own lane, unless others crowd it (it frees up later
+   * than this sender's own lease would keep it busy) and another lane lay idle when last read
+   * (lanes busy then are taken for busy still, however old the reading).
+   * Busy lanes are never worth moving to: every slot of theirs is used either way.
    */
   function chooseLane(from: number): number {
     if (!seen) return lane;
-    let best = lane;
-    let bestFree = laneFree(lane, from);
-    const offset = Math.floor(Math.random() * lanes);
-    for (let step = 0; step < lanes; step++) {
-      const candidate = (offset + step) % lanes;
-      const free = laneFree(candidate, from);
-      if (candidate !== lane && free + moveGainSlots <= bestFree) [best, bestFree] = [candidate, free];
-    }
-    return best;
+    const ownFree = seen[lane] + othersAppended;
+    if (ownFree < from + moveGainSlots) return lane;
+    const idle = seen.flatMap((next, index) => (index !== lane && next < seenAt ? [index] : []));
+    return idle.length > 0 ? idle[Math.floor(Math.random() * idle.length)] : lane;
   }
 
   /** Leases `count` slots of one lane; answers the first of them. */
   async function reserve(count: number): Promise<number> {
     const cost = count * lanes;
-    for (let attempt = 0; attempt < 8; attempt++) {
-      const from = nowSlot();
-      const on = chooseLane(from);
-      const idleStart = laneSlotFrom(on, from);
-      if (on !== lane) {
-        // Moving: only while the lane is still worth it, so senders that read the same free lane
-        // do not all pile onto it; the others read the item again and choose again.
-        const limit = laneFree(lane, from) - Math.ceil(moveGainSlots / 2);
-        const made =
-          seen![on] < from
-            ? await update(on, 'SET #lane = :end', 'attribute_not_exists(#lane) OR #lane < :now', {
-                ':now': from,
-                ':end': idleStart + cost,
-              })
-            : await update(on, 'SET #lane = #lane + :cost', '#lane >= :now AND #lane <= :limit', {
-                ':now': from,
-                ':cost': cost,
-                ':limit': limit,
-              });
-        if (made) {
-          lane = on;
-          othersAppended = 0;
-          ownEnd = seen![on];
-          return ownEnd - cost;
-        }
-        await refresh();
-        continue;
-      }
-      // Its own lane: append after the last slot taken, or start from now when the lane lies
-      // idle (its slots in the past are gone); whichever the item as read suggests first.
-      const busy = () =>
-        update(
-          on,
-          'SET #lane = if_not_exists(#lane, :start) + :cost',
-          'attribute_not_exists(#lane) OR #lane >= :now',
-          { ':now': from, ':cost': cost, ':start': idleStart },
-        );
-      const idle = () =>
-        update(on, 'SET #lane = :end', '#lane < :now', { ':now': from, ':end': idleStart + cost });
-      for (const step of seen && seen[on] < from ? [idle, busy] : [busy, idle]) {
+    const from = nowSlot();
+    const on = chooseLane(from);
+    const idleStart = laneSlotFrom(on, from);
+    const idle = () =>
+      update(on, 'SET #lane = :end', 'attribute_not_exists(#lane) OR #lane < :now', {
+        ':now': from,
+        ':end': idleStart + cost,
+      });
+    // Moving to an idle lane: only while it is still idle, so senders that read the same idle lane
+    // do not all pile onto it; the others stay where they are.
+    if (on !== lane && (await idle())) {
+      lane = on;
+      othersAppended = 0;
+      ownEnd = seen![on];
+      return idleStart;
+    }
+    // Its own lane: append after the last slot taken, or start from now when the lane lies idle
+    // (its slots in the past are gone); whichever the item as read suggests first.
+    const busy = () =>
+      update(
+        lane,
+        'SET #lane = if_not_exists(#lane, :start) + :cost',
+        'attribute_not_exists(#lane) OR #lane >= :now',
+        { ':now': from, ':cost': cost, ':start': laneSlotFrom(lane, from) },
+      );
+    const ownIdle = () =>
+      update(lane, 'SET #lane = :end', '#lane < :now', {
+        ':now': from,
+        ':end': laneSlotFrom(lane, from) + cost,
+      });
+    for (let attempt = 0; attempt < 4; attempt++) {
+      for (const step of seen && seen[lane] < from ? [ownIdle, busy] : [busy, ownIdle]) {
         if (await step()) {
-          const start = seen![on] - cost;
-          othersAppended =
-            ownEnd === undefined ? Math.max(0, start - idleStart) : Math.max(0, start - ownEnd);
-          ownEnd = seen![on];
+          const start = seen![lane] - cost;
+          othersAppended = Math.max(0, start - (ownEnd ?? laneSlotFrom(lane, from)));
+          ownEnd = seen![lane];
           return start;
         }
       }
@@ -236,7 +207,7 @@ export function createSharedSendRateLimiter(
   function lease(): Promise<void> {
     pending ??= (async () => {
       try {
-        // Start small (a lone confirmation mail takes one slot); grow while every slot gets used.
+        // Start small (a lone confirmation mail holds few slots); grow while every slot gets used.
         if (stats.leases > 0)
           leaseSize =
             forfeitedSinceLease > 0 ? Math.max(1, leaseSize >> 1) : Math.min(maxLease, leaseSize * 4);
