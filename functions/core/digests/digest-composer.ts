@@ -119,11 +119,14 @@ class WindowMatcher {
   }
 }
 
-/** Papers a reader's history says they were sent in digests before `digestDate`. */
-function sentBefore(subscriber: Subscriber, digestDate: string): Set<string> {
+/**
+ * Papers a reader's history says they were sent in the digests of other days: earlier ones, and later
+ * ones too when an earlier day is run again (a re-run sends nothing the reader already has).
+ */
+function sentOnOtherDays(subscriber: Subscriber, digestDate: string): Set<string> {
   const sent = new Set<string>();
   for (const [day, paperIds] of Object.entries(subscriber.digestHistory ?? {}))
-    if (day < digestDate) for (const paperId of paperIds) sent.add(paperId);
+    if (day !== digestDate) for (const paperId of paperIds) sent.add(paperId);
   return sent;
 }
 
@@ -171,7 +174,7 @@ export async function createDigestComposer(deps: { papers: PaperRepository }, di
         preferences.papersPerEmail + CANDIDATE_SLACK,
       );
       if (ranked.length === 0) return [];
-      const alreadySent = sentBefore(subscriber, digestDate);
+      const alreadySent = sentOnOtherDays(subscriber, digestDate);
       const digest: PlannedPaper[] = [];
       for (const { paperId, score, why } of ranked) {
         if (alreadySent.has(paperId)) continue;

@@ -375,6 +375,20 @@ describe('planSlice', () => {
     expect(recipients.map((recipient) => recipient.forgetDays)).toEqual([undefined, ['2025-11-05']]);
   });
 
+  it('leaves out a paper sent in a later digest when an earlier day is run again', async () => {
+    const seen = speculativeDecodingPaper({ dailyDate: '2025-11-13', upvotes: 50 });
+    const fresh = speculativeDecodingPaper({ dailyDate: '2025-11-13', upvotes: 1 });
+    const sentTheDayAfter = aSubscriber({
+      ...reads('speculative decoding'),
+      digestHistory: { '2025-11-15': [seen.id] },
+    });
+    const { deps, queue } = setup({ papers: [seen, fresh], subscribers: [sentTheDayAfter] });
+
+    await planSlice(deps, aSlice());
+
+    expect(digestsOf(queue.batches).get(sentTheDayAfter.id)).toEqual([fresh.id]);
+  });
+
   it("counts a reader whose history already has this day's digest as already sent, and does not plan them", async () => {
     const paper = speculativeDecodingPaper();
     const alreadyHasIt = aSubscriber({
