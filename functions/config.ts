@@ -41,7 +41,7 @@ export const ConfigSchema = z.object({
   DYNAMODB_ENDPOINT: z.string().url().optional(),
   SES_ENDPOINT: z.string().url().optional(),
   SQS_ENDPOINT: z.string().url().optional(),
-  /** Directory of the MJML and page templates (bundled beside the handler in Lambda). */
+  /** Directory of the page templates (bundled beside the handler in Lambda); emails are compiled in. */
   TEMPLATES_DIR: z.string().optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;

@@ -50,7 +50,7 @@ async function loadTokenSecret(config: Config): Promise<string | undefined> {
 /**
  * Every adapter built once from the parsed config, around the email renderer it is given. The
  * renderer is a parameter so that functions which never render (ingest, plan-digests, ses-events)
- * are bundled without mjml and its dependencies: see composition.ts for the graph with emails.
+ * are bundled without the email renderer and its compiled emails: see composition.ts for the graph with emails.
  */
 export async function assembleServices(config: Config, overrides: Overrides, renderer: EmailRenderer) {
   const clock = overrides.clock ?? systemClock;
@@ -130,7 +130,7 @@ export type Services = Awaited<ReturnType<typeof assembleServices>>;
 const NO_EMAIL_MESSAGE =
   'this function renders no email: build it with createServices (functions/composition.ts)';
 
-/** The renderer of a function that sends no email: any attempt fails loudly instead of bundling mjml. */
+/** The renderer of a function that sends no email: any attempt fails loudly instead of bundling one. */
 const NO_EMAIL_RENDERER: EmailRenderer = {
   renderConfirmation: () => Promise.reject(new Error(NO_EMAIL_MESSAGE)),
   renderNewLink: () => Promise.reject(new Error(NO_EMAIL_MESSAGE)),

@@ -13,7 +13,7 @@ const logger: Logger = {
 
 /**
  * A function's composition root, built on first use and kept for the life of the container. Each
- * handler names its own builder, so a function that sends no email is bundled without mjml.
+ * handler names its own builder, so a function that sends no email is bundled without the email renderer.
  */
 export function lambdaServices(
   build: (config: Config, overrides: Overrides) => Promise<Services>,

@@ -96,32 +96,35 @@ export class StatelessStack extends Stack {
     const sendTimeout = Duration.seconds(
       Math.max(60, Math.ceil((1.5 * SUBSCRIBERS_PER_MESSAGE) / perInstanceRate) + 30),
     );
-    this.sendDeadLetterQueue = new Queue(this, 'SendDeadLetterQueue', {
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-    this.sendQueue = new Queue(this, 'SendQueue', {
-      // AWS's advice for a Lambda event source: at least six times the function timeout.
-      visibilityTimeout: Duration.seconds(sendTimeout.toSeconds() * 6),
-      retentionPeriod: Duration.days(4),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      deadLetterQueue: { queue: this.sendDeadLetterQueue, maxReceiveCount: SEND_MAX_RECEIVE_COUNT },
-    });
+    // A Lambda event source's queue and its DLQ. AWS's advice: a visibility timeout of at least six times
+    // the consumer's timeout.
+    const consumedQueue = (
+      name: string,
+      consumerTimeout: Duration,
+      retention: Duration,
+      maxReceiveCount: number,
+    ) => {
+      const deadLetters = new Queue(this, `${name}DeadLetterQueue`, {
+        retentionPeriod: Duration.days(14),
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+      });
+      const queue = new Queue(this, `${name}Queue`, {
+        visibilityTimeout: Duration.seconds(consumerTimeout.toSeconds() * 6),
+        retentionPeriod: retention,
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        deadLetterQueue: { queue: deadLetters, maxReceiveCount },
+      });
+      return { queue, deadLetters };
+    };
+    const send = consumedQueue('Send', sendTimeout, Duration.days(4), SEND_MAX_RECEIVE_COUNT);
+    this.sendQueue = send.queue;
+    this.sendDeadLetterQueue = send.deadLetters;
     // A digest run's slices: one message per scan segment (or a continuation), consumed by plan-slice.
-    this.planDeadLetterQueue = new Queue(this, 'PlanDeadLetterQueue', {
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-    this.planQueue = new Queue(this, 'PlanQueue', {
-      visibilityTimeout: Duration.seconds(PLAN_SLICE_TIMEOUT.toSeconds() * 6),
-      retentionPeriod: Duration.days(1),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      deadLetterQueue: { queue: this.planDeadLetterQueue, maxReceiveCount: PLAN_MAX_RECEIVE_COUNT },
-    });
+    const plan = consumedQueue('Plan', PLAN_SLICE_TIMEOUT, Duration.days(1), PLAN_MAX_RECEIVE_COUNT);
+    this.planQueue = plan.queue;
+    this.planDeadLetterQueue = plan.deadLetters;
     this.failedEventsQueue = new Queue(this, 'FailedEventsQueue', {
       retentionPeriod: Duration.days(14),
       encryption: QueueEncryption.SQS_MANAGED,
@@ -240,7 +243,7 @@ export class StatelessStack extends Stack {
     const sendDigests = new PaperboyFunction(this, 'SendDigestsFunction', {
       handlerName: 'send-digests',
       description: 'paperboy: render and send digests from the send queue',
-      // MJML rendering is CPU-bound; Lambda CPU scales with memory.
+      // Assembling emails is CPU work (Lambda CPU scales with memory) and each container keeps cards.
       memorySize: 1024,
       timeout: sendTimeout,
       logRetention,

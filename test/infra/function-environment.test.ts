@@ -10,7 +10,7 @@ import { FUNCTIONS } from './support/functions';
  * variable a function needs but the stack forgot fails here and not at the first cold start in AWS.
  */
 const SIGNS_LINKS = new Set(['ApiFunction', 'SendDigestsFunction']);
-/** The functions that email readers, built with the MJML renderer (the others are bundled without it). */
+/** The functions that email readers, built with the email renderer (the others are bundled without it). */
 const SENDS_EMAIL = SIGNS_LINKS;
 
 /** CloudFormation intrinsics (Ref, Fn::GetAtt, Fn::Join ...) stand for strings known at deploy time. */
@@ -52,7 +52,7 @@ describe('function environments from the synthesized template', () => {
   });
 
   it('builds the graph without email rendering so that it refuses to render, and the full graph renders', async () => {
-    // Which function builds which graph is checked on the bundles (bundling.test.ts: mjml only in api
+    // Which function builds which graph is checked on the bundles (bundling.test.ts: compiled emails only in api
     // and send-digests); here, that each graph works from a function's environment.
     const { TEMPLATES_DIR: _inLambda, ...env } = environmentOf('ApiFunction');
     const overrides = { tokenSecret: 'x'.repeat(40) };
