@@ -3,12 +3,17 @@ import {
   assertHttpUrl,
   collapseIndentation,
   CONFIRM_URL_PLACEHOLDER,
+  cutAtLinks,
+  emailWithLinkSlots,
+  prefixSlots,
+  type LinkSlots,
   personalize,
   RenderError,
+  type RenderedEmail,
   type Renderer,
 } from './email-renderer';
 import { CONFIRMATION_MODEL, digestModel, NEW_LINK_MODEL, paperCard, type PaperCard } from './email-models';
-import { LruCache } from './lru-cache';
+import { GenerationalCache } from './generational-cache';
 import { compileTemplate, escapeHtml, type Template } from './templater';
 
 /**
@@ -41,8 +46,16 @@ export interface AssembledRenderer extends Renderer {
 
 /** Enough for every paper of a weekly window with dozens of reason sets each; ~3 KB a card. */
 export const DEFAULT_CARD_CACHE_SIZE = 5_000;
+/**
+ * Whole digests kept: readers of one digest are spread over every message of a run, and the common
+ * digests stay while the rare ones pass through. A digest is kept as its head and links to its cards'
+ * strings (a rope, never copied out), so each costs well under a kilobyte beyond its head.
+ */
+export const DEFAULT_DIGEST_CACHE_SIZE = 2_000;
 
 interface RenderedCard {
+  /** Tells the card apart in a digest's cache key; a card rendered again gets a new one. */
+  serial: number;
   model: PaperCard;
   html: string;
   /** The card's part of the plain text, cut where its position goes. */
@@ -85,6 +98,41 @@ function splitDigestText(source: string) {
   );
 }
 
+/** A value the whole-email collapse would leave as it is: one line, nothing to trim at its ends. */
+const keepsItsShape = (value: string): boolean => value.length > 0 && !/^\s|\s$|\n/.test(value);
+
+/**
+ * The head filled by joining its pieces, when that gives exactly what filling the template and then
+ * collapsing its indentation gives: the template holds only plain {{name}} slots and its static parts
+ * are collapsed already (MJML's output, cut at build time), and each value keeps its shape (else
+ * undefined, and the caller takes the template). The regex over ~5 KB per digest is most of a head's cost.
+ */
+export function slotsOfFlatTemplate(
+  source: string,
+): ((values: Record<string, unknown>) => string | undefined) | undefined {
+  const parts: string[] = [];
+  const names: string[] = [];
+  const tag = /\{\{\s*([^{}]*?)\s*\}\}/g;
+  let last = 0;
+  for (let match = tag.exec(source); match; match = tag.exec(source)) {
+    if (!/^[A-Za-z]\w*$/.test(match[1])) return undefined;
+    parts.push(source.slice(last, match.index));
+    names.push(match[1]);
+    last = match.index + match[0].length;
+  }
+  parts.push(source.slice(last));
+  if (parts.some((part) => collapseIndentation(part) !== part)) return undefined;
+  return (values) => {
+    let out = parts[0];
+    for (let index = 0; index < names.length; index++) {
+      const value = values[names[index]];
+      if (typeof value !== 'string' || !keepsItsShape(value)) return undefined;
+      out += escapeHtml(value) + parts[index + 1];
+    }
+    return out;
+  };
+}
+
 function compilePiece(source: string, name: string, escape: 'html' | 'none'): Template {
   try {
     return compileTemplate(source, { name, escape });
@@ -98,12 +146,13 @@ function compilePiece(source: string, name: string, escape: 'html' | 'none'): Te
 
 /**
  * A renderer that needs no MJML: a digest is the precompiled head, one card per paper and the tail.
- * Each card is rendered once per distinct paper view and kept in a bounded LRU cache, so the cost of
- * an email does not grow with the number of distinct digests an instance sends.
+ * Each card is rendered once per distinct paper view and kept in a bounded cache, so the cost of
+ * an email does not grow with the number of distinct digests an instance sends; the digests it
+ * assembled last are kept too, so a common digest is assembled once and only personalized after.
  */
 export function createAssembledRenderer(
   compiled: CompiledEmails,
-  options: { cardCacheSize?: number } = {},
+  options: { cardCacheSize?: number; digestCacheSize?: number } = {},
 ): AssembledRenderer {
   const head = compilePiece(compiled.digest.htmlHead, 'digest head', 'html');
   const card = compilePiece(compiled.digest.htmlCard, 'paper card', 'html');
@@ -111,12 +160,18 @@ export function createAssembledRenderer(
   const textHead = compilePiece(textParts.head, 'digest text', 'none');
   const textPaper = compilePiece(textParts.paper, 'digest text', 'none');
   const textTail = compilePiece(textParts.tail, 'digest text', 'none');
-  const cards = new LruCache<string, RenderedCard>(options.cardCacheSize ?? DEFAULT_CARD_CACHE_SIZE);
+  const cards = new GenerationalCache<string, RenderedCard>(options.cardCacheSize ?? DEFAULT_CARD_CACHE_SIZE);
   // A view object a caller passes again (every reader of a send message shares the message's views)
   // finds its card without reading the view again.
   const cardsByView = new WeakMap<DigestPaperView, RenderedCard>();
+  const digests = new GenerationalCache<string, RenderedEmail>(
+    options.digestCacheSize ?? DEFAULT_DIGEST_CACHE_SIZE,
+  );
+  const fastHead = slotsOfFlatTemplate(compiled.digest.htmlHead);
+  // The tail holds the only link placeholders of a digest: cut once, so no email is searched for them.
+  const htmlTail = cutAtLinks(compiled.digest.htmlTail);
+  let textTailSlots: LinkSlots | undefined;
   let cardsRendered = 0;
-  let footerText: string | undefined;
 
   const cardOf = (paper: DigestPaperView): RenderedCard => {
     const known = cardsByView.get(paper);
@@ -127,6 +182,7 @@ export function createAssembledRenderer(
     if (!rendered) {
       const model = paperCard(paper);
       rendered = {
+        serial: cardsRendered,
         model,
         html: collapseIndentation(card(model)),
         text: textPaper({ papers: [model] }).split(NUMBER_SLOT),
@@ -147,20 +203,28 @@ export function createAssembledRenderer(
 
     async renderDigest(input) {
       const rendered = input.papers.map(cardOf);
+      const key = `${input.date}\u0000${input.cadence}\u0000${rendered.map((paper) => paper.serial).join(',')}`;
+      const known = digests.get(key);
+      if (known) return known;
       const model = digestModel(
         input,
         rendered.map((paper) => paper.model),
       );
-      let html = collapseIndentation(head(model));
+      let html = fastHead?.(model) ?? collapseIndentation(head(model));
       let text = textHead(model);
       rendered.forEach((paper, index) => {
         html += paper.html;
         text += paper.text.join(String(index + 1));
       });
-      html += compiled.digest.htmlTail;
-      // The footer holds only constants and link placeholders: filled once.
-      footerText ??= textTail(model);
-      return { subject: model.subject, html, text: text + footerText };
+      // The footer holds only constants and link placeholders: filled and cut once.
+      textTailSlots ??= cutAtLinks(textTail(model));
+      const email = emailWithLinkSlots(
+        model.subject,
+        prefixSlots(html, htmlTail),
+        prefixSlots(text, textTailSlots),
+      );
+      digests.set(key, email);
+      return email;
     },
 
     async renderConfirmation({ confirmUrl }) {

@@ -58,32 +58,80 @@ export function personalize(
 ): RenderedEmail {
   assertHttpUrl(links.manageUrl, 'manageUrl');
   assertHttpUrl(links.unsubscribeUrl, 'unsubscribeUrl');
+  const slots = linkSlotsOf(email);
   return {
     subject: email.subject,
-    html: fillLinks(email.html, escapeHtml(links.manageUrl), escapeHtml(links.unsubscribeUrl)),
-    text: fillLinks(email.text, links.manageUrl, links.unsubscribeUrl),
+    html: fillSlots(slots.html, escapeHtml(links.manageUrl), escapeHtml(links.unsubscribeUrl)),
+    text: fillSlots(slots.text, links.manageUrl, links.unsubscribeUrl),
   };
 }
 
+/** Content cut at its link placeholders: parts[i] comes before the link links[i]. */
+export interface LinkSlots {
+  parts: string[];
+  links: ('manage' | 'unsubscribe')[];
+}
+
+// A renderer hands every reader of a digest the same email object: it is cut once, and each reader's
+// copy is only its pieces and links joined.
+const slotsByEmail = new WeakMap<RenderedEmail, { html: LinkSlots; text: LinkSlots }>();
+
+function linkSlotsOf(email: RenderedEmail): { html: LinkSlots; text: LinkSlots } {
+  let slots = slotsByEmail.get(email);
+  if (!slots) {
+    slots = { html: cutAtLinks(email.html), text: cutAtLinks(email.text) };
+    slotsByEmail.set(email, slots);
+  }
+  return slots;
+}
+
 /**
- * Replaces both link placeholders in one left-to-right pass with indexOf (a fast substring search): an
- * email is tens of kilobytes, and every reader gets their own.
+ * An email whose link placeholders are known to be exactly where `html` and `text` are cut (a renderer
+ * that assembles the email from pieces cut ahead knows them): personalize() then fills them without
+ * reading the email again, and no content between them can pass for a placeholder.
  */
-function fillLinks(content: string, manageUrl: string, unsubscribeUrl: string): string {
+export function emailWithLinkSlots(subject: string, html: LinkSlots, text: LinkSlots): RenderedEmail {
+  const { manageUrl, unsubscribeUrl } = LINK_PLACEHOLDERS;
+  const email = Object.freeze({
+    subject,
+    html: fillSlots(html, manageUrl, unsubscribeUrl),
+    text: fillSlots(text, manageUrl, unsubscribeUrl),
+  });
+  slotsByEmail.set(email, { html, text });
+  return email;
+}
+
+/** `slots` with `prefix` before its first part. */
+export const prefixSlots = (prefix: string, slots: LinkSlots): LinkSlots => ({
+  parts: [prefix + slots.parts[0], ...slots.parts.slice(1)],
+  links: slots.links,
+});
+
+/** Finds both link placeholders in one left-to-right pass with indexOf (a fast substring search). */
+export function cutAtLinks(content: string): LinkSlots {
   const { manageUrl: manage, unsubscribeUrl: unsubscribe } = LINK_PLACEHOLDERS;
-  let out = '';
+  const slots: LinkSlots = { parts: [], links: [] };
   let from = 0;
   let nextManage = content.indexOf(manage);
   let nextUnsubscribe = content.indexOf(unsubscribe);
   while (nextManage >= 0 || nextUnsubscribe >= 0) {
     const isManage = nextUnsubscribe < 0 || (nextManage >= 0 && nextManage < nextUnsubscribe);
     const at = isManage ? nextManage : nextUnsubscribe;
-    out += content.slice(from, at) + (isManage ? manageUrl : unsubscribeUrl);
+    slots.parts.push(content.slice(from, at));
+    slots.links.push(isManage ? 'manage' : 'unsubscribe');
     from = at + (isManage ? manage.length : unsubscribe.length);
     if (isManage) nextManage = content.indexOf(manage, from);
     else nextUnsubscribe = content.indexOf(unsubscribe, from);
   }
-  return from === 0 ? content : out + content.slice(from);
+  slots.parts.push(content.slice(from));
+  return slots;
+}
+
+function fillSlots({ parts, links }: LinkSlots, manageUrl: string, unsubscribeUrl: string): string {
+  let out = parts[0];
+  for (let index = 0; index < links.length; index++)
+    out += (links[index] === 'manage' ? manageUrl : unsubscribeUrl) + parts[index + 1];
+  return out;
 }
 
 /**

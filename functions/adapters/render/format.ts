@@ -3,6 +3,23 @@ import type { DigestPaperView } from '../../core/digests/paper-view';
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+// A run formats one or two days millions of times.
+const formattedDays = new Map<string, { long: string; short: string }>();
+
+function formatted(day: string): { long: string; short: string } {
+  let known = formattedDays.get(day);
+  if (!known) {
+    const date = parseDay(day);
+    known = {
+      long: `${WEEKDAYS[date.getUTCDay()]}, ${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`,
+      short: `${WEEKDAYS[date.getUTCDay()]} ${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]}`,
+    };
+    if (formattedDays.size >= 1_000) formattedDays.clear();
+    formattedDays.set(day, known);
+  }
+  return known;
+}
+
 function parseDay(day: string): Date {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   const date = match
@@ -16,14 +33,12 @@ function parseDay(day: string): Date {
 
 /** "Thu, 13 Nov 2025" (fixed English names: the same on every machine and time zone). */
 export function formatLongDay(day: string): string {
-  const date = parseDay(day);
-  return `${WEEKDAYS[date.getUTCDay()]}, ${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
+  return formatted(day).long;
 }
 
 /** "Thu 13 Nov" */
 export function formatShortDay(day: string): string {
-  const date = parseDay(day);
-  return `${WEEKDAYS[date.getUTCDay()]} ${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]}`;
+  return formatted(day).short;
 }
 
 export const plural = (count: number, one: string, many = `${one}s`): string =>

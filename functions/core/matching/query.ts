@@ -311,6 +311,35 @@ const isOneWord = (span: Token[]): boolean =>
   span.length === 1 || (!!span[0].group && span.every((token) => token.group === span[0].group));
 
 /** Spans of `tokens` a rule applies to: its start, its length and the rule. */
+const firstStemIndexes = new WeakMap<RelatedRule[], Map<string, number[]>>();
+
+/** Positions of the rules in `rules`, by the first stem of what they replace (built once per list). */
+function rulesByFirstStem(rules: RelatedRule[]): Map<string, number[]> {
+  let index = firstStemIndexes.get(rules);
+  if (!index) {
+    index = new Map();
+    rules.forEach((rule, position) => {
+      const first = rule.from[0];
+      const positions = index?.get(first);
+      if (positions) positions.push(position);
+      else index?.set(first, [position]);
+    });
+    firstStemIndexes.set(rules, index);
+  }
+  return index;
+}
+
+/**
+ * The rules that can match somewhere in `stems` (their first stem is one of them), in the list's order:
+ * a phrase of a few words is checked against a few rules, not the thousands of the lexicon.
+ */
+function rulesStartingWithin(rules: RelatedRule[], stems: string[]): RelatedRule[] {
+  const index = rulesByFirstStem(rules);
+  const positions = new Set<number>();
+  for (const stem of stems) for (const position of index.get(stem) ?? []) positions.add(position);
+  return [...positions].sort((a, b) => a - b).map((position) => rules[position]);
+}
+
 function relatedSpans(
   tokens: Token[],
   rules: RelatedRule[],
@@ -319,14 +348,16 @@ function relatedSpans(
   // A group written for the whole phrase ("model compression") knows it better than the one-word
   // substitutions of its words ("compression" -> "merging" is right for a KV cache, wrong for a model);
   // multi-word terms inside it still expand ("deep research" in "deep research agent").
-  const hasWholeRule = rules.some(
-    (rule) =>
+  const hasWholeRule = (rulesByFirstStem(rules).get(stems[0]) ?? []).some((index) => {
+    const rule = rules[index];
+    return (
       rule.hidesParts &&
       rule.from.length === stems.length &&
-      rule.from.every((stem, index) => stems[index] === stem),
-  );
+      rule.from.every((stem, at) => stems[at] === stem)
+    );
+  });
   const spans: { start: number; length: number; rule: RelatedRule }[] = [];
-  for (const rule of rules) {
+  for (const rule of rulesStartingWithin(rules, stems)) {
     const whole = rule.from.length === stems.length;
     if (!whole && !rule.inPhrase) continue;
     for (let start = 0; start + rule.from.length <= stems.length; start += 1) {

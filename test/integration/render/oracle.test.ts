@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HF_DAYS_DIR } from '../../support/paths';
 import { parseDailyPapers } from '../../../functions/adapters/hf-papers/daily-papers-schema';
-import type { DigestEmailInput } from '../../../functions/adapters/render/email-renderer';
+import { personalize, type DigestEmailInput } from '../../../functions/adapters/render/email-renderer';
 import { createMjmlRenderer } from '../../../functions/adapters/render/mjml/mjml-renderer';
 import { createRenderer } from '../../../functions/adapters/render/precompiled-renderer';
 import {
@@ -135,6 +135,20 @@ describe('the precompiled renderer against the MJML oracle', () => {
         papers: viewsOf(special.slice(start, start + 10)),
       });
     }
+  });
+
+  it('personalizes the same: the links filled in the HTML (escaped) and the text', async () => {
+    const links = {
+      manageUrl: 'https://paperboy.example/preferences?token=m.1&v=<2>',
+      unsubscribeUrl: "https://paperboy.example/unsubscribe?token=u.1&v='3'",
+    };
+    const input = { date: '2025-11-13', cadence: 'weekly' as const, papers: week.slice(2, 12) };
+    const expected = personalize(await mjml.renderDigest(input), links);
+    const actual = precompiled.personalize(await precompiled.renderDigest(input), links);
+
+    expect(actual).toEqual(expected);
+    expect(actual.html).toContain('token=m.1&amp;v=&lt;2&gt;');
+    expect(actual.text).toContain("token=u.1&v='3'");
   });
 
   it('renders the same confirmation email', async () => {

@@ -1,8 +1,11 @@
 import {
   createAssembledRenderer,
+  slotsOfFlatTemplate,
   type CompiledEmails,
 } from '../../../functions/adapters/render/assembled-renderer';
-import { LruCache } from '../../../functions/adapters/render/lru-cache';
+import { collapseIndentation } from '../../../functions/adapters/render/email-renderer';
+import { compileTemplate } from '../../../functions/adapters/render/templater';
+import { GenerationalCache } from '../../../functions/adapters/render/generational-cache';
 import { createRenderer } from '../../../functions/adapters/render/precompiled-renderer';
 import compiledEmails from '../../../functions/adapters/render/compiled-emails.json';
 import { aPaperView } from './builders';
@@ -72,19 +75,55 @@ describe('the precompiled renderer', () => {
   });
 });
 
-describe('LruCache', () => {
-  it('drops the least recently used entry when full', () => {
-    const cache = new LruCache<string, number>(2);
+describe('slotsOfFlatTemplate (the digest head filled without the template)', () => {
+  const head = (compiledEmails as CompiledEmails).digest.htmlHead;
+  const viaTemplate = (values: Record<string, string>) =>
+    collapseIndentation(compileTemplate(head, { name: 'head', escape: 'html' })(values));
+  const values = {
+    subject: 'paperboy · 3 papers on R&D <agents> — Thu 13 Nov',
+    preview: 'A "title" · another one',
+    heading: 'Your papers for Thu, 13 Nov 2025',
+    lede: "3 papers that match your topics, it's best first.",
+  };
+
+  it('gives what the template and the collapse give, for values on one line', () => {
+    const fill = slotsOfFlatTemplate(head);
+
+    expect(fill).toBeDefined();
+    expect(fill?.(values)).toBe(viaTemplate(values));
+  });
+
+  it('leaves a value the collapse would reshape to the template (line break, edge spaces, empty)', () => {
+    const fill = slotsOfFlatTemplate(head);
+
+    for (const preview of ['two\n  lines', ' leading', 'trailing ', ''])
+      expect(fill?.({ ...values, preview })).toBeUndefined();
+  });
+
+  it('declines a template with sections or static parts that are not collapsed', () => {
+    expect(slotsOfFlatTemplate('<p>{{#if a}}x{{/if}}</p>')).toBeUndefined();
+    expect(slotsOfFlatTemplate('<p>\n    {{a}}</p>')).toBeUndefined();
+    expect(slotsOfFlatTemplate('<p>\n{{a}}</p>')?.({ a: 'x&y' })).toBe('<p>\nx&amp;y</p>');
+  });
+});
+
+describe('GenerationalCache', () => {
+  it('keeps what was used in this generation or the last, and holds at most its capacity', () => {
+    const cache = new GenerationalCache<string, number>(4);
     cache.set('a', 1);
     cache.set('b', 2);
-    cache.get('a');
+    // A new generation: a and b are the previous one.
     cache.set('c', 3);
+    // Used again: a is carried into the current generation.
+    expect(cache.get('a')).toBe(1);
+    // Another generation: c and a stay (previous), b is dropped.
+    cache.set('d', 4);
 
-    expect([cache.get('a'), cache.get('b'), cache.get('c')]).toEqual([1, undefined, 3]);
-    expect(cache.size).toBe(2);
+    expect([cache.get('a'), cache.get('b'), cache.get('c'), cache.get('d')]).toEqual([1, undefined, 3, 4]);
+    expect(cache.size).toBeLessThanOrEqual(4);
   });
 
   it('refuses a capacity below one', () => {
-    expect(() => new LruCache(0)).toThrow(RangeError);
+    expect(() => new GenerationalCache(0)).toThrow(RangeError);
   });
 });
