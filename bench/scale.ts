@@ -64,10 +64,14 @@ export function vocabularyOf(papers: Paper[]): ReaderVocabulary {
  * Reader `index`: 70% with 2-5 catalog topics only, 20% adding 1-3 own keywords (Zipf-like over the
  * phrases), 10% following organizations or authors (with a topic); 20% weekly.
  */
+const pickFrom = <T>(items: T[], random: () => number): T => items[Math.floor(random() * items.length)];
+const zipfFrom = <T>(items: T[], random: () => number): T =>
+  items[Math.min(items.length - 1, Math.floor(items.length ** random()) - 1)];
+
 export function generatedReader(index: number, vocabulary: ReaderVocabulary): Subscriber {
   const random = randomsFor(index, 7);
-  const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
-  const zipf = <T>(items: T[]) => items[Math.min(items.length - 1, Math.floor(items.length ** random()) - 1)];
+  const pick = <T>(items: T[]) => pickFrom(items, random);
+  const zipf = <T>(items: T[]) => zipfFrom(items, random);
   const kind = random();
   const topics = new Set<string>();
   const topicCount = kind < 0.7 ? 2 + Math.floor(random() * 4) : 1 + Math.floor(random() * 2);

@@ -26,10 +26,15 @@ export function daysBetween(first: string, last: string): string[] {
   return days;
 }
 
+// A digest run asks for one day's weekday once per reader.
+let lastWeekday = { day: '', weekday: 0 };
+
 /** ISO weekday: 1 = Monday ... 7 = Sunday. */
 export function isoWeekday(day: string): number {
+  if (day === lastWeekday.day) return lastWeekday.weekday;
   const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
-  return weekday === 0 ? 7 : weekday;
+  lastWeekday = { day, weekday: weekday === 0 ? 7 : weekday };
+  return lastWeekday.weekday;
 }
 
 /** The calendar day of `instant` in an IANA time zone. */

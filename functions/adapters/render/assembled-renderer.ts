@@ -13,7 +13,7 @@ import {
   type Renderer,
 } from './email-renderer';
 import { CONFIRMATION_MODEL, digestModel, NEW_LINK_MODEL, paperCard, type PaperCard } from './email-models';
-import { GenerationalCache } from './generational-cache';
+import { GenerationalCache } from '../../core/generational-cache';
 import { compileTemplate, escapeHtml, type Template } from './templater';
 
 /**

@@ -1,6 +1,7 @@
 import {
   createMatcher,
   rankForDigest,
+  reasonsKey,
   topicKey,
   topicNaming,
   type PaperMatcher,
@@ -10,6 +11,7 @@ import {
   type TopicRef,
 } from '../matching';
 import { addDays, daysEnding, isoWeekday } from '../dates';
+import { GenerationalCache } from '../generational-cache';
 import type { Paper } from '../papers';
 import type { PaperRepository } from '../ports';
 import { hasAnyTopic, isActive, type Preferences, type Subscriber } from '../subscribers/subscriber';
@@ -24,8 +26,10 @@ export const WEEKLY_WINDOW_DAYS = 7;
 export const HISTORY_DAYS = WEEKLY_WINDOW_DAYS + 1;
 /** Candidates ranked beyond papersPerEmail, so already-sent papers can be replaced. */
 const CANDIDATE_SLACK = 20;
-/** Distinct topic lists whose ranking a window keeps; past it the cache starts again (memory bound). */
+/** Distinct topic lists whose ranking a window keeps (the most recently used; a memory bound). */
 const RANKINGS_KEPT = 20_000;
+/** Distinct reasons a window shares (a paper's reasons differ by the reader's topics that matched it). */
+const REASONS_KEPT = 50_000;
 
 /** A paper of one reader's digest: its digest score (rounded) and why it matched. */
 export type PlannedPaper = RankedPaper;
@@ -68,7 +72,9 @@ class WindowMatcher {
   private readonly matcher: PaperMatcher;
   private readonly hitsByKey = new Map<string, TopicHit[]>();
   private readonly preparedByText = new Map<string, PreparedTopic>();
-  private readonly rankings = new Map<string, RankedPaper[]>();
+  /** One object per distinct reasons content, shared by every ranking that shows them. */
+  private readonly reasons = new GenerationalCache<string, RankedPaper['why']>(REASONS_KEPT);
+  private readonly rankings = new GenerationalCache<string, PlannedPaper[]>(RANKINGS_KEPT);
   readonly papersById: Map<string, Paper>;
 
   constructor(papers: Paper[]) {
@@ -93,11 +99,11 @@ class WindowMatcher {
   }
 
   /**
-   * The papers of these topics, best first, at most `limit`. Readers who follow the same topics in
-   * another order share one ranking: topics are ranked in the order of their keys, which is also the
-   * order their reasons are listed in.
+   * The papers of these topics, best first, at most `limit`, scores rounded as a digest keeps them.
+   * Readers who follow the same topics in another order share one ranking: topics are ranked in the
+   * order of their keys, which is also the order their reasons are listed in. Shared: read, never change.
    */
-  ranked(topics: TopicRef[], limit: number): RankedPaper[] {
+  ranked(topics: TopicRef[], limit: number): PlannedPaper[] {
     const keyed = topics.map((topic) => ({ topic, raw: rawTopicKey(topic) }));
     keyed.sort((a, b) => (a.raw < b.raw ? -1 : a.raw > b.raw ? 1 : 0));
     const key = `${limit}\u0001${keyed.map(({ raw }) => raw).join('\u0001')}`;
@@ -107,11 +113,26 @@ class WindowMatcher {
         keyed.map(({ topic }) => this.prepared(topic)),
         this.papersById,
         limit,
-      );
-      if (this.rankings.size >= RANKINGS_KEPT) this.rankings.clear();
+      ).map(({ paperId, score, why }) => ({
+        paperId,
+        score: Math.round(score * 1000) / 1000,
+        why: this.shared(why),
+      }));
       this.rankings.set(key, ranked);
     }
     return ranked;
+  }
+
+  /**
+   * Most readers have a topic list of their own, but the reasons a paper shows repeat across them: one
+   * object per content lets a send message list a paper once for all its readers with those reasons.
+   */
+  private shared(why: RankedPaper['why']): RankedPaper['why'] {
+    const key = reasonsKey(why);
+    const known = this.reasons.get(key);
+    if (known) return known;
+    this.reasons.set(key, why);
+    return why;
   }
 
   get distinctTopics(): number {
@@ -123,10 +144,11 @@ class WindowMatcher {
  * Papers a reader's history says they were sent in the digests of other days: earlier ones, and later
  * ones too when an earlier day is run again (a re-run sends nothing the reader already has).
  */
-function sentOnOtherDays(subscriber: Subscriber, digestDate: string): Set<string> {
-  const sent = new Set<string>();
-  for (const [day, paperIds] of Object.entries(subscriber.digestHistory ?? {}))
-    if (day !== digestDate) for (const paperId of paperIds) sent.add(paperId);
+function sentOnOtherDays(subscriber: Subscriber, digestDate: string): Set<string> | undefined {
+  let sent: Set<string> | undefined;
+  const history = subscriber.digestHistory ?? {};
+  for (const day in history)
+    if (day !== digestDate) for (const paperId of history[day]) (sent ??= new Set()).add(paperId);
   return sent;
 }
 
@@ -165,7 +187,10 @@ export async function createDigestComposer(deps: { papers: PaperRepository }, di
     get distinctTopics() {
       return windows.daily.distinctTopics + windows.weekly.distinctTopics;
     },
-    /** The reader's digest: their matches, best first, without papers already sent to them. */
+    /**
+     * The reader's digest: their matches, best first, without papers already sent to them. Readers
+     * with nothing to leave out share one array: read it, never change it.
+     */
     digestFor(subscriber: Subscriber): PlannedPaper[] {
       const { preferences } = subscriber;
       if (!hasAnyTopic(preferences)) return [];
@@ -175,10 +200,11 @@ export async function createDigestComposer(deps: { papers: PaperRepository }, di
       );
       if (ranked.length === 0) return [];
       const alreadySent = sentOnOtherDays(subscriber, digestDate);
+      if (!alreadySent) return ranked.slice(0, preferences.papersPerEmail);
       const digest: PlannedPaper[] = [];
-      for (const { paperId, score, why } of ranked) {
-        if (alreadySent.has(paperId)) continue;
-        digest.push({ paperId, score: Math.round(score * 1000) / 1000, why });
+      for (const planned of ranked) {
+        if (alreadySent.has(planned.paperId)) continue;
+        digest.push(planned);
         if (digest.length === preferences.papersPerEmail) break;
       }
       return digest;

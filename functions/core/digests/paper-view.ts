@@ -1,4 +1,4 @@
-import type { MatchReason } from '../matching';
+import { reasonsKey, type MatchReason } from '../matching';
 import { topicNames } from '../matching/labels';
 import { tokenize } from '../matching/analysis';
 import { arxivUrl, paperUrl, pdfUrl, type Paper } from '../papers';
@@ -225,14 +225,6 @@ export function cachedPaperViews(capacity = 20_000): (paper: Paper, why: Matched
     }
     return view;
   };
-}
-
-/** The reasons as one string, for a cache key: what JSON.stringify gives, without its cost per call. */
-function reasonsKey(why: MatchedTopic[]): string {
-  let key = '';
-  for (const { topic, matched, related } of why)
-    key += `${topic}\u0001${matched.join('\u0002')}${related ? '\u0003' : ''}\u0004`;
-  return key;
 }
 
 /** The fields a view shows, hashed (FNV-1a, 32 bits) and counted: cheaper than serializing the paper. */

@@ -42,6 +42,14 @@ export const noPlanCounts = (): PlanCounts => ({
  */
 export const MESSAGE_BYTES_LIMIT = 200 * 1024;
 
+// Readers of one topic list share their ranking's reasons objects: each is measured once.
+const reasonsSizes = new WeakMap<PlannedPaper['why'], number>();
+const reasonsBytes = (why: PlannedPaper['why']): number => {
+  let size = reasonsSizes.get(why);
+  if (size === undefined) reasonsSizes.set(why, (size = JSON.stringify(why).length));
+  return size;
+};
+
 /** Collects readers' digests into send messages, each with one table of the papers its readers share. */
 class BatchBuilder {
   private papers: PlannedPaperRef[] = [];
@@ -61,7 +69,7 @@ class BatchBuilder {
       if (index === undefined) {
         index = this.papers.push({ paperId, why }) - 1;
         byReasons.set(why, index);
-        this.bytes += paperId.length + JSON.stringify(why).length + 24;
+        this.bytes += paperId.length + reasonsBytes(why) + 24;
       }
       return index;
     });

@@ -270,6 +270,14 @@ export interface MatchReason {
   related?: true;
 }
 
+/** Reasons as one string that tells their content apart (a cache key), cheaper than JSON.stringify. */
+export function reasonsKey(why: MatchReason[]): string {
+  let key = '';
+  for (const { topic, matched, related } of why)
+    key += `${topic}\u0001${matched.join('\u0002')}${related ? '\u0003' : ''}\u0004`;
+  return key;
+}
+
 export interface RankedPaper {
   paperId: string;
   score: number;

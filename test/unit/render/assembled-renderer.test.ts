@@ -5,7 +5,7 @@ import {
 } from '../../../functions/adapters/render/assembled-renderer';
 import { collapseIndentation } from '../../../functions/adapters/render/email-renderer';
 import { compileTemplate } from '../../../functions/adapters/render/templater';
-import { GenerationalCache } from '../../../functions/adapters/render/generational-cache';
+import { GenerationalCache } from '../../../functions/core/generational-cache';
 import { createRenderer } from '../../../functions/adapters/render/precompiled-renderer';
 import compiledEmails from '../../../functions/adapters/render/compiled-emails.json';
 import { aPaperView } from './builders';
