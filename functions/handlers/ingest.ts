@@ -1,6 +1,6 @@
 import { addDays, dayInTimeZone, daysBetween } from '../core/dates';
 import { ingestDays, type IngestResult } from '../core/ingest-papers';
-import { instrumented } from '../adapters/observability';
+import { instrumented, recordRunFigure, RunMetric } from '../adapters/observability';
 import { IngestEventSchema } from './events';
 import { createServicesWithoutEmail } from '../service-graph';
 import { lambdaServices } from './runtime';
@@ -27,6 +27,8 @@ export const handler = instrumented(
       days,
     );
     services.logger.info('ingest finished', { ...result, rejected: result.rejected.length });
+    recordRunFigure(RunMetric.PapersAccepted, result.created + result.updated + result.unchanged);
+    recordRunFigure(RunMetric.PapersRejected, result.rejected.length);
     if (days.length > 0 && result.failedDays.length === days.length) {
       throw new Error(`no day could be ingested: ${result.failedDays[0]?.reason}`);
     }

@@ -1,6 +1,6 @@
 import { dayInTimeZone } from '../core/dates';
 import { planWholeRun, startDigestRun } from '../core/digests/start-digest-run';
-import { instrumented } from '../adapters/observability';
+import { instrumented, recordRunFigure, RunMetric } from '../adapters/observability';
 import { PlanEventSchema } from './events';
 import { createServicesWithoutEmail } from '../service-graph';
 import { lambdaServices } from './runtime';
@@ -19,10 +19,12 @@ export const handler = instrumented(async (event: unknown) => {
     const { counts, distinctTopics } = await planWholeRun(services, { digestDate, totalSegments });
     return { digestDate, dryRun: true, ...counts, distinctTopics };
   }
-  return startDigestRun(services, {
+  const run = await startDigestRun(services, {
     digestDate,
     totalSegments,
     // The schedule's slot names the run, so a retried invocation of one slot is the same run.
     runId: input.scheduledTime ? new Date(input.scheduledTime).toISOString() : undefined,
   });
+  recordRunFigure(RunMetric.DigestRunsStarted, 1);
+  return run;
 });

@@ -1,7 +1,13 @@
 import { errorLabel } from '../core/errors';
 import { SqsSchema } from '@aws-lambda-powertools/parser/schemas';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { countEmails, EmailMetric, instrumented } from '../adapters/observability';
+import {
+  countEmails,
+  EmailMetric,
+  instrumented,
+  recordRunFigure,
+  RunMetric,
+} from '../adapters/observability';
 import { PlanSliceSchema } from '../adapters/sqs/digest-queue';
 import { createDigestComposer, type DigestComposer } from '../core/digests/digest-composer';
 import { runPlanSlice } from '../core/digests/plan-slice';
@@ -40,6 +46,7 @@ export const handler = instrumented(async (event: SQSEvent, context: Context): P
         hasTimeLeft: () => context.getRemainingTimeInMillis() > SLICE_TIME_RESERVE_MS,
       });
       countEmails(EmailMetric.Skipped, counts.skippedEmpty);
+      recordRunFigure(RunMetric.DigestsPlanned, counts.withDigest);
     } catch (error) {
       services.logger.error('plan slice failed', {
         messageId: record.messageId,

@@ -40,7 +40,8 @@ export const handler = instrumented(async (event: SQSEvent, context: Context): P
       });
       countEmails(EmailMetric.Sent, result.sent);
       countEmails(EmailMetric.Skipped, result.skipped);
-      countEmails(EmailMetric.Failed, result.failed + result.uncertain);
+      countEmails(EmailMetric.Failed, result.failed);
+      countEmails(EmailMetric.Uncertain, result.uncertain);
       if (result.retrySubscriberIds.length > 0) batchItemFailures.push({ itemIdentifier: record.messageId });
     } catch (error) {
       services.logger.error('digest message failed', {

@@ -72,6 +72,26 @@ export const DeployConfigSchema = z
       .regex(/^Z[A-Z0-9]{1,31}$/, 'must be a Route 53 hosted zone id such as Z0123456789ABC')
       .optional(),
     /**
+     * The MAIL FROM (Return-Path) subdomain of `domain`, e.g. "mail" for mail.example.com: bounces go
+     * there and SPF is checked against it, so SPF aligns with the From domain for DMARC.
+     */
+    mailFromSubdomain: z
+      .string()
+      .toLowerCase()
+      .regex(/^(?!-)[a-z0-9-]{1,63}(?<!-)$/, 'must be one DNS label such as mail')
+      .default('mail'),
+    /**
+     * The domain is already a verified SES identity in this account and region (another copy of
+     * paperboy, or verified by hand): use it instead of creating it, which would fail the deploy.
+     */
+    existingSesIdentity: z.boolean().default(false),
+    /**
+     * The account's SES 24-hour sending quota (`aws sesv2 get-account`, SendQuota.Max24HourSend). Each
+     * run compares what it plans with what is left of it (read from SES at run time, this as the
+     * fallback) and alarms before mail is refused. Omit to rely on SES's answer alone.
+     */
+    sesDailyQuota: z.number().int().positive().optional(),
+    /**
      * While the account is in the SES sandbox, the verified recipient addresses you test with: SES also
      * checks the sender's permission on each recipient identity. Remove them after leaving the sandbox.
      */

@@ -2,7 +2,12 @@ import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'a
 import { AttributeType, BillingMode, type ITable, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PublicHostedZone } from 'aws-cdk-lib/aws-route53';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { EmailIdentity, Identity, type IEmailIdentity } from 'aws-cdk-lib/aws-ses';
+import {
+  EmailIdentity,
+  Identity,
+  type IEmailIdentity,
+  MailFromBehaviorOnMxFailure,
+} from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import type { DeployConfig } from './config';
 
@@ -66,7 +71,18 @@ export class StatefulStack extends Stack {
     });
     this.tokenSecret = tokenSecret;
 
+    if (config.existingSesIdentity) {
+      // The domain is verified already (another copy of paperboy, or by hand): use it as it is. Its
+      // DKIM and MAIL FROM records are whoever verified it's to keep.
+      this.emailIdentity = EmailIdentity.fromEmailIdentityName(this, 'SendingDomain', config.domain);
+      return;
+    }
+    const mailFromDomain = `${config.mailFromSubdomain}.${config.domain}`;
     const identity = new EmailIdentity(this, 'SendingDomain', {
+      // A MAIL FROM (Return-Path) on our own domain, so SPF aligns with the From domain for DMARC, not
+      // only DKIM. If its MX record goes missing, SES falls back to amazonses.com instead of refusing mail.
+      mailFromDomain,
+      mailFromBehaviorOnMxFailure: MailFromBehaviorOnMxFailure.USE_DEFAULT_VALUE,
       identity: config.hostedZoneId
         ? Identity.publicHostedZone(
             PublicHostedZone.fromPublicHostedZoneAttributes(this, 'SendingZone', {
@@ -80,7 +96,16 @@ export class StatefulStack extends Stack {
     this.emailIdentity = identity;
 
     if (!config.hostedZoneId) {
-      // The operator adds these three CNAME records to the domain's DNS (docs/deploy.md).
+      // With a hosted zone the MAIL FROM records are created with the identity; without, the operator
+      // adds them, and the three DKIM CNAME records below (docs/deploy.md).
+      new CfnOutput(this, 'MailFromMxRecord', {
+        value: `${mailFromDomain} MX 10 feedback-smtp.${this.region}.amazonses.com`,
+        description: `MAIL FROM MX record for ${mailFromDomain}`,
+      });
+      new CfnOutput(this, 'MailFromSpfRecord', {
+        value: `${mailFromDomain} TXT "v=spf1 include:amazonses.com ~all"`,
+        description: `MAIL FROM SPF record for ${mailFromDomain}`,
+      });
       [1, 2, 3].forEach((n) => {
         const name = identity[`dkimDnsTokenName${n}` as 'dkimDnsTokenName1'];
         const value = identity[`dkimDnsTokenValue${n}` as 'dkimDnsTokenValue1'];

@@ -1,4 +1,5 @@
 import {
+  ArnFormat,
   CfnOutput,
   Duration,
   RemovalPolicy,
@@ -15,6 +16,7 @@ import {
   Alarm,
   ComparisonOperator,
   type IMetric,
+  MathExpression,
   Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
@@ -46,7 +48,23 @@ import { bindTable } from './constructs/bind-table';
 import { SUBSCRIBERS_PER_MESSAGE } from '../../functions/core/digests/plan-slice';
 import { SEND_MAX_RECEIVE_COUNT } from '../../functions/core/digests/send-digests';
 import { PaperboyFunction } from './constructs/paperboy-function';
+import {
+  EmailMetric,
+  METRICS_NAMESPACE,
+  RunMetric,
+  SERVICE_NAME,
+} from '../../functions/adapters/observability/metric-names';
 import type { StatefulStack } from './stateful-stack';
+
+/** The asynchronous invocations that can fail every retry, each with a queue of its own. */
+export const FAILED_EVENT_SOURCES = {
+  ingestSchedule: 'the ingest schedule could not invoke the ingest function',
+  ingest: 'an ingest run failed every retry (no day could be ingested)',
+  planDigestsSchedule: 'the digest schedule could not invoke plan-digests',
+  planDigests: "plan-digests failed every retry: the day's digest run did not start",
+  sesEvents: 'a bounce or complaint event failed every retry: the address may not be suppressed',
+} as const;
+export type FailedEventSource = keyof typeof FAILED_EVENT_SOURCES;
 
 export interface StatelessStackProps extends StackProps {
   readonly config: DeployConfig;
@@ -65,6 +83,8 @@ export const PLAN_SLICE_TIMEOUT = Duration.minutes(5);
 export const PLAN_SLICE_MEMORY_MB = 1024;
 /** Slices planned at once: bounds the scan's read rate and the send queue's fill rate. */
 export const PLAN_SLICE_MAX_CONCURRENCY = 8;
+/** A send batch older than this means sending is stuck (a day's run at the SES rate is well under it). */
+export const SEND_QUEUE_AGE_ALARM_HOURS = 6;
 
 /**
  * Everything that can be replaced by a redeploy: the five functions, the HTTP API, the schedules,
@@ -79,7 +99,8 @@ export class StatelessStack extends Stack {
   readonly sendDeadLetterQueue: Queue;
   readonly planQueue: Queue;
   readonly planDeadLetterQueue: Queue;
-  readonly failedEventsQueue: Queue;
+  /** Where each asynchronous source parks an event that failed every retry: one queue per source. */
+  readonly failedEvents: Record<FailedEventSource, Queue>;
   readonly httpApi: HttpApi;
   readonly alarmTopic: Topic;
 
@@ -125,11 +146,19 @@ export class StatelessStack extends Stack {
     const plan = consumedQueue('Plan', PLAN_SLICE_TIMEOUT, Duration.days(1), PLAN_MAX_RECEIVE_COUNT);
     this.planQueue = plan.queue;
     this.planDeadLetterQueue = plan.deadLetters;
-    this.failedEventsQueue = new Queue(this, 'FailedEventsQueue', {
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
+    const failedEventQueue = (source: FailedEventSource) =>
+      new Queue(this, `${source.charAt(0).toUpperCase()}${source.slice(1)}FailedEvents`, {
+        retentionPeriod: Duration.days(14),
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+      });
+    this.failedEvents = {
+      ingestSchedule: failedEventQueue('ingestSchedule'),
+      ingest: failedEventQueue('ingest'),
+      planDigestsSchedule: failedEventQueue('planDigestsSchedule'),
+      planDigests: failedEventQueue('planDigests'),
+      sesEvents: failedEventQueue('sesEvents'),
+    };
 
     // ---- SES configuration set and its bounce/complaint feed -------------------------------------
     // Bounce and complaint notifications carry recipient addresses, so the topics are encrypted
@@ -213,7 +242,7 @@ export class StatelessStack extends Stack {
       logRetention,
       environment: { PAPERS_SOURCE: config.papersSource, SCHEDULE_TIME_ZONE: timeZone },
       // The Scheduler invokes asynchronously: a run that fails Lambda's retries lands here.
-      deadLetterQueue: this.failedEventsQueue,
+      deadLetterQueue: this.failedEvents.ingest,
     });
     const planDigests = new PaperboyFunction(this, 'PlanDigestsFunction', {
       handlerName: 'plan-digests',
@@ -226,7 +255,7 @@ export class StatelessStack extends Stack {
         PLAN_QUEUE_URL: this.planQueue.queueUrl,
         PLAN_SEGMENTS: String(config.planSegments),
       },
-      deadLetterQueue: this.failedEventsQueue,
+      deadLetterQueue: this.failedEvents.planDigests,
     });
     const planSlice = new PaperboyFunction(this, 'PlanSliceFunction', {
       handlerName: 'plan-slice',
@@ -255,7 +284,7 @@ export class StatelessStack extends Stack {
       memorySize: 256,
       timeout: Duration.seconds(30),
       logRetention,
-      deadLetterQueue: this.failedEventsQueue,
+      deadLetterQueue: this.failedEvents.sesEvents,
     });
     this.functions = { api, ingest, planDigests, planSlice, sendDigests, sesEvents };
 
@@ -298,7 +327,7 @@ export class StatelessStack extends Stack {
     bindTable(sendDigests, stateful.subscribers, 'claim');
     bindTable(sendDigests, stateful.deliveries, 'readWrite');
 
-    bindTable(sesEvents, stateful.subscribers, 'readWrite');
+    bindTable(sesEvents, stateful.subscribers, 'suppress');
 
     const sesSendResources = [
       this.formatArn({ service: 'ses', resource: 'identity', resourceName: config.domain }),
@@ -352,7 +381,7 @@ export class StatelessStack extends Stack {
       retention: logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    new HttpStage(this, 'HttpApiStage', {
+    const apiStage = new HttpStage(this, 'HttpApiStage', {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
@@ -387,12 +416,12 @@ export class StatelessStack extends Stack {
       scheduledTime: ContextAttribute.scheduledTime,
       executionId: ContextAttribute.executionId,
     });
-    const scheduleTarget = {
+    const scheduleTarget = (deadLetterQueue: Queue) => ({
       input: scheduleInput,
       retryAttempts: 2,
       maxEventAge: Duration.hours(1),
-      deadLetterQueue: this.failedEventsQueue,
-    };
+      deadLetterQueue,
+    });
     new Schedule(this, 'IngestSchedule', {
       description: `paperboy ingest at ${config.ingestHours.join(', ')} h ${timeZone}`,
       schedule: ScheduleExpression.cron({
@@ -400,7 +429,7 @@ export class StatelessStack extends Stack {
         hour: [...config.ingestHours].sort((a, b) => a - b).join(','),
         timeZone: TimeZone.of(timeZone),
       }),
-      target: new LambdaInvoke(ingest, scheduleTarget),
+      target: new LambdaInvoke(ingest, scheduleTarget(this.failedEvents.ingestSchedule)),
     });
     new Schedule(this, 'PlanDigestsSchedule', {
       description: `paperboy daily digests at ${config.digestHour}:${String(config.digestMinute).padStart(2, '0')} ${timeZone}`,
@@ -409,7 +438,7 @@ export class StatelessStack extends Stack {
         hour: String(config.digestHour),
         timeZone: TimeZone.of(timeZone),
       }),
-      target: new LambdaInvoke(planDigests, scheduleTarget),
+      target: new LambdaInvoke(planDigests, scheduleTarget(this.failedEvents.planDigestsSchedule)),
     });
 
     // ---- alarms ----------------------------------------------------------------------------------------
@@ -418,57 +447,95 @@ export class StatelessStack extends Stack {
       masterKey: topicKey,
       enforceSSL: true,
     });
+    // enforceSSL gives the topic a policy of its own, which replaces SNS's default one: without this
+    // statement no alarm could publish ("not authorized to perform SNS:Publish").
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: {
+            'aws:SourceArn': this.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
     this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
     const alarmAction = new SnsAction(this.alarmTopic);
-    const alarm = (id: string, description: string, metric: IMetric, threshold: number): Alarm => {
+    const alarm = (
+      id: string,
+      description: string,
+      metric: IMetric,
+      threshold: number,
+      options: {
+        comparison?: ComparisonOperator;
+        treatMissingData?: TreatMissingData;
+        evaluationPeriods?: number;
+      } = {},
+    ): Alarm => {
       const created = new Alarm(this, id, {
         alarmDescription: description,
         metric,
         threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        evaluationPeriods: options.evaluationPeriods ?? 1,
+        comparisonOperator: options.comparison ?? ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: options.treatMissingData ?? TreatMissingData.NOT_BREACHING,
       });
       created.addAlarmAction(alarmAction);
       return created;
     };
+    const fiveMinuteMaximum = { period: Duration.minutes(5), statistic: 'Maximum' } as const;
+    const paperboyMetric = (metricName: string, period: Duration) =>
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        // Powertools adds the service as the metric's one dimension.
+        dimensionsMap: { service: SERVICE_NAME },
+        statistic: 'Sum',
+        period,
+      });
 
     alarm(
       'SendDeadLetterQueueAlarm',
       'Digest batches failed 5 times and are in the send DLQ: read the send-digests logs, fix, then redrive.',
-      this.sendDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-      }),
+      this.sendDeadLetterQueue.metricApproximateNumberOfMessagesVisible(fiveMinuteMaximum),
       1,
     );
     alarm(
       'PlanDeadLetterQueueAlarm',
       `A digest slice failed ${PLAN_MAX_RECEIVE_COUNT} times and is in the plan DLQ: its readers got no digest. Read the plan-slice logs, fix, then redrive.`,
-      this.planDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-      }),
+      this.planDeadLetterQueue.metricApproximateNumberOfMessagesVisible(fiveMinuteMaximum),
       1,
     );
     alarm(
       'PlanQueueAgeAlarm',
       'A digest slice has waited over 30 minutes in the plan queue: the run is stuck or far behind.',
-      this.planQueue.metricApproximateAgeOfOldestMessage({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-      }),
+      this.planQueue.metricApproximateAgeOfOldestMessage(fiveMinuteMaximum),
       30 * 60,
     );
     alarm(
-      'FailedEventsQueueAlarm',
-      'A bounce/complaint event or a scheduled run failed every retry and is in the failed-events queue.',
-      this.failedEventsQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-      }),
-      1,
+      'SendQueueAgeAlarm',
+      `A digest batch has waited over ${SEND_QUEUE_AGE_ALARM_HOURS} hours in the send queue: sending is stuck or far behind the SES rate.`,
+      this.sendQueue.metricApproximateAgeOfOldestMessage(fiveMinuteMaximum),
+      SEND_QUEUE_AGE_ALARM_HOURS * 3600,
     );
+    for (const [source, what] of Object.entries(FAILED_EVENT_SOURCES) as [FailedEventSource, string][]) {
+      const title = source.charAt(0).toUpperCase() + source.slice(1);
+      alarm(
+        `${title}FailedEventsAlarm`,
+        `In the ${title}FailedEvents queue: ${what}. The message holds the original event; read the logs, fix, then re-run (docs/deploy.md).`,
+        this.failedEvents[source].metricApproximateNumberOfMessagesVisible(fiveMinuteMaximum),
+        1,
+      );
+    }
     for (const [name, fn] of Object.entries(this.functions)) {
       const title = name.charAt(0).toUpperCase() + name.slice(1);
       alarm(
@@ -478,6 +545,63 @@ export class StatelessStack extends Stack {
         1,
       );
     }
+    // The api answers every unexpected error with a 500 itself, so its function never errors: the
+    // stage's own 5xx count is what sees them (and Lambda throttles and integration failures too).
+    alarm(
+      'Api5xxAlarm',
+      'The HTTP API answered 5xx in the last 5 minutes: read the api function logs ("unexpected error").',
+      apiStage.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+      1,
+    );
+
+    // A silent day: every one of these is recorded each run, zero included, and a day without the
+    // datapoint (the run never happened) breaches too.
+    alarm(
+      'NoPapersIngestedAlarm',
+      'No paper passed validation in any ingest run for two days: the Daily Papers API may have changed shape (see PapersRejected and the ingest logs) or ingest is not running.',
+      paperboyMetric(RunMetric.PapersAccepted, Duration.days(1)),
+      1,
+      {
+        comparison: ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.BREACHING,
+        // Daily Papers can be empty for a day (a weekend); two empty days in a row are not normal.
+        evaluationPeriods: 2,
+      },
+    );
+    alarm(
+      'NoDigestRunAlarm',
+      "No digest run started in the last day: the schedule or plan-digests failed (see PlanDigestsFailedEvents).",
+      paperboyMetric(RunMetric.DigestRunsStarted, Duration.days(1)),
+      1,
+      { comparison: ComparisonOperator.LESS_THAN_THRESHOLD, treatMissingData: TreatMissingData.BREACHING },
+    );
+    alarm(
+      'NoDigestsPlannedAlarm',
+      'No reader got a digest planned in the last day: no papers matched anyone, or planning failed (see the plan-slice logs). Expected only while paperboy has no confirmed readers.',
+      paperboyMetric(RunMetric.DigestsPlanned, Duration.days(1)),
+      1,
+      { comparison: ComparisonOperator.LESS_THAN_THRESHOLD, treatMissingData: TreatMissingData.BREACHING },
+    );
+    alarm(
+      'FailedSendsAlarm',
+      'Digests failed for good (every retry refused) or may not have been delivered (SES timed out after it may have accepted them): read the send-digests logs.',
+      new MathExpression({
+        expression: 'FILL(failed, 0) + FILL(uncertain, 0)',
+        usingMetrics: {
+          failed: paperboyMetric(EmailMetric.Failed, Duration.minutes(5)),
+          uncertain: paperboyMetric(EmailMetric.Uncertain, Duration.minutes(5)),
+        },
+        label: 'digests failed or uncertain',
+        period: Duration.minutes(5),
+      }),
+      1,
+    );
+    alarm(
+      'SesQuotaShortfallAlarm',
+      "A digest run plans more emails than are left of the SES 24-hour quota: the rest will be refused until the quota frees up. Ask AWS for a higher quota (docs/deploy.md, sizing).",
+      paperboyMetric(RunMetric.QuotaShortfall, Duration.minutes(5)),
+      1,
+    );
     const sesReputation = (metricName: string) =>
       new Metric({ namespace: 'AWS/SES', metricName, period: Duration.hours(1), statistic: 'Maximum' });
     alarm(

@@ -1,22 +1,17 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
+import {
+  EmailMetric,
+  METRICS_NAMESPACE,
+  RunMetric,
+  SERVICE_NAME,
+  type EmailMetricName,
+  type RunMetricName,
+} from './metric-names';
 import { redactingReplacer } from './redact';
 
-/** `service` in every log line and metric dimension (POWERTOOLS_SERVICE_NAME overrides it). */
-export const SERVICE_NAME = 'paperboy';
-/** CloudWatch namespace of paperboy's metrics (POWERTOOLS_METRICS_NAMESPACE overrides it). */
-export const METRICS_NAMESPACE = 'paperboy';
-
-/** The business metrics; dashboards and alarms refer to these names. */
-export const EmailMetric = {
-  Sent: 'EmailsSent',
-  Skipped: 'EmailsSkipped',
-  Failed: 'EmailsFailed',
-  Bounced: 'EmailsBounced',
-  Complained: 'EmailsComplained',
-} as const;
-export type EmailMetricName = (typeof EmailMetric)[keyof typeof EmailMetric];
+export { EmailMetric, METRICS_NAMESPACE, RunMetric, SERVICE_NAME, type EmailMetricName, type RunMetricName };
 
 /**
  * A Powertools Logger writing structured JSON with email addresses redacted. It satisfies the core's
@@ -46,6 +41,11 @@ export const metrics = createMetrics();
 /** Counts emails by outcome; zero counts are not recorded. */
 export function countEmails(name: EmailMetricName, count = 1, target: Metrics = metrics): void {
   if (count > 0) target.addMetric(name, MetricUnit.Count, count);
+}
+
+/** Records a run figure, zero included (see RunMetric). */
+export function recordRunFigure(name: RunMetricName, count: number, target: Metrics = metrics): void {
+  target.addMetric(name, MetricUnit.Count, count);
 }
 
 /**

@@ -6,9 +6,18 @@ import type { PaperboyTable } from '../stateful-stack';
  * What a function may do with a table. `readDelete` is for the API's data export and erasure:
  * it can read and delete single items but never write one.
  */
-export type TableAccess = 'read' | 'scan' | 'claim' | 'ledger' | 'readWrite' | 'readDelete' | 'batchUpsert';
+export type TableAccess =
+  | 'read'
+  | 'scan'
+  | 'claim'
+  | 'ledger'
+  | 'suppress'
+  | 'readWrite'
+  | 'readDelete'
+  | 'batchUpsert';
 
-const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan'];
+/** Reads by key: never Scan, which only the digest planner holds (one flaw could dump every address). */
+const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
 export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
@@ -19,6 +28,8 @@ export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
   claim: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
   // A run's ledger: one item written when the run starts and added to by each slice.
   ledger: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  // ses-events finds the bounced or complaining address's reader and marks them suppressed.
+  suppress: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   readWrite: [...READ, ...WRITE],
   readDelete: [...READ, 'dynamodb:DeleteItem'],
   // Ingest reads what it already has and writes what changed, in batches, and nothing else.
