@@ -1,4 +1,5 @@
 import {
+  Annotations,
   ArnFormat,
   CfnOutput,
   Duration,
@@ -6,15 +7,26 @@ import {
   Stack,
   type StackProps,
   TimeZone,
+  Token,
   Validations,
 } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { DomainName, HttpApi, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  CfnStage,
+  DomainName,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   Alarm,
+  AlarmStatusWidget,
   ComparisonOperator,
+  Dashboard,
+  GraphWidget,
   type IMetric,
   MathExpression,
   Metric,
@@ -83,6 +95,15 @@ export const PLAN_SLICE_TIMEOUT = Duration.minutes(5);
 export const PLAN_SLICE_MEMORY_MB = 1024;
 /** Slices planned at once: bounds the scan's read rate and the send queue's fill rate. */
 export const PLAN_SLICE_MAX_CONCURRENCY = 8;
+/**
+ * Routes throttled below the stage's limits (requests per second, burst): each sign-up and new-link
+ * request sends mail, and a preview runs the matcher.
+ */
+export const ROUTE_THROTTLES: Record<string, { rateLimit: number; burstLimit: number }> = {
+  'POST /api/subscribe': { rateLimit: 5, burstLimit: 10 },
+  'POST /api/links/renew': { rateLimit: 2, burstLimit: 5 },
+  'GET /api/preview': { rateLimit: 10, burstLimit: 20 },
+};
 /** A send batch older than this means sending is stuck (a day's run at the SES rate is well under it). */
 export const SEND_QUEUE_AGE_ALARM_HOURS = 6;
 
@@ -103,6 +124,7 @@ export class StatelessStack extends Stack {
   readonly failedEvents: Record<FailedEventSource, Queue>;
   readonly httpApi: HttpApi;
   readonly alarmTopic: Topic;
+  readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -159,6 +181,13 @@ export class StatelessStack extends Stack {
       planDigests: failedEventQueue('planDigests'),
       sesEvents: failedEventQueue('sesEvents'),
     };
+    for (const scheduleQueue of [this.failedEvents.ingestSchedule, this.failedEvents.planDigestsSchedule])
+      Validations.of(scheduleQueue).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason:
+          "This queue is a dead-letter queue itself: the EventBridge Scheduler target's, which cdk-nag does " +
+          'not recognise as it does a Lambda DLQ. Nothing consumes it, so it needs no DLQ of its own.',
+      });
 
     // ---- SES configuration set and its bounce/complaint feed -------------------------------------
     // Bounce and complaint notifications carry recipient addresses, so the topics are encrypted
@@ -196,6 +225,22 @@ export class StatelessStack extends Stack {
     });
 
     // ---- HTTP API (created first: its URL is the public URL in links) -----------------------------
+    if (!config.apiDomain) {
+      Annotations.of(this).addWarningV2(
+        'paperboy:no-api-domain',
+        'No apiDomain is configured: every link in mail, one-click unsubscribe included, points at the ' +
+          "execute-api host, which changes if the API is ever replaced (and then old mail's links break). " +
+          'Set apiDomain before sending to real readers (docs/deploy.md).',
+      );
+    } else {
+      const certificateRegion = config.apiDomain.certificateArn.split(':')[3];
+      if (!Token.isUnresolved(this.region) && certificateRegion !== this.region) {
+        Annotations.of(this).addError(
+          `apiDomain.certificateArn is in ${certificateRegion}, but a regional API custom domain needs a ` +
+            `certificate in the stack's region (${this.region}): request or import it there.`,
+        );
+      }
+    }
     const apiDomain = config.apiDomain
       ? new DomainName(this, 'ApiDomain', {
           domainName: config.apiDomain.domainName,
@@ -254,6 +299,7 @@ export class StatelessStack extends Stack {
         SCHEDULE_TIME_ZONE: timeZone,
         PLAN_QUEUE_URL: this.planQueue.queueUrl,
         PLAN_SEGMENTS: String(config.planSegments),
+        ...(config.sesDailyQuota ? { SES_DAILY_QUOTA: String(config.sesDailyQuota) } : {}),
       },
       deadLetterQueue: this.failedEvents.planDigests,
     });
@@ -309,6 +355,14 @@ export class StatelessStack extends Stack {
     planDigests.addToRolePolicy(
       new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.planQueue.queueArn] }),
     );
+    // What is left of the SES 24-hour quota, read before each run (GetAccount has no resource to name).
+    planDigests.addToRolePolicy(new PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
+    Validations.of(planDigests.role as Construct).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'ses:GetAccount reads the account-wide sending quota and supports no resource-level permission; it ' +
+        'is the only wildcard statement of this role and it reads, never sends.',
+    });
 
     // Planning a slice: the papers of the window, its segment of readers (with their history), its
     // send messages and continuation, its counts in the ledger.
@@ -377,6 +431,12 @@ export class StatelessStack extends Stack {
     // ---- HTTP API stage ---------------------------------------------------------------------------
     this.httpApi.addRoutes({ path: '/', integration: new HttpLambdaIntegration('ApiRoot', api) });
     this.httpApi.addRoutes({ path: '/{proxy+}', integration: new HttpLambdaIntegration('ApiProxy', api) });
+    // Routes with limits of their own (below): the ones that send mail or match on demand.
+    const limitedRoutes = new HttpLambdaIntegration('ApiLimited', api);
+    for (const routeKey of Object.keys(ROUTE_THROTTLES)) {
+      const [method, path] = routeKey.split(' ');
+      this.httpApi.addRoutes({ path, methods: [method as HttpMethod], integration: limitedRoutes });
+    }
     const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', {
       retention: logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -404,6 +464,14 @@ export class StatelessStack extends Stack {
         ),
       },
     });
+    // Per-route limits under the stage's: a flood of sign-ups or previews cannot take the whole budget.
+    // RouteSettings is a free-form map in the L1, written as CloudFormation spells it.
+    (apiStage.node.defaultChild as CfnStage).routeSettings = Object.fromEntries(
+      Object.entries(ROUTE_THROTTLES).map(([routeKey, limits]) => [
+        routeKey,
+        { ThrottlingRateLimit: limits.rateLimit, ThrottlingBurstLimit: limits.burstLimit },
+      ]),
+    );
     Validations.of(this.httpApi).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:
@@ -470,6 +538,7 @@ export class StatelessStack extends Stack {
     );
     this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
     const alarmAction = new SnsAction(this.alarmTopic);
+    const alarms: Alarm[] = [];
     const alarm = (
       id: string,
       description: string,
@@ -490,6 +559,7 @@ export class StatelessStack extends Stack {
         treatMissingData: options.treatMissingData ?? TreatMissingData.NOT_BREACHING,
       });
       created.addAlarmAction(alarmAction);
+      alarms.push(created);
       return created;
     };
     const fiveMinuteMaximum = { period: Duration.minutes(5), statistic: 'Maximum' } as const;
@@ -617,6 +687,69 @@ export class StatelessStack extends Stack {
       COMPLAINT_RATE_ALARM,
     );
 
+    // ---- dashboard: the daily run on one page ----------------------------------------------------------
+    const hourly = (name: string) => paperboyMetric(name, Duration.hours(1));
+    const graph = (title: string, left: IMetric[], right: IMetric[] = []) =>
+      new GraphWidget({ title, left, right, width: 12, height: 6 });
+    this.dashboard = new Dashboard(this, 'DailyRunDashboard', {
+      dashboardName: `${this.stackName}-daily-run`,
+      defaultInterval: Duration.days(3),
+      widgets: [
+        [new AlarmStatusWidget({ title: 'Alarms', alarms, width: 24, height: 4 })],
+        [
+          graph('Ingest: papers accepted and rejected', [
+            hourly(RunMetric.PapersAccepted),
+            hourly(RunMetric.PapersRejected),
+          ]),
+          graph(
+            'Digest runs: started and digests planned',
+            [hourly(RunMetric.DigestsPlanned)],
+            [hourly(RunMetric.DigestRunsStarted), hourly(RunMetric.QuotaShortfall)],
+          ),
+        ],
+        [
+          graph('Emails by outcome', [
+            hourly(EmailMetric.Sent),
+            hourly(EmailMetric.Skipped),
+            hourly(EmailMetric.Failed),
+            hourly(EmailMetric.Uncertain),
+            hourly(EmailMetric.Bounced),
+            hourly(EmailMetric.Complained),
+          ]),
+          graph(
+            'Queues: oldest message (s) and dead letters',
+            [
+              this.planQueue.metricApproximateAgeOfOldestMessage(fiveMinuteMaximum),
+              this.sendQueue.metricApproximateAgeOfOldestMessage(fiveMinuteMaximum),
+            ],
+            [
+              this.planDeadLetterQueue.metricApproximateNumberOfMessagesVisible(fiveMinuteMaximum),
+              this.sendDeadLetterQueue.metricApproximateNumberOfMessagesVisible(fiveMinuteMaximum),
+            ],
+          ),
+        ],
+        [
+          graph(
+            'HTTP API: errors and latency',
+            [
+              apiStage.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+              apiStage.metricClientError({ period: Duration.minutes(5), statistic: 'Sum' }),
+            ],
+            [apiStage.metricLatency({ period: Duration.minutes(5), statistic: 'p99' })],
+          ),
+          graph(
+            'Function errors and slowest run (ms)',
+            Object.values(this.functions).map((fn) =>
+              fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum', label: fn.handlerName }),
+            ),
+            [planSlice, sendDigests].map((fn) =>
+              fn.metricDuration({ period: Duration.minutes(5), statistic: 'Maximum', label: fn.handlerName }),
+            ),
+          ),
+        ],
+      ],
+    });
+
     // ---- outputs ---------------------------------------------------------------------------------------
     new CfnOutput(this, 'PublicUrl', {
       value: publicUrl,
@@ -629,6 +762,7 @@ export class StatelessStack extends Stack {
       });
     }
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboardName });
     new CfnOutput(this, 'SendDeadLetterQueueUrl', { value: this.sendDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'PlanDeadLetterQueueUrl', { value: this.planDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'ConfigurationSetName', { value: configurationSet.configurationSetName });

@@ -89,4 +89,49 @@ describe('stateful stack', () => {
       3,
     );
   });
+
+  it('sends with a MAIL FROM subdomain (SPF aligns for DMARC) and outputs its MX and SPF records', () => {
+    built.statefulTemplate.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'example.com',
+      MailFromAttributes: { MailFromDomain: 'mail.example.com', BehaviorOnMxFailure: 'USE_DEFAULT_VALUE' },
+    });
+    const outputs = built.statefulTemplate.findOutputs('*');
+
+    expect(outputs.MailFromMxRecord.Value).toBe('mail.example.com MX 10 feedback-smtp.eu-west-1.amazonses.com');
+    expect(outputs.MailFromSpfRecord.Value).toBe('mail.example.com TXT "v=spf1 include:amazonses.com ~all"');
+  });
+
+  it('creates the MAIL FROM MX and SPF records itself when given the hosted zone, on the configured subdomain', () => {
+    const withZone = synthApp({
+      config: aDeployConfig({ hostedZoneId: 'Z0123456789ABC', mailFromSubdomain: 'bounce' }),
+    });
+    const records = Object.values(withZone.statefulTemplate.findResources('AWS::Route53::RecordSet')).map(
+      (record: any) => record.Properties,
+    );
+
+    expect(records).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Type: 'MX',
+          Name: 'bounce.example.com.',
+          ResourceRecords: ['10 feedback-smtp.eu-west-1.amazonses.com'],
+        }),
+        expect.objectContaining({
+          Type: 'TXT',
+          Name: 'bounce.example.com.',
+          ResourceRecords: ['"v=spf1 include:amazonses.com ~all"'],
+        }),
+      ]),
+    );
+    expect(Object.keys(withZone.statefulTemplate.findOutputs('*'))).not.toContain('MailFromMxRecord');
+  });
+
+  it('uses a domain already verified in SES instead of creating it (a second copy would fail the deploy)', () => {
+    const existing = synthApp({ config: aDeployConfig({ existingSesIdentity: true }) });
+
+    existing.statefulTemplate.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    expect(existing.stateful.emailIdentity.emailIdentityName).toBe('example.com');
+    // The functions may still send as the domain.
+    expect(JSON.stringify(existing.statelessTemplate.toJSON())).toContain(':identity/example.com');
+  });
 });

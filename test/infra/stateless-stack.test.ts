@@ -1,4 +1,4 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { sendConcurrency } from '../../infra/aws/config';
 import { TABLE_ACTIONS } from '../../infra/aws/constructs/bind-table';
 import {
@@ -6,9 +6,12 @@ import {
   PLAN_SLICE_MAX_CONCURRENCY,
   PLAN_SLICE_MEMORY_MB,
   PLAN_SLICE_TIMEOUT,
+  ROUTE_THROTTLES,
   SEND_MAX_RECEIVE_COUNT,
+  SEND_QUEUE_AGE_ALARM_HOURS,
 } from '../../infra/aws/stateless-stack';
 import {
+  describeResource,
   functionLogicalId,
   grants,
   grantsOfFunction,
@@ -18,7 +21,7 @@ import {
 import { aDeployConfig, removeSynthOutputs, synthApp, type SynthesizedApp } from './support/test-app';
 import { FUNCTIONS } from './support/functions';
 
-const { read, readWrite, readDelete, batchUpsert, scan, claim, ledger } = TABLE_ACTIONS;
+const { read, readWrite, readDelete, batchUpsert, scan, claim, ledger, suppress } = TABLE_ACTIONS;
 const PAPERS = ['Papers', 'Papers/index/byDay'];
 const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 const SES_SEND = grants(['ses:SendEmail'], ['ses:identity/example.com', 'ses:configuration-set/']);
@@ -49,13 +52,14 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
   IngestFunction: [
     ...grants(LOGS, ['IngestFunctionLogs']),
     ...grants(batchUpsert, PAPERS),
-    ...grants(['sqs:SendMessage'], ['FailedEventsQueue']),
+    ...grants(['sqs:SendMessage'], ['IngestFailedEvents']),
   ],
   PlanDigestsFunction: [
     ...grants(LOGS, ['PlanDigestsFunctionLogs']),
     ...grants(ledger, ['Deliveries']),
     ...grants(['sqs:SendMessage'], ['PlanQueue']),
-    ...grants(['sqs:SendMessage'], ['FailedEventsQueue']),
+    ...grants(['ses:GetAccount'], ['*']),
+    ...grants(['sqs:SendMessage'], ['PlanDigestsFailedEvents']),
   ],
   PlanSliceFunction: [
     ...grants(LOGS, ['PlanSliceFunctionLogs']),
@@ -76,8 +80,8 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
   ],
   SesEventsFunction: [
     ...grants(LOGS, ['SesEventsFunctionLogs']),
-    ...grants(readWrite, ['Subscribers']),
-    ...grants(['sqs:SendMessage'], ['FailedEventsQueue']),
+    ...grants(suppress, ['Subscribers']),
+    ...grants(['sqs:SendMessage'], ['SesEventsFailedEvents']),
   ],
 };
 
@@ -149,11 +153,28 @@ describe('stateless stack', () => {
       }
     });
 
-    it('uses no wildcard resource in any IAM policy', () => {
+    it('uses no wildcard resource in any IAM policy but the one ses:GetAccount needs', () => {
       const strings = policyResourceStrings(template());
 
       expect(strings.length).toBeGreaterThan(20);
-      expect(strings.filter((value) => value.includes('*'))).toEqual([]);
+      expect(strings.filter((value) => value.includes('*'))).toEqual(['*']);
+      const wildcardActions = resourcesOf('AWS::IAM::Policy').flatMap(([, policy]) =>
+        policy.Properties.PolicyDocument.Statement.filter((statement: any) => statement.Resource === '*').map(
+          (statement: any) => statement.Action,
+        ),
+      );
+      expect(wildcardActions).toEqual(['ses:GetAccount']);
+    });
+
+    it('lets only the digest planner scan a table (a flaw elsewhere cannot dump every address)', () => {
+      const scanners = FUNCTIONS.filter((fn) =>
+        grantsOfFunction(template(), fn).some((line) => line.startsWith('dynamodb:Scan ')),
+      );
+
+      expect(scanners).toEqual(['PlanSliceFunction']);
+      expect(
+        grantsOfFunction(template(), 'PlanSliceFunction').filter((l) => l.startsWith('dynamodb:Scan')),
+      ).toEqual(['dynamodb:Scan Subscribers']);
     });
 
     it('uses no AWS managed policy (whose log permissions cover every log group)', () => {
@@ -283,7 +304,7 @@ describe('stateless stack', () => {
 
     it('encrypts every queue and refuses plain-HTTP access', () => {
       template().allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
-      template().resourceCountIs('AWS::SQS::QueuePolicy', 5);
+      template().resourceCountIs('AWS::SQS::QueuePolicy', 9);
       template().allResourcesProperties('AWS::SQS::QueuePolicy', {
         PolicyDocument: {
           Statement: Match.arrayWith([
@@ -314,17 +335,21 @@ describe('stateless stack', () => {
       });
     });
 
-    it('lets each schedule invoke only its own function and park failures in the failed-events queue', () => {
+    it('lets each schedule invoke only its own function and park failures in a queue of its own', () => {
       const roleOf = (prefix: string) => schedule(prefix).Properties.Target.RoleArn['Fn::GetAtt'][0];
 
       expect(grantsOfRole(template(), roleOf('IngestSchedule'))).toEqual([
         'lambda:InvokeFunction IngestFunction',
-        'sqs:SendMessage FailedEventsQueue',
+        'sqs:SendMessage IngestScheduleFailedEvents',
       ]);
       expect(grantsOfRole(template(), roleOf('PlanDigestsSchedule'))).toEqual([
         'lambda:InvokeFunction PlanDigestsFunction',
-        'sqs:SendMessage FailedEventsQueue',
+        'sqs:SendMessage PlanDigestsScheduleFailedEvents',
       ]);
+      for (const prefix of ['IngestSchedule', 'PlanDigestsSchedule'])
+        expect(describeResource(schedule(prefix).Properties.Target.DeadLetterConfig.Arn)).toBe(
+          `${prefix}FailedEvents`,
+        );
     });
   });
 
@@ -333,9 +358,58 @@ describe('stateless stack', () => {
       template().resourceCountIs('AWS::ApiGatewayV2::Api', 1);
       template().resourcePropertiesCountIs('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /' }, 1);
       template().resourcePropertiesCountIs('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /{proxy+}' }, 1);
+      template().resourceCountIs('AWS::ApiGatewayV2::Route', 2 + Object.keys(ROUTE_THROTTLES).length);
       template().allResourcesProperties('AWS::ApiGatewayV2::Integration', {
         IntegrationUri: { 'Fn::GetAtt': [functionLogicalId(template(), 'ApiFunction'), 'Arn'] },
       });
+    });
+
+    it('gives the routes that send mail or match on demand limits of their own, below the stage', () => {
+      const [, stage] = resourcesOf('AWS::ApiGatewayV2::Stage')[0];
+
+      expect(Object.keys(ROUTE_THROTTLES).sort()).toEqual([
+        'GET /api/preview',
+        'POST /api/links/renew',
+        'POST /api/subscribe',
+      ]);
+      for (const [routeKey, { rateLimit, burstLimit }] of Object.entries(ROUTE_THROTTLES)) {
+        template().resourcePropertiesCountIs('AWS::ApiGatewayV2::Route', { RouteKey: routeKey }, 1);
+        expect(stage.Properties.RouteSettings[routeKey]).toEqual({
+          ThrottlingRateLimit: rateLimit,
+          ThrottlingBurstLimit: burstLimit,
+        });
+        expect(rateLimit).toBeLessThan(stage.Properties.DefaultRouteSettings.ThrottlingRateLimit);
+      }
+    });
+
+    it('warns at synth when links would point at the execute-api host (no apiDomain)', () => {
+      const warnings = Annotations.fromStack(built.stateless).findWarning(
+        '*',
+        Match.stringLikeRegexp('No apiDomain'),
+      );
+
+      expect(warnings).toHaveLength(1);
+    });
+
+    it("refuses a custom domain whose certificate is not in the stack's region", () => {
+      const elsewhere = synthApp({
+        config: aDeployConfig({
+          apiDomain: {
+            domainName: 'news.example.com',
+            certificateArn:
+              'arn:aws:acm:us-east-1:123456789012:certificate/0c8b6f1e-1234-4d2b-9a0e-000000000000',
+          },
+        }),
+      });
+
+      const errors = Annotations.fromStack(elsewhere.stateless).findError(
+        '*',
+        Match.stringLikeRegexp('us-east-1'),
+      );
+      expect(errors).toHaveLength(1);
+      expect(
+        Annotations.fromStack(elsewhere.stateless).findWarning('*', Match.stringLikeRegexp('No apiDomain')),
+      ).toEqual([]);
     });
 
     it('throttles the stage and logs access', () => {
@@ -434,20 +508,24 @@ describe('stateless stack', () => {
         Endpoint: 'ops@example.com',
         TopicArn: { Ref: alarmTopicId() },
       });
-      expect(alarms().length).toBe(12);
+      expect(alarms().length).toBe(23);
       for (const alarm of alarms()) expect(alarm.AlarmActions).toEqual([{ Ref: alarmTopicId() }]);
     });
 
-    it('alarms on any message in the send and plan DLQs and the failed-events queue', () => {
+    it('alarms on any message in the send and plan DLQs and in each failed-events queue', () => {
       const queueAlarms = alarms().filter(
         (alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible',
       );
       const queues = queueAlarms.map((alarm) => alarm.Dimensions[0].Value['Fn::GetAtt'][0]).sort();
 
       expect(queues).toEqual([
-        expect.stringMatching(/^FailedEventsQueue/),
+        expect.stringMatching(/^IngestFailedEvents/),
+        expect.stringMatching(/^IngestScheduleFailedEvents/),
         expect.stringMatching(/^PlanDeadLetterQueue/),
+        expect.stringMatching(/^PlanDigestsFailedEvents/),
+        expect.stringMatching(/^PlanDigestsScheduleFailedEvents/),
         expect.stringMatching(/^SendDeadLetterQueue/),
+        expect.stringMatching(/^SesEventsFailedEvents/),
       ]);
       for (const alarm of queueAlarms)
         expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
@@ -460,6 +538,116 @@ describe('stateless stack', () => {
       const functions = errorAlarms.map((alarm) => alarm.Dimensions[0].Value.Ref).sort();
 
       expect(functions).toEqual(FUNCTIONS.map((fn) => functionLogicalId(template(), fn)).sort());
+    });
+
+    it("lets CloudWatch publish to the alarm topic (enforceSSL's topic policy replaces SNS's default one)", () => {
+      const policies = resourcesOf('AWS::SNS::TopicPolicy').filter(([, policy]) =>
+        policy.Properties.Topics.some((topic: any) => topic.Ref === alarmTopicId()),
+      );
+      expect(policies).toHaveLength(1);
+      const statements = policies[0][1].Properties.PolicyDocument.Statement;
+
+      expect(statements).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: { Ref: alarmTopicId() },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': '123456789012' },
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': [
+                    '',
+                    ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:eu-west-1:123456789012:alarm:*'],
+                  ],
+                },
+              },
+            },
+          }),
+          expect.objectContaining({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      );
+    });
+
+    it("alarms on the HTTP API stage's own 5xx count (the api answers its errors itself)", () => {
+      const api5xx = alarms().find((alarm) => alarm.MetricName === '5xx');
+
+      expect(api5xx).toMatchObject({
+        Namespace: 'AWS/ApiGateway',
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+      expect(api5xx.Dimensions).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ Name: 'ApiId' }),
+          { Name: 'Stage', Value: '$default' },
+        ]),
+      );
+    });
+
+    it('alarms on a silent day: no papers accepted, no run started, nothing planned (missing data breaches)', () => {
+      const silent = (metricName: string) => alarms().find((alarm) => alarm.MetricName === metricName);
+
+      for (const metricName of ['PapersAccepted', 'DigestRunsStarted', 'DigestsPlanned'])
+        expect(silent(metricName)).toMatchObject({
+          Namespace: 'paperboy',
+          Dimensions: [{ Name: 'service', Value: 'paperboy' }],
+          Statistic: 'Sum',
+          Period: 86400,
+          Threshold: 1,
+          ComparisonOperator: 'LessThanThreshold',
+          TreatMissingData: 'breaching',
+        });
+      // Daily Papers may be empty for a day; two such days in a row alarm.
+      expect(silent('PapersAccepted').EvaluationPeriods).toBe(2);
+      expect(silent('DigestRunsStarted').EvaluationPeriods).toBe(1);
+    });
+
+    it('alarms on digests that failed for good or may not have been delivered', () => {
+      const failed = alarms().find((alarm) =>
+        alarm.Metrics?.some((query: any) => query.Expression === 'FILL(failed, 0) + FILL(uncertain, 0)'),
+      );
+      const names = failed.Metrics.filter((query: any) => query.MetricStat).map(
+        (query: any) => query.MetricStat.Metric.MetricName,
+      );
+
+      expect(names.sort()).toEqual(['EmailsFailed', 'EmailsUncertain']);
+      expect(failed).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    });
+
+    it('alarms on the age of the oldest message in the send and plan queues', () => {
+      const ages = alarms().filter((alarm) => alarm.MetricName === 'ApproximateAgeOfOldestMessage');
+      const byQueue = Object.fromEntries(
+        ages.map((alarm) => [
+          alarm.Dimensions[0].Value['Fn::GetAtt'][0].replace(/[0-9A-F]{8}$/, ''),
+          alarm.Threshold,
+        ]),
+      );
+
+      expect(byQueue).toEqual({ SendQueue: SEND_QUEUE_AGE_ALARM_HOURS * 3600, PlanQueue: 30 * 60 });
+    });
+
+    it('alarms when a run plans more than is left of the SES 24-hour quota', () => {
+      expect(alarms().find((alarm) => alarm.MetricName === 'QuotaShortfall')).toMatchObject({
+        Namespace: 'paperboy',
+        Threshold: 1,
+      });
+    });
+
+    it('shows the daily run and every alarm on one dashboard', () => {
+      const dashboards = resourcesOf('AWS::CloudWatch::Dashboard');
+      expect(dashboards).toHaveLength(1);
+      const body = JSON.stringify(dashboards[0][1].Properties.DashboardBody);
+
+      for (const metricName of ['PapersAccepted', 'DigestsPlanned', 'EmailsSent', 'EmailsUncertain', '5xx'])
+        expect(body).toContain(metricName);
+      expect(body).toContain('"alarms\\":[');
     });
 
     it('alarms on the SES bounce and complaint rates before SES reviews the account', () => {

@@ -4,13 +4,14 @@ type Resources = Record<string, { Type: string; Properties: any }>;
 
 /** Names a policy resource by what it points at, so tests can compare policies with readable strings. */
 export function describeResource(resource: unknown): string {
+  if (resource === '*') return '*';
   const text = JSON.stringify(resource);
   const table = /(Papers|Subscribers|Deliveries)Table/.exec(text)?.[1];
   if (table)
     return text.includes('/index/') ? `${table}/index/${/\/index\/([\w-]+)/.exec(text)?.[1]}` : table;
   if (text.includes('TokenSecret')) return 'TokenSecret';
   const queue =
-    /"(SendQueue|SendDeadLetterQueue|PlanQueue|PlanDeadLetterQueue|FailedEventsQueue)[0-9A-F]{8}"/.exec(
+    /"(SendQueue|SendDeadLetterQueue|PlanQueue|PlanDeadLetterQueue|\w+FailedEvents)[0-9A-F]{8}"/.exec(
       text,
     )?.[1];
   if (queue) return queue;
