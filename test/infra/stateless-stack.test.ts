@@ -391,24 +391,21 @@ describe('stateless stack', () => {
       expect(warnings).toHaveLength(1);
     });
 
-    it("refuses a custom domain whose certificate is not in the stack's region", () => {
-      const elsewhere = synthApp({
-        config: aDeployConfig({
-          apiDomain: {
-            domainName: 'news.example.com',
-            certificateArn:
-              'arn:aws:acm:us-east-1:123456789012:certificate/0c8b6f1e-1234-4d2b-9a0e-000000000000',
-          },
-        }),
-      });
+    it("refuses a custom domain whose certificate is not in the stack's region (the synth fails)", () => {
+      const withCertificateIn = (region: string) => () =>
+        synthApp({
+          config: aDeployConfig({
+            apiDomain: {
+              domainName: 'news.example.com',
+              certificateArn: `arn:aws:acm:${region}:123456789012:certificate/0c8b6f1e-1234-4d2b-9a0e-000000000000`,
+            },
+          }),
+        });
 
-      const errors = Annotations.fromStack(elsewhere.stateless).findError(
-        '*',
-        Match.stringLikeRegexp('us-east-1'),
-      );
-      expect(errors).toHaveLength(1);
+      expect(withCertificateIn('us-east-1')).toThrow(/certificateArn is in us-east-1.*eu-west-1/);
+      const inRegion = withCertificateIn('eu-west-1')();
       expect(
-        Annotations.fromStack(elsewhere.stateless).findWarning('*', Match.stringLikeRegexp('No apiDomain')),
+        Annotations.fromStack(inRegion.stateless).findWarning('*', Match.stringLikeRegexp('No apiDomain')),
       ).toEqual([]);
     });
 
@@ -486,15 +483,14 @@ describe('stateless stack', () => {
 
     it('encrypts the SNS topics with a rotating key that SES and CloudWatch may use', () => {
       template().allResourcesProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-      template().hasResourceProperties('AWS::KMS::Key', {
-        EnableKeyRotation: true,
-        KeyPolicy: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Principal: { Service: 'ses.amazonaws.com' } }),
-            Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' } }),
-          ]),
-        },
-      });
+      const [[, key]] = resourcesOf('AWS::KMS::Key');
+      // (IAM policy minimization may merge both services into one statement.)
+      const servicesAllowed = key.Properties.KeyPolicy.Statement.filter(
+        (statement: any) => statement.Effect === 'Allow' && statement.Principal.Service,
+      ).flatMap((statement: any) => [statement.Principal.Service].flat());
+
+      expect(key.Properties.EnableKeyRotation).toBe(true);
+      expect(servicesAllowed.sort()).toEqual(['cloudwatch.amazonaws.com', 'ses.amazonaws.com']);
     });
   });
 
@@ -556,14 +552,7 @@ describe('stateless stack', () => {
             Resource: { Ref: alarmTopicId() },
             Condition: {
               StringEquals: { 'aws:SourceAccount': '123456789012' },
-              ArnLike: {
-                'aws:SourceArn': {
-                  'Fn::Join': [
-                    '',
-                    ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:eu-west-1:123456789012:alarm:*'],
-                  ],
-                },
-              },
+              ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:*' },
             },
           }),
           expect.objectContaining({

@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import cdkJson from '../../../cdk.json';
 import { APP_CONTEXT, buildApp, type PaperboyApp } from '../../../infra/aws/app';
 import { type DeployConfig, type DeployConfigInput, parseDeployConfig } from '../../../infra/aws/config';
+
+const CDK_JSON_CONTEXT: Record<string, unknown> = cdkJson.context;
 
 /** A complete, valid deploy config; override single keys in a test. */
 export const aDeployConfigInput = (overrides: Partial<DeployConfigInput> = {}): DeployConfigInput => ({
@@ -49,7 +52,8 @@ export function synthApp({
   outdirs.push(outdir);
   const app = new App({
     outdir,
-    context: { ...APP_CONTEXT, ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
+    // The feature flags of cdk.json, as `cdk synth` reads them: the templates tested are the ones deployed.
+    context: { ...CDK_JSON_CONTEXT, ...APP_CONTEXT, ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
   });
   const built = buildApp({ app, config, nag });
   return {
