@@ -35,6 +35,11 @@ export const ConfigSchema = z.object({
    * whole slots); digests share the rest. Default: a tenth of the account's rate, at least 1.
    */
   TRANSACTIONAL_SEND_RATE: z.coerce.number().int().min(1).optional(),
+  /**
+   * The SES account's 24-hour sending quota (emails). A digest run compares what it plans with the
+   * smaller of this and what SES says is left, or with this alone when SES cannot be asked. Unset: unknown.
+   */
+  SES_DAILY_QUOTA: z.coerce.number().int().positive().optional(),
   /** IANA time zone the schedules and "today" are computed in. */
   SCHEDULE_TIME_ZONE: z.string().default('UTC'),
   /** Local stand-in endpoints (unset in AWS). */

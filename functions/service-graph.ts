@@ -8,6 +8,7 @@ import { createPapersSource } from './adapters/hf-papers/papers-source';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createSesClient, createSesMailer } from './adapters/ses/ses-mailer';
 import { sharedRateLimited } from './adapters/ses/shared-rate-mailer';
+import { createSesSendQuota } from './adapters/ses/send-quota';
 import { createSharedSendRateLimiter } from './adapters/dynamodb/send-rate-limiter';
 import { createDigestQueue, createPlanSliceQueue, createSqsClient } from './adapters/sqs/digest-queue';
 import { createRunLedger } from './adapters/dynamodb/run-ledger';
@@ -66,11 +67,14 @@ export async function assembleServices(config: Config, overrides: Overrides, ren
     clock,
   );
   const ledger = createRunLedger(db, config.DELIVERIES_TABLE_NAME, clock);
-  const sesClient = createSesClient({ endpoint: config.SES_ENDPOINT });
-  const sesMailer = createSesMailer(overrides.sesClient ? overrides.sesClient(sesClient) : sesClient, {
+  const realSesClient = createSesClient({ endpoint: config.SES_ENDPOINT });
+  const sesClient = overrides.sesClient ? overrides.sesClient(realSesClient) : realSesClient;
+  const sesMailer = createSesMailer(sesClient, {
     from: config.SES_FROM_ADDRESS,
     configurationSet: config.SES_CONFIGURATION_SET,
   });
+  // Only reads (GetAccount): plan-digests asks SES for its 24-hour quota and never sends.
+  const sendQuota = createSesSendQuota(sesClient);
   // Two budgets of the account's rate, each shared by every sender: sign-up and link mail never
   // queues behind a digest run.
   const sendBudget = (budget: 'transactional' | 'digest', perSecond: number) =>
@@ -117,6 +121,7 @@ export async function assembleServices(config: Config, overrides: Overrides, ren
     queue,
     sliceQueue,
     ledger,
+    sendQuota,
     renderer,
     tokens,
     links,

@@ -189,15 +189,30 @@ export interface RunReport extends DigestRun, PlanCounts, SendCounts {
   totalSegments: number;
   segmentsDone: number;
   startedAt: string;
+  /** Emails left of the SES 24-hour quota when the run started; absent when no quota was known. */
+  quotaLeft?: number;
 }
 
 /** The running totals of each digest run, for the operator and the CLI. */
 export interface RunLedger {
-  start(run: DigestRun, totalSegments: number): Promise<void>;
-  /** Adds one slice's plan counts; `segmentDone` when the slice read its segment to the end. */
-  addPlanned(run: DigestRun, counts: PlanCounts, segmentDone: boolean): Promise<void>;
+  /** Opens the run's ledger, with what is left of the 24-hour quota when it is known. */
+  start(run: DigestRun, totalSegments: number, quotaLeft?: number): Promise<void>;
+  /**
+   * Adds one slice's plan counts; `segmentDone` when the slice read its segment to the end. Answers
+   * the run's totals after adding (every slice's so far), or undefined when the run was never started.
+   */
+  addPlanned(run: DigestRun, counts: PlanCounts, segmentDone: boolean): Promise<RunReport | undefined>;
   addSent(run: DigestRun, counts: SendCounts): Promise<void>;
   read(run: DigestRun): Promise<RunReport | undefined>;
+}
+
+/** The email provider's 24-hour sending quota. */
+export interface SendQuota {
+  /**
+   * The account's quota and what it sent in the last 24 hours; undefined when the provider sets no
+   * quota (unlimited) or does not say. Throws when the provider cannot be asked.
+   */
+  read(): Promise<{ max24HourSend: number; sentLast24Hours: number } | undefined>;
 }
 
 export interface Clock {

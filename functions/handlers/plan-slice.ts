@@ -41,12 +41,13 @@ export const handler = instrumented(async (event: SQSEvent, context: Context): P
         };
         cached.composer.catch(() => (cached = undefined));
       }
-      const { counts } = await runPlanSlice(services, slice, {
+      const { counts, quotaShortfall } = await runPlanSlice(services, slice, {
         composer: await cached.composer,
         hasTimeLeft: () => context.getRemainingTimeInMillis() > SLICE_TIME_RESERVE_MS,
       });
       countEmails(EmailMetric.Skipped, counts.skippedEmpty);
       recordRunFigure(RunMetric.DigestsPlanned, counts.withDigest);
+      if (quotaShortfall) recordRunFigure(RunMetric.QuotaShortfall, 1);
     } catch (error) {
       services.logger.error('plan slice failed', {
         messageId: record.messageId,

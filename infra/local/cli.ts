@@ -13,7 +13,7 @@ import {
 } from '../../functions/adapters/hf-papers/papers-source';
 import { dayInTimeZone, daysBetween, isValidDay, addDays } from '../../functions/core/dates';
 import { createDigestComposer } from '../../functions/core/digests/digest-composer';
-import { planWholeRun, startDigestRun } from '../../functions/core/digests/start-digest-run';
+import { dryRunDigests, startDigestRun } from '../../functions/core/digests/start-digest-run';
 import { toPaperView } from '../../functions/core/digests/paper-view';
 import { ingestDays } from '../../functions/core/ingest-papers';
 import { matchQueries } from '../../functions/core/matching';
@@ -127,11 +127,17 @@ async function digest(args: string[]) {
     day(values.date, '--date') ?? dayInTimeZone(new Date(), services.config.SCHEDULE_TIME_ZONE);
   const dryRun = values['dry-run'] ?? false;
   const totalSegments = services.config.PLAN_SEGMENTS;
+  const configuredQuota = services.config.SES_DAILY_QUOTA;
   if (dryRun) {
-    const { counts, batches } = await planWholeRun(services, { digestDate, totalSegments });
+    const { counts, batches, quotaLeft, exceedsQuota } = await dryRunDigests(services, {
+      digestDate,
+      totalSegments,
+      configuredQuota,
+    });
     console.log(
       `digest ${digestDate} (dry run): subscribers: ${counts.subscribers}  due: ${counts.due}  would send: ${counts.withDigest}  skipped empty: ${counts.skippedEmpty}` +
-        (counts.alreadySent ? `  already sent: ${counts.alreadySent}` : ''),
+        (counts.alreadySent ? `  already sent: ${counts.alreadySent}` : '') +
+        (quotaLeft === undefined ? '' : `  quota left: ${quotaLeft}${exceedsQuota ? ' (exceeded)' : ''}`),
     );
     for (const batch of batches)
       for (const recipient of batch.recipients)
@@ -142,7 +148,7 @@ async function digest(args: string[]) {
   }
   // The same run as the schedule starts: slices on the plan queue, planned by the local stack's
   // plan-slice consumer, their messages sent by its send-digests consumer.
-  const run = await startDigestRun(services, { digestDate, totalSegments });
+  const run = await startDigestRun(services, { digestDate, totalSegments, configuredQuota });
   process.stderr.write(
     `digest run ${run.runId}: ${totalSegments} slices queued; waiting for them to be planned and sent...\n`,
   );
@@ -153,6 +159,10 @@ async function digest(args: string[]) {
     `digest ${digestDate}: subscribers: ${report.subscribers}  emails sent: ${report.sent}  skipped empty: ${report.skippedEmpty}  failed: ${failed}` +
       (skipped ? `  skipped (already sent today or no longer active): ${skipped}` : ''),
   );
+  if (report.quotaLeft !== undefined && report.withDigest > report.quotaLeft)
+    process.stderr.write(
+      `the run planned ${report.withDigest} digests with ${report.quotaLeft} left of the SES 24-hour quota\n`,
+    );
   if (failed > 0) process.exitCode = 1;
 }
 

@@ -89,6 +89,27 @@ async function freePort(): Promise<number> {
 
 const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
+/**
+ * The account aws-ses-v2-local describes to GetAccount, in the shape it checks: an account out of the
+ * sandbox at SES's usual first production quota (nothing is counted as sent).
+ */
+export const LOCAL_SES_ACCOUNT = {
+  DedicatedIpAutoWarmupEnabled: false,
+  Details: {
+    AdditionalContactEmailAddresses: [],
+    ContactLanguage: 'EN',
+    MailType: 'TRANSACTIONAL',
+    ReviewDetails: { CaseId: 'local', Status: 'GRANTED' },
+    UseCaseDescription: 'paperboy on one machine',
+    WebsiteURL: 'http://localhost',
+  },
+  EnforcementStatus: 'HEALTHY',
+  ProductionAccessEnabled: true,
+  SendingEnabled: true,
+  SendQuota: { Max24HourSend: 50_000, MaxSendRate: 14, SentLast24Hours: 0 },
+  SuppressionAttributes: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+};
+
 export async function createTables(endpoint: string, tables: StandIns['tables']): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: localCredentials });
   const definitions = [
@@ -187,6 +208,8 @@ async function createQueues(
 export async function startStandIns(options: StandInOptions): Promise<StandIns> {
   const prefix = options.tablePrefix ?? 'paperboy-';
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  // aws-ses-v2-local answers GetAccount from its process's environment, and refuses it when unset.
+  process.env.AWS_SES_ACCOUNT ??= JSON.stringify(LOCAL_SES_ACCOUNT);
   const dynamo = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const started: Server[] = [];
   try {

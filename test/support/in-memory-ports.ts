@@ -22,6 +22,7 @@ import {
   type RunReport,
   type ScanCursor,
   type SendCounts,
+  type SendQuota,
   type SentDigest,
   type SubscriberPage,
   type DigestQueue,
@@ -261,12 +262,13 @@ export class InMemoryRunLedger implements RunLedger {
     return `${run.digestDate}|${run.runId}`;
   }
 
-  async start(run: DigestRun, totalSegments: number): Promise<void> {
+  async start(run: DigestRun, totalSegments: number, quotaLeft?: number): Promise<void> {
     this.runs.set(InMemoryRunLedger.key(run), {
       digestDate: run.digestDate,
       runId: run.runId,
       startedAt: this.clock.now().toISOString(),
       totalSegments,
+      ...(quotaLeft === undefined ? {} : { quotaLeft }),
       segmentsDone: 0,
       ...noPlanCounts(),
       sent: 0,
@@ -276,15 +278,18 @@ export class InMemoryRunLedger implements RunLedger {
     });
   }
 
-  private add(run: DigestRun, counts: Partial<Record<keyof RunReport, number>>): void {
+  private add(run: DigestRun, counts: Partial<Record<keyof RunReport, number>>): RunReport {
     const report = this.runs.get(InMemoryRunLedger.key(run));
     if (!report) throw new Error(`no run ${run.runId} of ${run.digestDate}`);
     for (const [name, value] of Object.entries(counts))
       (report as unknown as Record<string, number>)[name] += value ?? 0;
+    return copy(report);
   }
 
-  async addPlanned(run: DigestRun, counts: PlanCounts, segmentDone: boolean): Promise<void> {
-    this.add(run, { ...counts, segmentsDone: segmentDone ? 1 : 0 });
+  /** As the DynamoDB adapter: the totals after adding, nothing for a run never started. */
+  async addPlanned(run: DigestRun, counts: PlanCounts, segmentDone: boolean): Promise<RunReport | undefined> {
+    if (!this.runs.has(InMemoryRunLedger.key(run))) return undefined;
+    return this.add(run, { ...counts, segmentsDone: segmentDone ? 1 : 0 });
   }
 
   async addSent(run: DigestRun, counts: SendCounts): Promise<void> {
@@ -295,6 +300,36 @@ export class InMemoryRunLedger implements RunLedger {
   async read(run: DigestRun): Promise<RunReport | undefined> {
     const report = this.runs.get(InMemoryRunLedger.key(run));
     return report && copy(report);
+  }
+}
+
+/**
+ * The provider's 24-hour quota as set by the test: a reading, none (no quota, or the provider does not
+ * say), or a failure to answer.
+ */
+export class SettableSendQuota implements SendQuota {
+  private answer: () => Promise<{ max24HourSend: number; sentLast24Hours: number } | undefined>;
+  reads = 0;
+
+  constructor(quota?: { max24HourSend: number; sentLast24Hours: number }) {
+    this.answer = async () => quota && copy(quota);
+  }
+
+  set(quota: { max24HourSend: number; sentLast24Hours: number } | undefined): this {
+    this.answer = async () => quota && copy(quota);
+    return this;
+  }
+
+  failWith(error: Error): this {
+    this.answer = async () => {
+      throw error;
+    };
+    return this;
+  }
+
+  async read(): Promise<{ max24HourSend: number; sentLast24Hours: number } | undefined> {
+    this.reads++;
+    return this.answer();
   }
 }
 

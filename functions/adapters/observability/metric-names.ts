@@ -22,7 +22,7 @@ export const EmailMetric = {
 export type EmailMetricName = (typeof EmailMetric)[keyof typeof EmailMetric];
 
 /**
- * What the daily run did, recorded also when it is zero: a day with no papers accepted or no digest
+ * What the daily run did, recorded also when it is zero (QuotaShortfall only when it happens): a day with no papers accepted or no digest
  * planned is exactly what an alarm must see (a missing datapoint is treated as breaching too).
  */
 export const RunMetric = {
@@ -34,7 +34,7 @@ export const RunMetric = {
   DigestRunsStarted: 'DigestRunsStarted',
   /** Readers with a digest in a planned slice. */
   DigestsPlanned: 'DigestsPlanned',
-  /** Digests a run plans beyond what is left of the SES 24-hour quota. */
+  /** 1 for each slice that finds its run's digests past what was left of the SES 24-hour quota. */
   QuotaShortfall: 'QuotaShortfall',
 } as const;
 export type RunMetricName = (typeof RunMetric)[keyof typeof RunMetric];

@@ -174,14 +174,26 @@ export async function planSlice(
 /**
  * The slice consumer's use case: plans the slice, queues its continuation when it stopped early, and
  * adds its counts to the run's ledger (once the messages are queued, so a crash before adds nothing).
+ * When the run's digests so far, every slice's, pass what was left of the SES 24-hour quota at its
+ * start, says by how many: SES will refuse those sends.
  */
 export async function runPlanSlice(
   deps: PlanSliceDeps & { sliceQueue: PlanSliceQueue; ledger: RunLedger },
   slice: PlanSlice,
   options: { composer?: DigestComposer; hasTimeLeft?: () => boolean } = {},
-): Promise<SliceResult> {
+): Promise<SliceResult & { quotaShortfall?: number }> {
   const result = await planSlice(deps, slice, options);
   if (result.next) await deps.sliceQueue.enqueue([result.next]);
-  await deps.ledger.addPlanned(slice, result.counts, result.next === undefined);
-  return result;
+  const totals = await deps.ledger.addPlanned(slice, result.counts, result.next === undefined);
+  const quotaLeft = totals?.quotaLeft;
+  if (totals === undefined || quotaLeft === undefined || totals.withDigest <= quotaLeft) return result;
+  const quotaShortfall = totals.withDigest - quotaLeft;
+  deps.logger.error('digest run exceeds the SES 24-hour quota', {
+    digestDate: slice.digestDate,
+    runId: slice.runId,
+    planned: totals.withDigest,
+    quotaLeft,
+    shortfall: quotaShortfall,
+  });
+  return { ...result, quotaShortfall };
 }

@@ -219,6 +219,20 @@ describe('InMemoryRunLedger', () => {
     });
   });
 
+  it("keeps the run's quota left and answers the totals after each slice's counts, as the DynamoDB adapter does", async () => {
+    const ledger = new InMemoryRunLedger();
+    await ledger.start(run, 2, 7);
+
+    const afterFirst = await ledger.addPlanned(run, planned, true);
+    const afterSecond = await ledger.addPlanned(run, planned, false);
+    const neverStarted = await ledger.addPlanned({ ...run, runId: 'never-started' }, planned, true);
+
+    expect(afterFirst).toMatchObject({ quotaLeft: 7, withDigest: 6, segmentsDone: 1 });
+    expect(afterSecond).toMatchObject({ quotaLeft: 7, withDigest: 12, segmentsDone: 1 });
+    expect(neverStarted).toBeUndefined();
+    expect(await ledger.read(run)).toEqual(afterSecond);
+  });
+
   it('keeps two runs of one day apart, and knows no run it was not told of', async () => {
     const ledger = new InMemoryRunLedger();
     const rerun = { ...run, runId: 'run-2' };

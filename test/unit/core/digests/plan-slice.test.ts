@@ -10,7 +10,12 @@ import {
   runPlanSlice,
   SUBSCRIBERS_PER_MESSAGE,
 } from '../../../../functions/core/digests/plan-slice';
-import { planWholeRun, startDigestRun } from '../../../../functions/core/digests/start-digest-run';
+import {
+  dryRunDigests,
+  planWholeRun,
+  readQuotaLeft,
+  startDigestRun,
+} from '../../../../functions/core/digests/start-digest-run';
 import type { Paper } from '../../../../functions/core/papers';
 import type { DigestBatch, DigestQueue, PlanSlice, ScanCursor } from '../../../../functions/core/ports';
 import type { Subscriber } from '../../../../functions/core/subscribers/subscriber';
@@ -24,6 +29,7 @@ import {
   RecordingLogger,
   RecordingSliceQueue,
   SettableClock,
+  SettableSendQuota,
 } from '../../../support/in-memory-ports';
 
 /** A Friday (ISO weekday 5). */
@@ -89,6 +95,8 @@ function setup(options: { papers?: Paper[]; subscribers?: Subscriber[]; pageSize
   const queue = new RecordingDigestQueue();
   const sliceQueue = new RecordingSliceQueue();
   const ledger = new InMemoryRunLedger(clock);
+  // No quota unless a test sets one.
+  const sendQuota = new SettableSendQuota();
   const logger = new RecordingLogger();
   return {
     deps: { papers, subscribers, queue, logger },
@@ -97,6 +105,7 @@ function setup(options: { papers?: Paper[]; subscribers?: Subscriber[]; pageSize
     queue,
     sliceQueue,
     ledger,
+    sendQuota,
     clock,
     logger,
   };
@@ -648,10 +657,10 @@ describe('runPlanSlice', () => {
 
 describe('startDigestRun', () => {
   it('opens the ledger and queues one slice per segment, all of the same run', async () => {
-    const { sliceQueue, ledger, clock, logger } = setup();
+    const { sliceQueue, ledger, sendQuota, clock, logger } = setup();
 
     const run = await startDigestRun(
-      { sliceQueue, ledger, clock, logger },
+      { sliceQueue, ledger, sendQuota, clock, logger },
       { digestDate: DIGEST_DATE, totalSegments: 4 },
     );
 
@@ -670,10 +679,10 @@ describe('startDigestRun', () => {
   });
 
   it('names the run by the runId it is given', async () => {
-    const { sliceQueue, ledger, clock, logger } = setup();
+    const { sliceQueue, ledger, sendQuota, clock, logger } = setup();
 
     await startDigestRun(
-      { sliceQueue, ledger, clock, logger },
+      { sliceQueue, ledger, sendQuota, clock, logger },
       { digestDate: DIGEST_DATE, totalSegments: 2, runId: '2025-11-14T06:00:00Z-slot' },
     );
 
@@ -686,13 +695,13 @@ describe('startDigestRun', () => {
 
   it('plans every reader once when its slices are consumed, however often they run out of time', async () => {
     const readers = Array.from({ length: 37 }, () => aSubscriber(reads('speculative decoding')));
-    const { deps, sliceQueue, ledger, clock, logger, queue } = setup({
+    const { deps, sliceQueue, ledger, sendQuota, clock, logger, queue } = setup({
       papers: [speculativeDecodingPaper()],
       subscribers: [...readers, aSubscriber({ status: 'unsubscribed' })],
       pageSize: 4,
     });
     const run = await startDigestRun(
-      { sliceQueue, ledger, clock, logger },
+      { sliceQueue, ledger, sendQuota, clock, logger },
       { digestDate: DIGEST_DATE, totalSegments: 3 },
     );
 
@@ -767,6 +776,195 @@ describe('planWholeRun', () => {
     expect(four.counts.subscribers).toBe(10);
     expect(digestsOf(four.batches)).toEqual(digestsOf(one.batches));
     expect(digestsOf(four.batches).size).toBe(10);
+  });
+});
+
+describe('the SES 24-hour quota', () => {
+  const QUOTA_EXCEEDED = 'digest run exceeds the SES 24-hour quota';
+  const QUOTA_NOT_READ = 'SES sending quota not read: using the configured quota';
+
+  /** A day where each of `count` readers gets a digest. */
+  const readersWithDigests = (count: number) =>
+    Array.from({ length: count }, () => aSubscriber(reads('speculative decoding')));
+
+  /** Starts a run and plans each of its slices in turn, as the plan queue's consumer would. */
+  async function runDay(
+    fixture: ReturnType<typeof setup>,
+    options: { totalSegments: number; configuredQuota?: number },
+  ) {
+    const { deps, sliceQueue, ledger, sendQuota, clock, logger } = fixture;
+    const run = await startDigestRun(
+      { sliceQueue, ledger, sendQuota, clock, logger },
+      { digestDate: DIGEST_DATE, ...options },
+    );
+    const slices = [];
+    for (const slice of sliceQueue.slices)
+      slices.push(await runPlanSlice({ ...deps, sliceQueue, ledger }, slice));
+    return { run, slices, report: await ledger.read(run) };
+  }
+
+  describe('readQuotaLeft', () => {
+    const left = async (
+      configuredQuota: number | undefined,
+      reading: { max24HourSend: number; sentLast24Hours: number } | undefined,
+    ) =>
+      readQuotaLeft(
+        { sendQuota: new SettableSendQuota(reading), logger: new RecordingLogger() },
+        configuredQuota,
+      );
+
+    it("is SES's quota less what was sent in the last 24 hours, never below zero", async () => {
+      expect(await left(undefined, { max24HourSend: 200, sentLast24Hours: 150 })).toBe(50);
+      expect(await left(undefined, { max24HourSend: 200, sentLast24Hours: 230 })).toBe(0);
+    });
+
+    it('is the smaller of that and the configured quota, or whichever of the two is known', async () => {
+      expect(await left(40, { max24HourSend: 200, sentLast24Hours: 150 })).toBe(40);
+      expect(await left(500, { max24HourSend: 200, sentLast24Hours: 150 })).toBe(50);
+      expect(await left(500, undefined)).toBe(500);
+      expect(await left(undefined, undefined)).toBeUndefined();
+    });
+
+    it('falls back to the configured quota with a warning when SES cannot be asked', async () => {
+      const logger = new RecordingLogger();
+      const sendQuota = new SettableSendQuota().failWith(new Error('Rate exceeded'));
+
+      const withConfigured = await readQuotaLeft({ sendQuota, logger }, 300);
+      const without = await readQuotaLeft({ sendQuota, logger }, undefined);
+
+      expect(withConfigured).toBe(300);
+      expect(without).toBeUndefined();
+      expect(logger.entries).toEqual([
+        { level: 'warn', message: QUOTA_NOT_READ, extra: { configuredQuota: 300, error: 'Rate exceeded' } },
+        {
+          level: 'warn',
+          message: QUOTA_NOT_READ,
+          extra: { configuredQuota: undefined, error: 'Rate exceeded' },
+        },
+      ]);
+    });
+  });
+
+  it("stores what is left of the quota with the run's ledger, logs it and returns it", async () => {
+    const fixture = setup();
+    fixture.sendQuota.set({ max24HourSend: 1000, sentLast24Hours: 400 });
+
+    const run = await startDigestRun(fixture, {
+      digestDate: DIGEST_DATE,
+      totalSegments: 2,
+      configuredQuota: 800,
+    });
+
+    expect(fixture.sendQuota.reads).toBe(1);
+    expect(run).toMatchObject({ totalSegments: 2, quotaLeft: 600 });
+    expect((await fixture.ledger.read(run))?.quotaLeft).toBe(600);
+    expect(fixture.logger.entries).toEqual([
+      { level: 'info', message: 'digest run started', extra: { ...run, totalSegments: 2, quotaLeft: 600 } },
+    ]);
+  });
+
+  it('stores no quota and compares nothing when none is known', async () => {
+    const fixture = setup({ papers: [speculativeDecodingPaper()], subscribers: readersWithDigests(9) });
+
+    const { run, slices, report } = await runDay(fixture, { totalSegments: 3 });
+
+    expect(run).not.toHaveProperty('quotaLeft');
+    expect(report).not.toHaveProperty('quotaLeft');
+    expect(report?.withDigest).toBe(9);
+    expect(slices.map((slice) => slice.quotaShortfall)).toEqual([undefined, undefined, undefined]);
+    expect(fixture.logger.messages('error')).toEqual([]);
+  });
+
+  it('reports nothing while the digests planned stay within the quota (up to exactly what is left)', async () => {
+    const fixture = setup({ papers: [speculativeDecodingPaper()], subscribers: readersWithDigests(6) });
+    fixture.sendQuota.set({ max24HourSend: 200, sentLast24Hours: 194 });
+
+    const { slices, report } = await runDay(fixture, { totalSegments: 3 });
+
+    expect(report).toMatchObject({ quotaLeft: 6, withDigest: 6 });
+    expect(slices.every((slice) => slice.quotaShortfall === undefined)).toBe(true);
+    expect(fixture.logger.messages('error')).toEqual([]);
+  });
+
+  it("reports the shortfall from the slice whose digests take the run's total past the quota, and every slice after", async () => {
+    const readers = readersWithDigests(9);
+    const fixture = setup({ papers: [speculativeDecodingPaper()], subscribers: readers });
+    fixture.sendQuota.set({ max24HourSend: 200, sentLast24Hours: 196 });
+
+    const { run, slices, report } = await runDay(fixture, { totalSegments: 3 });
+
+    // Three readers a slice (segment = insertion index modulo 3): 3, then 6 and 9 of 4 left.
+    expect(report).toMatchObject({ quotaLeft: 4, withDigest: 9 });
+    expect(slices.map((slice) => slice.quotaShortfall)).toEqual([undefined, 2, 5]);
+    // Planning goes on: SES refuses what is past the quota, the planner does not guess which.
+    expect(plannedIds(fixture.queue.batches)).toEqual(idsOf(readers));
+    const errors = fixture.logger.entries.filter((entry) => entry.level === 'error');
+    expect(errors).toEqual([
+      {
+        level: 'error',
+        message: QUOTA_EXCEEDED,
+        extra: { digestDate: DIGEST_DATE, runId: run.runId, planned: 6, quotaLeft: 4, shortfall: 2 },
+      },
+      {
+        level: 'error',
+        message: QUOTA_EXCEEDED,
+        extra: { digestDate: DIGEST_DATE, runId: run.runId, planned: 9, quotaLeft: 4, shortfall: 5 },
+      },
+    ]);
+    expect(fixture.logger.serialized()).not.toContain('@');
+  });
+
+  it('falls back to the configured quota when SES cannot be asked, and still reports the run over it', async () => {
+    const fixture = setup({ papers: [speculativeDecodingPaper()], subscribers: readersWithDigests(3) });
+    fixture.sendQuota.failWith(new Error('connect ECONNREFUSED'));
+
+    const { run, slices, report } = await runDay(fixture, { totalSegments: 1, configuredQuota: 2 });
+
+    expect(run.quotaLeft).toBe(2);
+    expect(report).toMatchObject({ quotaLeft: 2, withDigest: 3, segmentsDone: 1 });
+    expect(slices.map((slice) => slice.quotaShortfall)).toEqual([1]);
+    expect(fixture.logger.messages('warn')).toEqual([QUOTA_NOT_READ]);
+    expect(fixture.logger.messages('error')).toEqual([QUOTA_EXCEEDED]);
+  });
+
+  it('says nothing of the quota for a slice of a run that has no ledger', async () => {
+    const fixture = setup({ papers: [speculativeDecodingPaper()], subscribers: readersWithDigests(3) });
+    const { deps, sliceQueue, ledger } = fixture;
+
+    const result = await runPlanSlice({ ...deps, sliceQueue, ledger }, aSlice());
+
+    expect(result.counts.withDigest).toBe(3);
+    expect(result).not.toHaveProperty('quotaShortfall');
+    expect(await ledger.read(RUN)).toBeUndefined();
+  });
+
+  it("the dry run says what is left of the quota and whether the day's digests exceed it, queueing nothing", async () => {
+    const over = setup({ papers: [speculativeDecodingPaper()], subscribers: readersWithDigests(5) });
+    over.sendQuota.set({ max24HourSend: 200, sentLast24Hours: 196 });
+    const within = setup({ papers: [speculativeDecodingPaper()], subscribers: readersWithDigests(4) });
+    within.sendQuota.set({ max24HourSend: 200, sentLast24Hours: 196 });
+    const unknown = setup({ papers: [speculativeDecodingPaper()], subscribers: readersWithDigests(4) });
+
+    const dryRun = (fixture: ReturnType<typeof setup>) =>
+      dryRunDigests(
+        { ...fixture.deps, sendQuota: fixture.sendQuota },
+        { digestDate: DIGEST_DATE, totalSegments: 2 },
+      );
+
+    expect(await dryRun(over)).toMatchObject({ counts: { withDigest: 5 }, quotaLeft: 4, exceedsQuota: true });
+    expect(await dryRun(within)).toMatchObject({
+      counts: { withDigest: 4 },
+      quotaLeft: 4,
+      exceedsQuota: false,
+    });
+    const unknownResult = await dryRun(unknown);
+    expect(unknownResult.counts.withDigest).toBe(4);
+    expect(unknownResult).not.toHaveProperty('quotaLeft');
+    expect(unknownResult).not.toHaveProperty('exceedsQuota');
+    for (const fixture of [over, within, unknown]) {
+      expect(fixture.queue.enqueueCalls).toBe(0);
+      expect(fixture.sliceQueue.slices).toEqual([]);
+    }
   });
 });
 
