@@ -123,7 +123,9 @@ export function createApp(deps: AppDeps): Hono {
     return c.html(renderUnsubscribePage({ token: token as string }));
   });
 
-  // RFC 8058 one-click: mail clients POST `List-Unsubscribe=One-Click`; answer 200, never a redirect.
+  // RFC 8058 one-click and the unsubscribe page's button; answer 200, never a redirect. The body is not
+  // read, on purpose: clients send `List-Unsubscribe=One-Click` in different encodings or not at all,
+  // a reader whose click fails keeps getting mail, and the signed token is what authorizes the POST.
   app.post('/unsubscribe', async (c) => {
     await subscriptions.unsubscribe(c.req.query('token'));
     return c.html(

@@ -9,6 +9,7 @@ import { handler as ingestHandler } from '../../functions/handlers/ingest';
 import { handler as planHandler } from '../../functions/handlers/plan-digests';
 import { handler as planSliceHandler } from '../../functions/handlers/plan-slice';
 import { handler as sendHandler } from '../../functions/handlers/send-digests';
+import { holdDataDir } from './data-dir-lock';
 import { localLambdaContext } from './lambda-context';
 import { startQueuePoller } from './queue-poller';
 import { HF_DAYS_DIR } from '../../data/paths';
@@ -45,19 +46,23 @@ export async function startLocalStack(
   } = {},
 ): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
-  const standIns = await startStandIns({
-    dataDir: options.persist === false ? undefined : path.join(settings.DATA_DIR, 'dynamodb'),
-    dynamodbPort: settings.DYNAMODB_PORT,
-    sesPort: settings.SES_PORT,
-    sqsPort: settings.SQS_PORT,
-    tablePrefix: TABLE_PREFIX,
-    visibilityTimeoutSeconds: 10,
-  });
-  const stopping: (() => Promise<void> | void)[] = [() => standIns.stop()];
+  const persist = options.persist !== false;
+  // Held before anything listens, so a second instance on the same folder stops with one clear line.
+  const releaseDataDir = persist ? await holdDataDir(settings.DATA_DIR) : async () => undefined;
+  const stopping: (() => Promise<void> | void)[] = [releaseDataDir];
   const stop = async () => {
     for (const step of stopping.reverse()) await step();
   };
   try {
+    const standIns = await startStandIns({
+      dataDir: persist ? path.join(settings.DATA_DIR, 'dynamodb') : undefined,
+      dynamodbPort: settings.DYNAMODB_PORT,
+      sesPort: settings.SES_PORT,
+      sqsPort: settings.SQS_PORT,
+      tablePrefix: TABLE_PREFIX,
+      visibilityTimeoutSeconds: 10,
+    });
+    stopping.push(() => standIns.stop());
     const tokenSecret = await loadOrCreateTokenSecret(settings.DATA_DIR);
     // The app's own URL (PUBLIC_URL) is known only once the server listens (port 0 in tests).
     let fetchApp: (request: Request) => Response | Promise<Response> = () =>

@@ -244,6 +244,34 @@ describe('pages in a real browser', () => {
     expect((await stored())?.status).toBe('confirmed');
   });
 
+  it('answers a confirmation link sent before an unsubscribe with the 410 page, and offers no button', async () => {
+    await page.goto(preferencesUrl);
+    await page.locator('#preferences-form').waitFor({ state: 'visible' });
+    await page.click('#unsubscribe-button');
+    await page.locator('#unsubscribed-panel').waitFor({ state: 'visible' });
+    const [confirmation] = await readInbox(stack.urls.inbox, READER);
+    const [link] = linksTo(confirmation.body.html ?? '', '/confirm');
+    const before = await stored();
+
+    const opened = await page.goto(link.toString().replace(/^https?:\/\/[^/]+/, stack.urls.app));
+    await page.screenshot({ path: screenshotPath('confirm-after-unsubscribe') });
+    const title = await page.locator('h1').innerText();
+    const message = await page.locator('.lede').innerText();
+    const forms = await page.locator('form').count();
+    const after = await stored();
+    await page.goto(preferencesUrl);
+    await page.click('#resubscribe-button');
+    await page.locator('#preferences-form').waitFor({ state: 'visible' });
+
+    expect(before?.status).toBe('unsubscribed');
+    expect(opened?.status()).toBe(410);
+    expect(title).toBe('This link is no longer valid');
+    expect(message).toBe('You unsubscribed after this link was sent. Subscribe again from the home page.');
+    expect(forms).toBe(0);
+    expect(after).toEqual(before);
+    expect((await stored())?.status).toBe('confirmed');
+  });
+
   it('gets a new link: the email arrives, its link opens the settings, the old links are dead', async () => {
     await page.goto(preferencesUrl);
     await page.locator('#preferences-form').waitFor({ state: 'visible' });

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { LOCK_FILE } from '../../infra/local/data-dir-lock';
 import { REPO_ROOT } from '../support/paths';
 import { linksTo, readInbox } from '../support/ses-inbox';
 
@@ -13,24 +15,24 @@ interface Running {
   output: () => string;
 }
 
-async function start(dataDir: string): Promise<Running> {
-  const child = spawn(
-    process.execPath,
-    [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'infra/local/start.ts'],
-    {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        PORT: '0',
-        SES_PORT: '0',
-        DYNAMODB_PORT: '0',
-        SQS_PORT: '0',
-        DATA_DIR: dataDir,
-        POWERTOOLS_LOG_LEVEL: 'SILENT',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+/** `npm start` on `dataDir`, each server on a free port of its own (so never on another instance's). */
+const spawnStart = (dataDir: string) =>
+  spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'infra/local/start.ts'], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      PORT: '0',
+      SES_PORT: '0',
+      DYNAMODB_PORT: '0',
+      SQS_PORT: '0',
+      DATA_DIR: dataDir,
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
+async function start(dataDir: string): Promise<Running> {
+  const child = spawnStart(dataDir);
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
@@ -99,4 +101,38 @@ it('stops cleanly on Ctrl-C and keeps subscribers, papers and working links acro
   } finally {
     expect(await stop(second)).toBe(0);
   }
+}, 150_000);
+
+it('refuses a second instance on the same data folder with one line and exit code 1, and leaves the first running', async () => {
+  const first = await start(dataDir);
+  const lockWhileRunning = existsSync(path.join(dataDir, LOCK_FILE));
+  let firstExit: number | null = null;
+  try {
+    const second = spawnStart(dataDir);
+    let stdout = '';
+    let stderr = '';
+    second.stdout?.on('data', (chunk) => (stdout += chunk));
+    second.stderr?.on('data', (chunk) => (stderr += chunk));
+    // A second instance that came up would never exit on its own: stopped, it fails the test below.
+    const giveUp = setTimeout(() => second.kill('SIGINT'), 60_000);
+    const secondExit = await new Promise<number | null>((resolve) => second.once('close', resolve));
+    clearTimeout(giveUp);
+    const firstHealth = await fetch(`${first.app}/health`);
+
+    expect(secondExit).toBe(1);
+    expect(stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(
+        /^paperboy could not start: another paperboy instance \(pid \d+\) is using the data folder .+: stop it or set DATA_DIR to another folder/,
+      ),
+    ]);
+    expect(stderr).not.toMatch(/^\s+at /m);
+    expect(stdout).not.toContain('paperboy is running offline');
+    expect(firstHealth.status).toBe(200);
+  } finally {
+    firstExit = await stop(first);
+  }
+  expect(lockWhileRunning).toBe(true);
+  expect(firstExit).toBe(0);
+  // Released on exit: the next start on this folder is not refused.
+  expect(existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
 }, 150_000);

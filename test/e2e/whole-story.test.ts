@@ -202,4 +202,33 @@ describe('the whole service on one machine', () => {
     expect(afterwards.stdout).toMatch(/emails sent: 0/);
     expect(await digestsFor(READER)).toHaveLength(before);
   }, 120_000);
+
+  it("answers the confirmation link sent before the unsubscribe with the POST's 410 page on GET too, changing nothing", async () => {
+    const confirmation = (await readInbox(stack.urls.inbox, READER)).find((email) =>
+      /confirm/i.test(email.subject),
+    );
+    const [link] = linksTo(confirmation?.body.html ?? '', '/confirm');
+    const token = link.searchParams.get('token') as string;
+    const before = await stack.services.subscribers.findByEmail(READER);
+
+    const opened = await fetch(`${stack.urls.app}/confirm?token=${encodeURIComponent(token)}`);
+    const openedPage = await opened.text();
+    const afterGet = await stack.services.subscribers.findByEmail(READER);
+    const posted = await fetch(`${stack.urls.app}/confirm`, {
+      method: 'POST',
+      body: new URLSearchParams({ token }),
+      redirect: 'manual',
+    });
+
+    expect(opened.status).toBe(410);
+    expect(openedPage).toContain('<h1>This link is no longer valid</h1>');
+    expect(openedPage).toContain(
+      'You unsubscribed after this link was sent. Subscribe again from the home page.',
+    );
+    expect(openedPage).not.toContain('confirm-button');
+    expect(afterGet).toEqual(before);
+    expect(posted.status).toBe(410);
+    expect(await posted.text()).toBe(openedPage);
+    expect((await stack.services.subscribers.findByEmail(READER))?.status).toBe('unsubscribed');
+  });
 });

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResultV2, SQSEvent } from 'aws-lambda';
+import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
+import { keys } from '../../functions/adapters/dynamodb/keys';
 import { handler as apiHandler } from '../../functions/handlers/api';
 import { handler as ingestHandler } from '../../functions/handlers/ingest';
 import { handler as planHandler } from '../../functions/handlers/plan-digests';
@@ -22,6 +25,7 @@ import {
   sesDeliveryEvent,
   sqsRecord,
 } from '../fixtures/events';
+import { aSubscriber } from '../support/builders';
 import { HF_DAYS_DIR } from '../support/paths';
 import { header, linksTo, readInbox } from '../support/ses-inbox';
 
@@ -332,5 +336,116 @@ describe('api handler: a new link (POST /api/links/renew)', () => {
     expect(JSON.parse(wrongPurpose.body as string).error.code).toBe('token_wrong_purpose');
     expect((await services.subscribers.findByEmail(READER))?.tokenVersion).toBe(reader.tokenVersion);
     expect(await readInbox(standIns.endpoints.ses, READER)).toHaveLength(mailsBefore);
+  });
+});
+
+describe('api handler: what a sign-up or a preferences change may store', () => {
+  const rawItem = async (id: string) =>
+    (
+      await createDocumentClient({ endpoint: standIns.endpoints.dynamodb }).send(
+        new GetCommand({ TableName: standIns.tables.subscribers, Key: keys.subscriber(id) }),
+      )
+    ).Item;
+
+  it('refuses a part before the @ over 64 characters like any invalid address, storing and mailing nothing', async () => {
+    const address = `${'a'.repeat(65)}@example.com`;
+
+    const answer = await callApi({ method: 'POST', path: '/api/subscribe', body: { email: address } });
+
+    expect(answer.statusCode).toBe(400);
+    expect(JSON.parse(answer.body as string)).toEqual({
+      error: {
+        code: 'invalid_request',
+        message: 'email is not a valid address: the part before the @ is longer than 64 characters',
+      },
+    });
+    expect(await (await getServices()).subscribers.findByEmail(address)).toBeUndefined();
+    expect(await readInbox(standIns.endpoints.ses, address)).toHaveLength(0);
+  });
+
+  it('refuses a sign-up keyword with nothing printable, storing and mailing nothing', async () => {
+    const address = 'control-keyword@example.com';
+
+    const answer = await callApi({
+      method: 'POST',
+      path: '/api/subscribe',
+      body: { email: address, keywords: ['\u0000\u0001\u001b'] },
+    });
+
+    expect(answer.statusCode).toBe(400);
+    expect(JSON.parse(answer.body as string)).toEqual({
+      error: {
+        code: 'invalid_request',
+        message: 'Keyword 1 has no printable characters (only control or formatting codes)',
+      },
+    });
+    expect(await (await getServices()).subscribers.findByEmail(address)).toBeUndefined();
+    expect(await readInbox(standIns.endpoints.ses, address)).toHaveLength(0);
+  });
+
+  it('refuses a new keyword with nothing printable, and drops one stored before on the next save', async () => {
+    const services = await getServices();
+    // Stored as the sign-up took it before entries were cleaned.
+    const reader = aSubscriber({ preferences: { keywords: ['\u0007\u0008', 'video generation'] } });
+    await services.subscribers.create(reader);
+    const token = new URL(services.subscriptions.linksFor(reader).manageUrl).searchParams.get('token');
+
+    const shown = await callApi({ method: 'GET', path: '/api/preferences', query: `token=${token}` });
+    const refused = await callApi({
+      method: 'PUT',
+      path: '/api/preferences',
+      body: { token, keywords: ['video generation', '\u0002'] },
+    });
+    const afterRefusal = await rawItem(reader.id);
+    const saved = await callApi({
+      method: 'PUT',
+      path: '/api/preferences',
+      body: { token, cadence: 'weekly' },
+    });
+
+    expect(JSON.parse(shown.body as string).keywords).toEqual(['video generation']);
+    expect(refused.statusCode).toBe(400);
+    expect(JSON.parse(refused.body as string).error.message).toBe(
+      'Keyword 2 has no printable characters (only control or formatting codes)',
+    );
+    expect(afterRefusal?.preferences.keywords).toEqual(['\u0007\u0008', 'video generation']);
+    expect(saved.statusCode).toBe(200);
+    expect((await rawItem(reader.id))?.preferences).toMatchObject({
+      keywords: ['video generation'],
+      cadence: 'weekly',
+    });
+  });
+});
+
+describe('api handler: one-click unsubscribe (POST /unsubscribe), whatever the body', () => {
+  // Lenient on purpose (docs/architecture.md, Links): the signed token authorizes it, not the body.
+  it.each([
+    ['the RFC 8058 body', 'List-Unsubscribe=One-Click', 'application/x-www-form-urlencoded'],
+    [
+      'the RFC 8058 body as multipart/form-data',
+      '--b0undary\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--b0undary--\r\n',
+      'multipart/form-data; boundary=b0undary',
+    ],
+    ['an empty form (the unsubscribe page)', '', 'application/x-www-form-urlencoded'],
+    ['no body at all', undefined, undefined],
+    ['a body that is not the RFC 8058 one', 'unsubscribe me', 'text/plain'],
+  ])('unsubscribes on %s: 200, no redirect', async (_label, body, contentType) => {
+    const services = await getServices();
+    const reader = aSubscriber();
+    await services.subscribers.create(reader);
+    const token = new URL(services.subscriptions.linksFor(reader).unsubscribeUrl).searchParams.get('token');
+
+    const answer = await callApi({
+      method: 'POST',
+      path: '/unsubscribe',
+      query: `token=${encodeURIComponent(token as string)}`,
+      body,
+      contentType,
+    });
+
+    expect(answer.statusCode).toBe(200);
+    expect(answer.headers?.location).toBeUndefined();
+    expect(answer.body).toContain('unsubscribed');
+    expect((await services.subscribers.get(reader.id))?.status).toBe('unsubscribed');
   });
 });

@@ -21,6 +21,7 @@ import type {
 import { ConcurrentUpdateError, EmailTakenError } from '../ports';
 import { CONFIRM_TOKEN_TTL_SECONDS, type TokenClaims, type TokenPurpose, type TokenSigner } from '../tokens';
 import {
+  cleanEntry,
   defaultPreferences,
   isActive,
   KEYWORD_LENGTH,
@@ -79,20 +80,36 @@ function describeIssue(issue: z.ZodIssue, input: Record<string, unknown>): strin
 }
 
 function describeEntry(field: string, index: number, value: unknown, problem: string): string {
-  const text = typeof value === 'string' ? value.replace(/\s+/g, ' ').trim() : '';
+  const text = typeof value === 'string' ? cleanEntry(value) : '';
   const shown = text.length > 30 ? `${text.slice(0, 30)}…` : text;
   return `${ENTRY_NOUNS[field]} ${index + 1}${shown ? ` (“${shown}”)` : ''} ${problem}`;
 }
 
 /**
- * A keyword the request adds must be KEYWORD_LENGTH long; one already stored (saved before the rule) may
- * stay, so a reader who has one can still change anything else.
+ * What the schema lets pass because stored entries must still read: an entry the request sends with
+ * nothing printable (the schema drops it), and a keyword shorter than KEYWORD_LENGTH unless it is
+ * already stored (saved before the rule), so a reader who has one can still change anything else.
  */
-function checkNewKeywords(changes: Record<string, unknown>, stored: string[]): void {
+function checkNewEntries(changes: Record<string, unknown>, stored: Preferences): void {
+  for (const field of Object.keys(ENTRY_NOUNS)) {
+    const values = changes[field];
+    if (!Array.isArray(values)) continue;
+    values.forEach((value, index) => {
+      if (typeof value === 'string' && cleanEntry(value) === '')
+        throw new ValidationError(
+          describeEntry(
+            field,
+            index,
+            value,
+            'has no printable characters (only control or formatting codes)',
+          ),
+        );
+    });
+  }
   if (!Array.isArray(changes.keywords)) return;
-  const kept = new Set(stored.map((keyword) => keyword.toLowerCase()));
+  const kept = new Set(stored.keywords.map((keyword) => keyword.toLowerCase()));
   changes.keywords.forEach((value, index) => {
-    const text = typeof value === 'string' ? value.replace(/\s+/g, ' ').trim() : '';
+    const text = typeof value === 'string' ? cleanEntry(value) : '';
     if (text.length > 0 && text.length < KEYWORD_LENGTH.min && !kept.has(text.toLowerCase()))
       throw new ValidationError(
         describeEntry('keywords', index, text, `must be at least ${KEYWORD_LENGTH.min} characters`),
@@ -112,7 +129,7 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
     const merged = { ...base, ...changes };
     const result = PreferencesSchema.safeParse(merged);
     if (!result.success) throw new ValidationError(describeIssue(result.error.issues[0], merged));
-    checkNewKeywords(changes, base.keywords);
+    checkNewEntries(changes, base);
     const unknown = result.data.topics.filter((id) => !deps.isKnownTopic(id));
     if (unknown.length > 0) throw new ValidationError(`topics: unknown topic id "${unknown[0]}"`);
     return result.data;
@@ -177,6 +194,20 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
         current = fresh;
       }
     }
+  };
+
+  /** The subscriber a confirmation link may confirm; throws what the confirmation answers otherwise. */
+  const confirmableSubscriber = async (token: unknown): Promise<Subscriber> => {
+    const { subscriber, claims } = await verifiedLink(token, ['confirm']);
+    if (subscriber.suppressed) throw new ValidationError('This address cannot receive mail from paperboy.');
+    const issuedAt = (claims.expiresAt ?? 0) - CONFIRM_TOKEN_TTL_SECONDS;
+    if (subscriber.unsubscribedAt && issuedAt * 1000 < Date.parse(subscriber.unsubscribedAt)) {
+      throw new TokenError(
+        'token_revoked',
+        'You unsubscribed after this link was sent. Subscribe again from the home page.',
+      );
+    }
+    return subscriber;
   };
 
   const linkUrls = (subscriber: Subscriber) => {
@@ -290,15 +321,7 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
 
     /** Confirms the address behind a confirmation token; returns the manage token to land on. */
     async confirm(token: unknown): Promise<{ manageToken: string; subscriberId: string }> {
-      const { subscriber, claims } = await verifiedLink(token, ['confirm']);
-      if (subscriber.suppressed) throw new ValidationError('This address cannot receive mail from paperboy.');
-      const issuedAt = (claims.expiresAt ?? 0) - CONFIRM_TOKEN_TTL_SECONDS;
-      if (subscriber.unsubscribedAt && issuedAt * 1000 < Date.parse(subscriber.unsubscribedAt)) {
-        throw new TokenError(
-          'token_revoked',
-          'You unsubscribed after this link was sent. Subscribe again from the home page.',
-        );
-      }
+      const subscriber = await confirmableSubscriber(token);
       const confirmed =
         subscriber.status === 'confirmed'
           ? subscriber
@@ -313,9 +336,13 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
       return { manageToken: issueLinks(confirmed).manageToken, subscriberId: confirmed.id };
     },
 
-    /** Checks a token without changing anything (the GET of a confirm or unsubscribe page). */
+    /**
+     * Checks a token without changing anything (the GET of a page). A confirmation link is refused for
+     * whatever the confirmation would refuse it, so its page never offers a button that cannot work.
+     */
     async checkToken(token: unknown, purpose: TokenPurpose): Promise<void> {
-      await subscriberFromToken(token, [purpose]);
+      if (purpose === 'confirm') await confirmableSubscriber(token);
+      else await subscriberFromToken(token, [purpose]);
     },
 
     async getPreferences(token: unknown): Promise<PreferencesView> {

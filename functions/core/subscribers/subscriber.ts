@@ -14,9 +14,22 @@ export const DEFAULT_PAPERS_PER_EMAIL = 10;
  * manage-subscription.ts), so the stored schema below only says "not empty".
  */
 export const KEYWORD_LENGTH = { min: 2, max: 100 } as const;
+
+/**
+ * An entry as it is kept: control characters (NUL, escape codes, a pasted tab) part words like spaces,
+ * format characters (zero-width spaces, bidi overrides, soft hyphens) and lone surrogates are dropped, as
+ * nobody sees them and they would only split or disguise a word; then spaces are collapsed.
+ */
+export const cleanEntry = (text: string): string =>
+  text
+    .replace(/\p{Cc}/gu, ' ')
+    .replace(/[\p{Cf}\p{Cs}]/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+
 /** Why a text cannot be a keyword, for the preview and the `match` command; undefined when it can. */
 export function keywordLengthProblem(text: string): string | undefined {
-  const { length } = text.replace(/\s+/g, ' ').trim();
+  const { length } = cleanEntry(text);
   if (length >= KEYWORD_LENGTH.min && length <= KEYWORD_LENGTH.max) return undefined;
   return `A keyword is ${KEYWORD_LENGTH.min} to ${KEYWORD_LENGTH.max} characters; this one is ${length}.`;
 }
@@ -24,21 +37,22 @@ export function keywordLengthProblem(text: string): string | undefined {
 /** Keywords, organizations and authors alike. */
 const ENTRY_MAX_LENGTH = KEYWORD_LENGTH.max;
 
+/**
+ * A blank entry is refused; one with characters but nothing printable cleans to "" and is dropped from
+ * its list, so one stored before entries were cleaned still reads (as nothing). A new one is refused by
+ * the use case (manage-subscription.ts), which knows which entries are new.
+ */
 const entry = z
   .string({ error: 'must be text' })
-  .transform((value) => value.replace(/\s+/g, ' ').trim())
-  .pipe(
-    z
-      .string()
-      .min(1, 'must not be empty')
-      .max(ENTRY_MAX_LENGTH, `must be at most ${ENTRY_MAX_LENGTH} characters`),
-  );
+  .refine((value) => value.trim() !== '', 'must not be empty')
+  .transform(cleanEntry)
+  .pipe(z.string().max(ENTRY_MAX_LENGTH, `must be at most ${ENTRY_MAX_LENGTH} characters`));
 
 const entryList = (what: string) =>
   z
     .array(entry)
     .max(MAX_TOPIC_ENTRIES, `at most ${MAX_TOPIC_ENTRIES} ${what}`)
-    .transform(dedupeCaseInsensitive);
+    .transform((entries) => dedupeCaseInsensitive(entries.filter((text) => text !== '')));
 
 /** What a subscriber controls from the preferences page. */
 export const PreferencesSchema = z.object({
@@ -104,12 +118,22 @@ export interface Subscriber {
   unsubscribedAt?: string;
 }
 
+/**
+ * RFC 5321: at most 64 octets before the @ (254 in all). z.email takes ASCII only, so a character is an
+ * octet.
+ */
+const LOCAL_PART_MAX_LENGTH = 64;
+
 const EmailSchema = z
   .string({ error: 'email is required' })
   .trim()
   .toLowerCase()
   .max(254, 'email is too long')
-  .pipe(z.email({ error: 'email is not a valid address' }));
+  .pipe(z.email({ error: 'email is not a valid address' }))
+  .refine(
+    (address) => address.lastIndexOf('@') <= LOCAL_PART_MAX_LENGTH,
+    `email is not a valid address: the part before the @ is longer than ${LOCAL_PART_MAX_LENGTH} characters`,
+  );
 
 export function normalizeEmail(raw: unknown): string {
   const result = EmailSchema.safeParse(raw);

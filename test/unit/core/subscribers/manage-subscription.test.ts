@@ -131,6 +131,33 @@ describe('subscribe', () => {
     expect(mailer.attempts).toHaveLength(0);
   });
 
+  it('rejects a part before the @ of 65 characters (RFC 5321 allows 64) and stores and mails nothing', async () => {
+    const { service, subscribers, mailer } = setup();
+
+    const attempt = service.subscribe({ email: `${'a'.repeat(65)}@example.com` });
+
+    await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+    await expect(attempt).rejects.toThrow(/part before the @ is longer than 64 characters/);
+    expect(subscribers.all()).toHaveLength(0);
+    expect(mailer.attempts).toHaveLength(0);
+  });
+
+  it('rejects a keyword of control characters only, naming it, and stores and mails nothing', async () => {
+    const { service, subscribers, mailer } = setup();
+
+    const attempt = service.subscribe({
+      email: 'reader@example.com',
+      keywords: ['speculative decoding', '\u0000\u0007\u001b'],
+    });
+
+    await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+    await expect(attempt).rejects.toThrow(
+      /^Keyword 2 has no printable characters \(only control or formatting codes\)$/,
+    );
+    expect(subscribers.all()).toHaveLength(0);
+    expect(mailer.attempts).toHaveLength(0);
+  });
+
   it('rejects an unknown topic id with a ValidationError naming it', async () => {
     const { service, subscribers, mailer } = setup();
 
@@ -410,6 +437,40 @@ describe('checkToken', () => {
     );
     expect(await subscribers.get(reader.id)).toEqual(reader);
   });
+
+  it('refuses a confirmation link sent before an unsubscribe as the confirmation does, changing nothing', async () => {
+    const { service, subscribers, clock, lastConfirmToken } = setup();
+    await service.subscribe({ email: 'stale@example.com', topics: ['ai-agents'] });
+    const oldConfirm = lastConfirmToken();
+    const { manageToken } = await service.confirm(oldConfirm);
+    await expect(service.checkToken(oldConfirm, 'confirm')).resolves.toBeUndefined();
+    clock.advance({ minutes: 5 });
+    await service.unsubscribe(manageToken);
+    const before = await subscribers.findByEmail('stale@example.com');
+
+    const onGet = await service.checkToken(oldConfirm, 'confirm').catch((error: unknown) => error);
+    const onPost = await service.confirm(oldConfirm).catch((error: unknown) => error);
+
+    const refusal = {
+      problem: 'token_revoked',
+      message: 'You unsubscribed after this link was sent. Subscribe again from the home page.',
+    };
+    expect(onGet).toBeInstanceOf(TokenError);
+    expect(onGet).toMatchObject(refusal);
+    expect(onPost).toMatchObject(refusal);
+    expect(await subscribers.findByEmail('stale@example.com')).toEqual(before);
+  });
+
+  it('refuses the confirmation link of a suppressed address as the confirmation does', async () => {
+    const bounced = aSubscriber({ status: 'unconfirmed', suppressed: { reason: 'complaint', at: START } });
+    const { service, subscribers, tokenFor, clock } = setup(new InMemorySubscriberRepository().seed(bounced));
+    const token = tokenFor(bounced, 'confirm', clock.now().getTime() / 1000 + 3600);
+
+    await expect(service.checkToken(token, 'confirm')).rejects.toThrow(
+      new ValidationError('This address cannot receive mail from paperboy.'),
+    );
+    expect(await subscribers.get(bounced.id)).toEqual(bounced);
+  });
 });
 
 describe('preferences', () => {
@@ -495,6 +556,26 @@ describe('preferences', () => {
       /^Keyword 2 \(“x”\) must be at least 2 characters$/,
     ],
     ['a blank keyword', { keywords: ['   '] }, /^Keyword 1 must not be empty$/],
+    [
+      'a keyword of control characters only',
+      { keywords: ['rlhf', '\u0001\u0002\u007f'] },
+      /^Keyword 2 has no printable characters \(only control or formatting codes\)$/,
+    ],
+    [
+      'a keyword of zero-width and bidi characters only',
+      { keywords: ['\u200b\u202e\ufeff'] },
+      /^Keyword 1 has no printable characters/,
+    ],
+    [
+      'an organization of control characters only',
+      { organizations: ['NVIDIA', '\u0000'] },
+      /^Organization 2 has no printable characters/,
+    ],
+    [
+      'a keyword of one letter and a control character',
+      { keywords: ['x\u0007'] },
+      /^Keyword 1 \(“x”\) must be at least 2 characters$/,
+    ],
     ['a blank author', { authors: ['Jane Doe', ' '] }, /^Author 2 must not be empty$/],
     [
       '31 authors',
@@ -528,6 +609,23 @@ describe('preferences', () => {
       cadence: 'weekly',
       keywords: ['r', 'video generation', 'RLHF'],
     });
+  });
+
+  it('stores entries without their control and formatting characters', async () => {
+    const reader = aSubscriber();
+    const { service, subscribers, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
+
+    const view = await service.updatePreferences(tokenFor(reader, 'manage'), {
+      keywords: ['diffusion\u0000models', 'spec\u200bulative decoding\u001b', '\u202eworld models'],
+      authors: ['Yann\tLeCun\u0085'],
+    });
+
+    const expected = {
+      keywords: ['diffusion models', 'speculative decoding', 'world models'],
+      authors: ['Yann LeCun'],
+    };
+    expect((await subscribers.get(reader.id))?.preferences).toMatchObject(expected);
+    expect(view).toMatchObject(expected);
   });
 
   it('names a keyword that is not text', async () => {

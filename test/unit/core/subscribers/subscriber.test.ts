@@ -4,6 +4,7 @@ import {
   defaultPreferences,
   hasAnyTopic,
   isActive,
+  keywordLengthProblem,
   normalizeEmail,
   PreferencesSchema,
 } from '../../../../functions/core/subscribers/subscriber';
@@ -24,11 +25,40 @@ describe('normalizeEmail', () => {
   ])('rejects %p with a ValidationError', (raw) => {
     expect(() => normalizeEmail(raw)).toThrow(ValidationError);
   });
+
+  it('takes 64 characters before the @ and refuses 65 (RFC 5321)', () => {
+    const longest = `${'a'.repeat(64)}@example.com`;
+
+    expect(normalizeEmail(longest)).toBe(longest);
+    expect(() => normalizeEmail(`${'a'.repeat(65)}@example.com`)).toThrow(
+      new ValidationError('email is not a valid address: the part before the @ is longer than 64 characters'),
+    );
+  });
+});
+
+describe('keywordLengthProblem', () => {
+  it('counts only printable characters', () => {
+    expect(keywordLengthProblem('\u0001\u0002\u0003')).toBe(
+      'A keyword is 2 to 100 characters; this one is 0.',
+    );
+    expect(keywordLengthProblem('x\u200b')).toBe('A keyword is 2 to 100 characters; this one is 1.');
+    expect(keywordLengthProblem('rl\u0000hf')).toBeUndefined();
+  });
 });
 
 describe('PreferencesSchema', () => {
   it('accepts the defaults', () => {
     expect(PreferencesSchema.parse(defaultPreferences())).toEqual(defaultPreferences());
+  });
+
+  it('reads an entry stored with nothing printable as no entry, and cleans the rest', () => {
+    const stored = {
+      ...defaultPreferences(),
+      keywords: ['\u0001\u0002', 'video\u0000generation', 'Video Generation'],
+      authors: ['\u200b'],
+    };
+
+    expect(PreferencesSchema.parse(stored)).toMatchObject({ keywords: ['video generation'], authors: [] });
   });
 
   it('rejects a topic id that is not kebab-case', () => {
