@@ -29,7 +29,7 @@ const CANDIDATE_SLACK = 20;
 /** Distinct topic lists whose ranking a window keeps (the most recently used; a memory bound). */
 const RANKINGS_KEPT = 20_000;
 /** Distinct reasons a window shares (a paper's reasons differ by the reader's topics that matched it). */
-const REASONS_KEPT = 50_000;
+const REASONS_KEPT = 10_000;
 
 /** A paper of one reader's digest: its digest score (rounded) and why it matched. */
 export type PlannedPaper = RankedPaper;

@@ -208,7 +208,7 @@ export function readableMatches(matched: string[], topic?: string): string[] {
  * A paper is known by a fingerprint of every field its view shows, so a paper updated since (upvotes,
  * a summary) makes a new view. Bounded: past `capacity` views it starts again.
  */
-export function cachedPaperViews(capacity = 20_000): (paper: Paper, why: MatchedTopic[]) => DigestPaperView {
+export function cachedPaperViews(capacity = 5_000): (paper: Paper, why: MatchedTopic[]) => DigestPaperView {
   const views = new Map<string, DigestPaperView>();
   // A paper object seen before (the entries of one message share theirs) is not hashed again, nor is
   // a reasons object (a planner in the same process hands the same one to many entries).
