@@ -302,6 +302,8 @@ export class StatelessStack extends Stack {
         ...(config.sesDailyQuota ? { SES_DAILY_QUOTA: String(config.sesDailyQuota) } : {}),
       },
       deadLetterQueue: this.failedEvents.planDigests,
+      wildcardReason:
+        'ses:GetAccount reads the account-wide sending quota and supports no resource-level permission; it reads, never sends.',
     });
     const planSlice = new PaperboyFunction(this, 'PlanSliceFunction', {
       handlerName: 'plan-slice',
@@ -357,12 +359,6 @@ export class StatelessStack extends Stack {
     );
     // What is left of the SES 24-hour quota, read before each run (GetAccount has no resource to name).
     planDigests.addToRolePolicy(new PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
-    Validations.of(planDigests.role as Construct).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'ses:GetAccount reads the account-wide sending quota and supports no resource-level permission; it ' +
-        'is the only wildcard statement of this role and it reads, never sends.',
-    });
 
     // Planning a slice: the papers of the window, its segment of readers (with their history), its
     // send messages and continuation, its counts in the ledger.
@@ -640,7 +636,7 @@ export class StatelessStack extends Stack {
     );
     alarm(
       'NoDigestRunAlarm',
-      "No digest run started in the last day: the schedule or plan-digests failed (see PlanDigestsFailedEvents).",
+      'No digest run started in the last day: the schedule or plan-digests failed (see PlanDigestsFailedEvents).',
       paperboyMetric(RunMetric.DigestRunsStarted, Duration.days(1)),
       1,
       { comparison: ComparisonOperator.LESS_THAN_THRESHOLD, treatMissingData: TreatMissingData.BREACHING },
@@ -668,7 +664,7 @@ export class StatelessStack extends Stack {
     );
     alarm(
       'SesQuotaShortfallAlarm',
-      "A digest run plans more emails than are left of the SES 24-hour quota: the rest will be refused until the quota frees up. Ask AWS for a higher quota (docs/deploy.md, sizing).",
+      'A digest run plans more emails than are left of the SES 24-hour quota: the rest will be refused until the quota frees up. Ask AWS for a higher quota (docs/deploy.md, sizing).',
       paperboyMetric(RunMetric.QuotaShortfall, Duration.minutes(5)),
       1,
     );

@@ -13,7 +13,14 @@ const ACKNOWLEDGED = {
     'PaperboyStateless/IngestScheduleFailedEvents',
     'PaperboyStateless/PlanDigestsScheduleFailedEvents',
   ],
-  'AwsSolutions-IAM5[Resource::*]': ['PaperboyStateless/PlanDigestsFunctionRole'],
+  'AwsSolutions-IAM5[Resource::*]': [
+    'PaperboyStateless/ApiFunctionRole',
+    'PaperboyStateless/IngestFunctionRole',
+    'PaperboyStateless/PlanDigestsFunctionRole',
+    'PaperboyStateless/PlanSliceFunctionRole',
+    'PaperboyStateless/SendDigestsFunctionRole',
+    'PaperboyStateless/SesEventsFunctionRole',
+  ],
   'AwsSolutions-L1': [
     'PaperboyStateless/ApiFunction',
     'PaperboyStateless/IngestFunction',

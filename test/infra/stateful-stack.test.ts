@@ -97,7 +97,9 @@ describe('stateful stack', () => {
     });
     const outputs = built.statefulTemplate.findOutputs('*');
 
-    expect(outputs.MailFromMxRecord.Value).toBe('mail.example.com MX 10 feedback-smtp.eu-west-1.amazonses.com');
+    expect(outputs.MailFromMxRecord.Value).toBe(
+      'mail.example.com MX 10 feedback-smtp.eu-west-1.amazonses.com',
+    );
     expect(outputs.MailFromSpfRecord.Value).toBe('mail.example.com TXT "v=spf1 include:amazonses.com ~all"');
   });
 

@@ -24,6 +24,8 @@ import { FUNCTIONS } from './support/functions';
 const { read, readWrite, readDelete, batchUpsert, scan, claim, ledger, suppress } = TABLE_ACTIONS;
 const PAPERS = ['Papers', 'Papers/index/byDay'];
 const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+/** Active tracing: X-Ray takes no resource but "*". */
+const XRAY = grants(['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], ['*']);
 const SES_SEND = grants(['ses:SendEmail'], ['ses:identity/example.com', 'ses:configuration-set/']);
 const SECRET = grants(['secretsmanager:GetSecretValue'], ['TokenSecret']);
 const sqsConsume = (queue: string) =>
@@ -42,6 +44,7 @@ const sqsConsume = (queue: string) =>
 const EXPECTED_GRANTS: Record<string, string[]> = {
   ApiFunction: [
     ...grants(LOGS, ['ApiFunctionLogs']),
+    ...XRAY,
     ...grants(readWrite, ['Subscribers']),
     ...grants(readDelete, ['Deliveries']),
     ...grants(['dynamodb:UpdateItem'], ['Deliveries']),
@@ -51,11 +54,13 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
   ],
   IngestFunction: [
     ...grants(LOGS, ['IngestFunctionLogs']),
+    ...XRAY,
     ...grants(batchUpsert, PAPERS),
     ...grants(['sqs:SendMessage'], ['IngestFailedEvents']),
   ],
   PlanDigestsFunction: [
     ...grants(LOGS, ['PlanDigestsFunctionLogs']),
+    ...XRAY,
     ...grants(ledger, ['Deliveries']),
     ...grants(['sqs:SendMessage'], ['PlanQueue']),
     ...grants(['ses:GetAccount'], ['*']),
@@ -63,6 +68,7 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
   ],
   PlanSliceFunction: [
     ...grants(LOGS, ['PlanSliceFunctionLogs']),
+    ...XRAY,
     ...grants(read, PAPERS),
     ...grants(scan, ['Subscribers']),
     ...grants(ledger, ['Deliveries']),
@@ -71,6 +77,7 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
   ],
   SendDigestsFunction: [
     ...grants(LOGS, ['SendDigestsFunctionLogs']),
+    ...XRAY,
     ...grants(read, PAPERS),
     ...grants(claim, ['Subscribers']),
     ...grants(readWrite, ['Deliveries']),
@@ -80,6 +87,7 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
   ],
   SesEventsFunction: [
     ...grants(LOGS, ['SesEventsFunctionLogs']),
+    ...XRAY,
     ...grants(suppress, ['Subscribers']),
     ...grants(['sqs:SendMessage'], ['SesEventsFailedEvents']),
   ],
@@ -95,6 +103,15 @@ describe('stateless stack', () => {
   const resourcesOf = (type: string) => Object.entries(template().findResources(type) as Record<string, any>);
 
   describe('functions', () => {
+    it('traces every function with X-Ray', () => {
+      for (const fn of FUNCTIONS)
+        expect(
+          template().toJSON().Resources[functionLogicalId(template(), fn)].Properties.TracingConfig,
+        ).toEqual({
+          Mode: 'Active',
+        });
+    });
+
     it('runs every handler on nodejs22.x, arm64, from an ESM bundle, with Powertools settings', () => {
       template().resourceCountIs('AWS::Lambda::Function', 6);
       template().allResourcesProperties('AWS::Lambda::Function', {
@@ -153,17 +170,21 @@ describe('stateless stack', () => {
       }
     });
 
-    it('uses no wildcard resource in any IAM policy but the one ses:GetAccount needs', () => {
+    it('uses no wildcard resource in any IAM policy but those X-Ray and ses:GetAccount need', () => {
       const strings = policyResourceStrings(template());
 
       expect(strings.length).toBeGreaterThan(20);
-      expect(strings.filter((value) => value.includes('*'))).toEqual(['*']);
+      expect(new Set(strings.filter((value) => value.includes('*')))).toEqual(new Set(['*']));
       const wildcardActions = resourcesOf('AWS::IAM::Policy').flatMap(([, policy]) =>
         policy.Properties.PolicyDocument.Statement.filter((statement: any) => statement.Resource === '*').map(
           (statement: any) => statement.Action,
         ),
       );
-      expect(wildcardActions).toEqual(['ses:GetAccount']);
+      expect([...new Set(wildcardActions.flat())].sort()).toEqual([
+        'ses:GetAccount',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
     });
 
     it('lets only the digest planner scan a table (a flaw elsewhere cannot dump every address)', () => {

@@ -7,14 +7,7 @@ import type { PaperboyTable } from '../stateful-stack';
  * it can read and delete single items but never write one.
  */
 export type TableAccess =
-  | 'read'
-  | 'scan'
-  | 'claim'
-  | 'ledger'
-  | 'suppress'
-  | 'readWrite'
-  | 'readDelete'
-  | 'batchUpsert';
+  'read' | 'scan' | 'claim' | 'ledger' | 'suppress' | 'readWrite' | 'readDelete' | 'batchUpsert';
 
 /** Reads by key: never Scan, which only the digest planner holds (one flaw could dump every address). */
 const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import {
   LogLevel,
   NodejsFunction,
@@ -53,6 +53,8 @@ export interface PaperboyFunctionProps extends Pick<
   /** File name under functions/handlers/, without `.ts`; it must export `handler`. */
   readonly handlerName: HandlerName;
   readonly logRetention: RetentionDays;
+  /** Why any other statement of this function's role names no resource (checked by cdk-nag). */
+  readonly wildcardReason?: string;
 }
 
 /**
@@ -90,6 +92,8 @@ export class PaperboyFunction extends NodejsFunction {
       role,
       logGroup,
       deadLetterQueue: props.deadLetterQueue,
+      // Each invocation as an X-Ray trace: where a slow run or a cold start spends its time.
+      tracing: Tracing.ACTIVE,
       environment: {
         POWERTOOLS_SERVICE_NAME: 'paperboy',
         POWERTOOLS_METRICS_NAMESPACE: 'paperboy',
@@ -124,6 +128,16 @@ export class PaperboyFunction extends NodejsFunction {
     logGroup.grantWrite(role);
     this.handlerName = props.handlerName;
 
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: [
+        'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing, added by the CDK) accept no',
+        'resource but "*"; they only write trace data.',
+        props.wildcardReason ?? '',
+      ]
+        .join(' ')
+        .trim(),
+    });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
