@@ -93,6 +93,15 @@ export interface DeliveryRepository {
   releaseDigest(subscriberId: string, digestDate: string): Promise<void>;
   /** Records emails that went out, one item each, in as few requests as the store allows. */
   recordSent(sent: SentDigest[]): Promise<void>;
+  /**
+   * Records one email that went out unless its (reader, day) already has a record; answers whether
+   * this call wrote it (SES's Send event settling a claim the sender may have recorded already).
+   */
+  recordSentOnce(sent: SentDigest): Promise<boolean>;
+  /** The records of these (reader, day) pairs that exist, in as few requests as the store allows. */
+  sentDigestsOf(keys: { subscriberId: string; digestDate: string }[]): Promise<SentDigest[]>;
+  /** The digest runs of a day that have a ledger (their reports are read from the RunLedger). */
+  digestRunsOf(digestDate: string): Promise<DigestRun[]>;
   listForSubscriber(subscriberId: string): Promise<DeliveryRecord[]>;
   deleteForSubscriber(subscriberId: string): Promise<void>;
 }
@@ -103,6 +112,11 @@ export interface OutgoingEmail {
   html: string;
   text: string;
   headers?: Record<string, string>;
+  /**
+   * Message tags the provider returns in its events about this email (SES `EmailTags`). Values
+   * may hold only ASCII letters, digits, `_`, `-`, `.` and `@`.
+   */
+  tags?: Record<string, string>;
 }
 
 /**

@@ -33,8 +33,15 @@ export const SesEventMessageSchema = z
     eventType: z.string().optional(),
     notificationType: z.string().optional(),
     mail: z
-      .object({ messageId: z.string().optional(), destination: z.array(z.string()).optional() })
+      .object({
+        messageId: z.string().optional(),
+        destination: z.array(z.string()).optional(),
+        /** The message's tags, SES's own (`ses:…`) and those sent with it, each name with its values. */
+        tags: z.record(z.string(), z.array(z.string())).optional(),
+      })
       .passthrough(),
+    /** `eventType: 'Send'`: SES accepted the message (the object itself is empty). */
+    send: z.object({}).passthrough().optional(),
     bounce: z
       .object({
         bounceType: z.string(),

@@ -92,6 +92,13 @@ export const DeployConfigSchema = z
      */
     sesDailyQuota: z.number().int().positive().optional(),
     /**
+     * Settle each digest's claim from SES's Send event (the mail's `claim` tag), so a sender killed after
+     * SES accepted a digest but before recording it never causes a second copy. It costs, per email, one
+     * SNS publish, one ses-events invocation and two DynamoDB requests (doubling a run's requests per
+     * reader). Off: such a claim is released by `claims --release` and sent again (docs/architecture.md).
+     */
+    settleClaimsFromSesEvents: z.boolean().default(false),
+    /**
      * While the account is in the SES sandbox, the verified recipient addresses you test with: SES also
      * checks the sender's permission on each recipient identity. Remove them after leaving the sandbox.
      */

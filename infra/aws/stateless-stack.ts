@@ -221,7 +221,13 @@ export class StatelessStack extends Stack {
     });
     configurationSet.addEventDestination('BouncesAndComplaints', {
       destination: EventDestination.snsTopic(sesEventsTopic),
-      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+      // SEND, when chosen, settles each digest's claim (its `claim` tag) as sent:
+      // functions/core/digests/settle-claims.ts.
+      events: [
+        ...(config.settleClaimsFromSesEvents ? [EmailSendingEvent.SEND] : []),
+        EmailSendingEvent.BOUNCE,
+        EmailSendingEvent.COMPLAINT,
+      ],
     });
 
     // ---- HTTP API (created first: its URL is the public URL in links) -----------------------------
@@ -378,6 +384,7 @@ export class StatelessStack extends Stack {
     bindTable(sendDigests, stateful.deliveries, 'readWrite');
 
     bindTable(sesEvents, stateful.subscribers, 'suppress');
+    if (config.settleClaimsFromSesEvents) bindTable(sesEvents, stateful.deliveries, 'recordSent');
 
     const sesSendResources = [
       this.formatArn({ service: 'ses', resource: 'identity', resourceName: config.domain }),

@@ -14,6 +14,12 @@ import {
 import { dayInTimeZone, daysBetween, isValidDay, addDays } from '../../functions/core/dates';
 import { createDigestComposer } from '../../functions/core/digests/digest-composer';
 import { dryRunDigests, startDigestRun } from '../../functions/core/digests/start-digest-run';
+import {
+  CLAIM_LEASE_MS,
+  findStuckClaims,
+  settleStuckClaims,
+  type StuckClaims,
+} from '../../functions/core/digests/settle-claims';
 import { toPaperView } from '../../functions/core/digests/paper-view';
 import { ingestDays } from '../../functions/core/ingest-papers';
 import { matchQueries } from '../../functions/core/matching';
@@ -36,6 +42,7 @@ class UsageError extends Error {}
 const USAGE = `usage: npm run cli -- <command> [options]
   ingest [--date YYYY-MM-DD | --since YYYY-MM-DD] [--from FILE|DIR|URL]
   digest [--date YYYY-MM-DD] [--dry-run]
+  claims --date YYYY-MM-DD [--release [--force]]
   preview --email ADDR [--date YYYY-MM-DD] [--out FILE.html]
   match --papers FILE|DIR --query "TEXT" [--query "TEXT" ...] [--json]`;
 
@@ -194,6 +201,56 @@ async function waitForRun(
   return (await services.ledger.read(run)) as RunReport;
 }
 
+/**
+ * Claims of a day with no delivery record (a crash between claim and send, a lost Send event): lists
+ * them, or with --release gives them back so a re-run of the day (`digest --date D`) sends them.
+ */
+async function claims(args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: { date: { type: 'string' }, release: { type: 'boolean' }, force: { type: 'boolean' } },
+  });
+  const digestDate = day(values.date, '--date');
+  if (!digestDate) throw new UsageError('claims needs --date YYYY-MM-DD');
+  if (values.force && !values.release) throw new UsageError('--force only goes with --release');
+  const services = await connect();
+  const busy = (found: StuckClaims) =>
+    found.busyRuns.map(
+      (run) =>
+        `  run ${run.runId} (started ${run.startedAt}): ` +
+        (run.reason === 'planning-not-finished'
+          ? 'its slices are not all planned'
+          : run.reason === 'outcomes-missing'
+            ? `${plural(run.unaccounted, 'reader')} with no send outcome yet (a crashed send leaves them so)`
+            : `started less than ${CLAIM_LEASE_MS / 3_600_000} h ago`),
+    );
+  if (!values.release) {
+    const found = await findStuckClaims(services, digestDate);
+    console.log(`claims ${digestDate}: ${found.subscriberIds.length} with no delivery record`);
+    for (const id of found.subscriberIds) console.log(`  ${id}`);
+    if (found.busyRuns.length > 0)
+      console.log(['runs of the day that may still be sending:', ...busy(found)].join('\n'));
+    return;
+  }
+  const result = await settleStuckClaims({ ...services, logger: quietLogger }, digestDate, {
+    force: values.force,
+  });
+  if (!result.settled) {
+    console.error(
+      [
+        `not released: ${plural(result.subscriberIds.length, 'claim')} of ${digestDate} may still be in flight`,
+        ...busy(result),
+        'once its send queue is empty (and the dead-letter queue looked at), --release --force releases them',
+      ].join('\n'),
+    );
+    process.exitCode = 1;
+    return;
+  }
+  console.log(
+    `claims ${digestDate}: released ${result.released}; \`npm run cli -- digest --date ${digestDate}\` sends them`,
+  );
+}
+
 async function preview(args: string[]) {
   const { values } = parseArgs({
     args,
@@ -299,7 +356,13 @@ async function match(args: string[]) {
   }
 }
 
-const commands: Record<string, (args: string[]) => Promise<void>> = { ingest, digest, preview, match };
+const commands: Record<string, (args: string[]) => Promise<void>> = {
+  ingest,
+  digest,
+  claims,
+  preview,
+  match,
+};
 
 async function main(argv: string[]) {
   if (argv.some((arg) => arg === '--help' || arg === '-h') || argv[0] === 'help') {

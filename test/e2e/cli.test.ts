@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseDailyPapers } from '../../functions/adapters/hf-papers/daily-papers-schema';
 import { matchQueries } from '../../functions/core/matching';
+import { defaultPreferences } from '../../functions/core/subscribers/subscriber';
 import { runCli } from '../support/cli';
+import { startTestStack } from '../support/local-stack';
 import { HF_DAYS_DIR, SEED_FILE } from '../support/paths';
 
 const cli = runCli;
@@ -59,6 +61,9 @@ describe('bad input', () => {
     [['preview'], /needs --email/],
     [['frobnicate'], /unknown command "frobnicate"/],
     [['digest', '--bogus'], /Unknown option/],
+    [['claims'], /claims needs --date/],
+    [['claims', '--date', '2025-02-30'], /--date must be a real date/],
+    [['claims', '--date', '2025-11-13', '--force'], /--force only goes with --release/],
   ])(
     '%j exits 2 with a one-line reason',
     async (args, reason) => {
@@ -97,4 +102,46 @@ describe('bad input', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/npm start/);
   }, 60_000);
+});
+
+describe('claims command', () => {
+  it('lists a claim with no delivery record (ids, never addresses), then releases it', async () => {
+    const stack = await startTestStack();
+    try {
+      const { services } = stack;
+      const now = new Date().toISOString();
+      const reader = {
+        id: 'cli-claims-reader',
+        email: 'cli-claims@example.com',
+        status: 'confirmed' as const,
+        preferences: { ...defaultPreferences(), topics: ['ai-agents'] },
+        tokenVersion: 1,
+        confirmationsSentAt: [],
+        createdAt: now,
+        updatedAt: now,
+        confirmedAt: now,
+      };
+      await services.subscribers.create(reader);
+      await services.deliveries.claimDigest({
+        subscriberId: reader.id,
+        digestDate: '2025-11-13',
+        paperIds: ['2511.00001'],
+        forgetDays: [],
+      });
+
+      const listed = await stack.cli(['claims', '--date', '2025-11-13']);
+      const released = await stack.cli(['claims', '--date', '2025-11-13', '--release']);
+      const after = await stack.cli(['claims', '--date', '2025-11-13']);
+
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toMatch(/^claims 2025-11-13: 1 with no delivery record\n {2}cli-claims-reader\n/);
+      expect(listed.stdout).not.toContain(reader.email);
+      expect(released.code).toBe(0);
+      expect(released.stdout).toMatch(/released 1\b/);
+      expect((await services.subscribers.get(reader.id))?.digestHistory?.['2025-11-13']).toBeUndefined();
+      expect(after.stdout).toMatch(/^claims 2025-11-13: 0 with no delivery record\n$/);
+    } finally {
+      await stack.stop();
+    }
+  }, 120_000);
 });

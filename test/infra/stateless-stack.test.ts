@@ -21,7 +21,7 @@ import {
 import { aDeployConfig, removeSynthOutputs, synthApp, type SynthesizedApp } from './support/test-app';
 import { FUNCTIONS } from './support/functions';
 
-const { read, readWrite, readDelete, batchUpsert, scan, claim, ledger, suppress } = TABLE_ACTIONS;
+const { read, readWrite, readDelete, batchUpsert, scan, claim, ledger, suppress, recordSent } = TABLE_ACTIONS;
 const PAPERS = ['Papers', 'Papers/index/byDay'];
 const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 /** Active tracing: X-Ray takes no resource but "*". */
@@ -486,6 +486,20 @@ describe('stateless stack', () => {
         SuppressionOptions: { SuppressedReasons: Match.arrayEquals(['BOUNCE', 'COMPLAINT']) },
         ReputationOptions: { ReputationMetricsEnabled: true },
       });
+    });
+
+    it('settles claims from SES Send events only when chosen: the Send events and a PutItem of records', () => {
+      const settling = synthApp({ config: aDeployConfig({ settleClaimsFromSesEvents: true }) });
+      const eventTypes = (t: typeof settling.statelessTemplate) =>
+        Object.values(
+          t.findResources('AWS::SES::ConfigurationSetEventDestination') as Record<string, any>,
+        )[0].Properties.EventDestination.MatchingEventTypes.sort();
+
+      expect(eventTypes(settling.statelessTemplate)).toEqual(['bounce', 'complaint', 'send']);
+      expect(grantsOfFunction(settling.statelessTemplate, 'SesEventsFunction')).toEqual(
+        [...new Set(EXPECTED_GRANTS.SesEventsFunction.concat(grants(recordSent, ['Deliveries'])))].sort(),
+      );
+      expect(eventTypes(template())).toEqual(['bounce', 'complaint']);
     });
 
     it('publishes bounces and complaints to the SNS topic the ses-events function is subscribed to', () => {

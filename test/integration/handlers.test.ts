@@ -244,11 +244,11 @@ describe('ses-events handler (SNS notifications of SES events)', () => {
     const complaint = await sesEventsHandler(sesComplaintEvent('angry@example.com'), lambdaContext);
     const unknown = await sesEventsHandler(sesBounceEvent('nobody@example.com'), lambdaContext);
 
-    expect(soft).toEqual({ suppressed: 0, ignored: 1 });
-    expect(delivered).toEqual({ suppressed: 0, ignored: 1 });
-    expect(hard).toEqual({ suppressed: 1, ignored: 0 });
-    expect(complaint).toEqual({ suppressed: 1, ignored: 0 });
-    expect(unknown).toEqual({ suppressed: 0, ignored: 0 });
+    expect(soft).toEqual({ suppressed: 0, settled: 0, ignored: 1 });
+    expect(delivered).toEqual({ suppressed: 0, settled: 0, ignored: 1 });
+    expect(hard).toEqual({ suppressed: 1, settled: 0, ignored: 0 });
+    expect(complaint).toEqual({ suppressed: 1, settled: 0, ignored: 0 });
+    expect(unknown).toEqual({ suppressed: 0, settled: 0, ignored: 0 });
     expect((await services.subscribers.findByEmail('bouncy@example.com'))?.suppressed?.reason).toBe(
       'hard-bounce',
     );

@@ -201,6 +201,8 @@ export class InMemoryDeliveryRepository implements DeliveryRepository {
   constructor(
     private readonly subscribers: InMemorySubscriberRepository,
     private readonly clock: Clock = new SettableClock(),
+    /** The run ledger kept in the same table (DynamoDB: `RUN#<day>` items of the deliveries table). */
+    private readonly ledger?: InMemoryRunLedger,
   ) {}
 
   async claimDigest({
@@ -231,6 +233,31 @@ export class InMemoryDeliveryRepository implements DeliveryRepository {
     const sentAt = this.clock.now().toISOString();
     for (const record of sent)
       this.sentDigests.set(`${record.subscriberId}|${record.digestDate}`, { ...copy(record), sentAt });
+  }
+
+  /** As the DynamoDB adapter's conditional put: written only when (reader, day) has no record yet. */
+  async recordSentOnce(sent: SentDigest): Promise<boolean> {
+    const key = `${sent.subscriberId}|${sent.digestDate}`;
+    if (this.sentDigests.has(key)) return false;
+    this.sentDigests.set(key, { ...copy(sent), sentAt: this.clock.now().toISOString() });
+    return true;
+  }
+
+  /** Calls of sentDigestsOf (a BatchGet, 100 keys a request, in DynamoDB). */
+  batchGetCalls = 0;
+
+  async sentDigestsOf(keys: { subscriberId: string; digestDate: string }[]): Promise<SentDigest[]> {
+    this.batchGetCalls++;
+    return keys.flatMap(({ subscriberId, digestDate }) => {
+      const record = this.sentDigests.get(`${subscriberId}|${digestDate}`);
+      if (!record) return [];
+      const { sentAt: _sentAt, ...sent } = copy(record);
+      return [sent];
+    });
+  }
+
+  async digestRunsOf(digestDate: string): Promise<DigestRun[]> {
+    return this.ledger?.runsOf(digestDate) ?? [];
   }
 
   async listForSubscriber(subscriberId: string): Promise<DeliveryRecord[]> {
@@ -300,6 +327,13 @@ export class InMemoryRunLedger implements RunLedger {
   async read(run: DigestRun): Promise<RunReport | undefined> {
     const report = this.runs.get(InMemoryRunLedger.key(run));
     return report && copy(report);
+  }
+
+  /** The runs of a day that were started, as the deliveries table's `RUN#<day>` partition lists them. */
+  runsOf(digestDate: string): DigestRun[] {
+    return [...this.runs.values()]
+      .filter((report) => report.digestDate === digestDate)
+      .map(({ runId }) => ({ digestDate, runId }));
   }
 }
 

@@ -1,12 +1,13 @@
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
+  PutCommand,
   QueryCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { Clock, DeliveryRecord, DeliveryRepository } from '../../core/ports';
-import { batchWriteAll, isConditionFailure } from './client';
+import type { Clock, DeliveryRecord, DeliveryRepository, SentDigest } from '../../core/ports';
+import { batchGetAll, batchWriteAll, isConditionFailure } from './client';
 import { keys } from './keys';
 import { toSubscriber } from './subscriber-repository';
 
@@ -46,6 +47,16 @@ export function createDeliveryRepository(
     } while (cursor);
     return items;
   };
+
+  const sentDigestItem = ({ subscriberId, digestDate, paperIds, messageId }: SentDigest, sentAt: string) => ({
+    ...keys.sentDigest(subscriberId, digestDate),
+    subscriberId,
+    digestDate,
+    paperIds,
+    messageId,
+    sentAt,
+    expiresAt: expiresAt(),
+  });
 
   /** Only a reader who may get mail now: confirmed, not paused, not suppressed. */
   const ACTIVE = '#status = :confirmed AND preferences.paused = :false AND attribute_not_exists(suppressed)';
@@ -123,20 +134,65 @@ export function createDeliveryRepository(
       await batchWriteAll(
         db,
         tableName,
-        sent.map(({ subscriberId, digestDate, paperIds, messageId }) => ({
-          PutRequest: {
-            Item: {
-              ...keys.sentDigest(subscriberId, digestDate),
-              subscriberId,
-              digestDate,
-              paperIds,
-              messageId,
-              sentAt,
-              expiresAt: expiresAt(),
-            },
-          },
-        })),
+        sent.map((record) => ({ PutRequest: { Item: sentDigestItem(record, sentAt) } })),
       );
+    },
+
+    // One conditional PutItem: SES's Send event and the sender may both record one email.
+    async recordSentOnce(sent) {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: sentDigestItem(sent, clock.now().toISOString()),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    async sentDigestsOf(pairs) {
+      const items = await batchGetAll(
+        db,
+        tableName,
+        pairs.map(({ subscriberId, digestDate }) => keys.sentDigest(subscriberId, digestDate)),
+      );
+      return items.filter(live).flatMap((item): SentDigest[] =>
+        typeof item.subscriberId === 'string' && typeof item.digestDate === 'string'
+          ? [
+              {
+                subscriberId: item.subscriberId,
+                digestDate: item.digestDate,
+                paperIds: Array.isArray(item.paperIds) ? (item.paperIds as string[]) : [],
+                messageId: String(item.messageId ?? ''),
+              },
+            ]
+          : [],
+      );
+    },
+
+    async digestRunsOf(digestDate) {
+      const runs: { digestDate: string; runId: string }[] = [];
+      const partition = keys.digestRun(digestDate, '').pk;
+      let cursor: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': partition },
+            ProjectionExpression: 'sk',
+            ExclusiveStartKey: cursor,
+          }),
+        );
+        for (const item of page.Items ?? []) runs.push({ digestDate, runId: String(item.sk) });
+        cursor = page.LastEvaluatedKey;
+      } while (cursor);
+      return runs;
     },
 
     async listForSubscriber(subscriberId) {

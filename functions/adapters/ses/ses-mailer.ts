@@ -27,12 +27,15 @@ export function createSesMailer(
 ): Mailer {
   return {
     async send(email: OutgoingEmail) {
+      const tags = Object.entries(email.tags ?? {}).map(([Name, Value]) => ({ Name, Value }));
       const response = await sendClassified(() =>
         client.send(
           new SendEmailCommand({
             FromEmailAddress: options.from,
             Destination: { ToAddresses: [email.to] },
             ConfigurationSetName: options.configurationSet,
+            // Returned in the configuration set's events (mail.tags), e.g. the digest's claim.
+            ...(tags.length > 0 ? { EmailTags: tags } : {}),
             Content: {
               Simple: {
                 Subject: { Data: email.subject, Charset: 'UTF-8' },

@@ -18,6 +18,7 @@ import type { Subscriber } from '../subscribers/subscriber';
 import type { MatchReason } from '../matching';
 import type { Paper } from '../papers';
 import { toPaperView, type DigestPaperView } from './paper-view';
+import { CLAIM_TAG, claimTagValue } from './settle-claims';
 
 /** A send message that fails this many receives goes to the send DLQ (the queue's redrive policy). */
 export const SEND_MAX_RECEIVE_COUNT = 5;
@@ -63,6 +64,9 @@ export interface SendOptions {
  * message or a re-run never mails anyone twice; the sent emails are recorded in batches and the
  * outcome is added to the run's ledger once.
  */
+/** The message id of a delivery record whose send SES may have accepted (a timeout, a 5xx). */
+export const UNCERTAIN_MESSAGE_ID = 'unknown: SES did not answer';
+
 export async function sendDigestBatch(
   deps: SendDeps,
   batch: DigestBatch,
@@ -159,6 +163,8 @@ export async function sendDigestBatch(
           'List-Unsubscribe': `<${links.unsubscribeUrl}>`,
           'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
         },
+        // The claim travels with the mail: SES's Send event settles it (settle-claims.ts).
+        tags: { [CLAIM_TAG]: claimTagValue(subscriber.id, batch.digestDate) },
       }));
     } catch (error) {
       if (error instanceof MailNotSentError) {
@@ -175,6 +181,14 @@ export async function sendDigestBatch(
         });
         result.uncertainSubscriberIds.push(subscriber.id);
         result.uncertain++;
+        // Recorded as probably sent, so no operator releases the claim as stuck and sends it twice.
+        records.push({
+          subscriberId: subscriber.id,
+          digestDate: batch.digestDate,
+          paperIds: papers.map((paper) => paper.id),
+          messageId: UNCERTAIN_MESSAGE_ID,
+        });
+        await writeRecords(false);
       }
       continue;
     }

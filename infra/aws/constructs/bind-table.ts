@@ -7,7 +7,15 @@ import type { PaperboyTable } from '../stateful-stack';
  * it can read and delete single items but never write one.
  */
 export type TableAccess =
-  'read' | 'scan' | 'claim' | 'ledger' | 'suppress' | 'readWrite' | 'readDelete' | 'batchUpsert';
+  | 'read'
+  | 'scan'
+  | 'claim'
+  | 'ledger'
+  | 'suppress'
+  | 'recordSent'
+  | 'readWrite'
+  | 'readDelete'
+  | 'batchUpsert';
 
 /** Reads by key: never Scan, which only the digest planner holds (one flaw could dump every address). */
 const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
@@ -23,6 +31,8 @@ export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
   ledger: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
   // ses-events finds the bounced or complaining address's reader and marks them suppressed.
   suppress: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  // ses-events records a digest SES accepted (its Send event): one conditional PutItem, nothing else.
+  recordSent: ['dynamodb:PutItem'],
   readWrite: [...READ, ...WRITE],
   readDelete: [...READ, 'dynamodb:DeleteItem'],
   // Ingest reads what it already has and writes what changed, in batches, and nothing else.

@@ -1,6 +1,7 @@
 import { DigestBatchSchema } from '../../../../functions/adapters/sqs/digest-queue';
 import { planSlice } from '../../../../functions/core/digests/plan-slice';
 import { sendDigestBatch, type SendDeps } from '../../../../functions/core/digests/send-digests';
+import { findStuckClaims } from '../../../../functions/core/digests/settle-claims';
 import type { Paper } from '../../../../functions/core/papers';
 import {
   MailNotSentError,
@@ -328,6 +329,18 @@ describe('sendDigestBatch', () => {
     const { deps, subscribers, logger, ledger } = await setupRun({ papers, subscribers: [ada], mailer });
 
     const first = await sendDigestBatch(deps, single, { finalAttempt: true });
+    // Recorded as probably sent, so the claim is not taken for a stuck one (settle-claims.ts).
+    expect((await deps.deliveries.listForSubscriber(ada.id)).map((row) => row.paperId)).toEqual(
+      papers.map((paper) => paper.id),
+    );
+    expect(
+      (
+        await findStuckClaims(
+          { ...deps, subscribers, ledger, clock: new SettableClock('2030-01-01T00:00:00.000Z') },
+          DIGEST_DATE,
+        )
+      ).subscriberIds,
+    ).toEqual([]);
     mailer.recover('ada@example.com');
     const retry = await sendDigestBatch(deps, single, { firstAttempt: false });
 

@@ -1,0 +1,196 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { SendEmailCommand, type SendEmailCommandInput, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { parseDailyPapers } from '../../functions/adapters/hf-papers/daily-papers-schema';
+import { createServices, type Services } from '../../functions/composition';
+import { parseConfig } from '../../functions/config';
+import { runPlanSlice } from '../../functions/core/digests/plan-slice';
+import { sendDigestBatch } from '../../functions/core/digests/send-digests';
+import {
+  claimTagValue,
+  findStuckClaims,
+  settleStuckClaims,
+} from '../../functions/core/digests/settle-claims';
+import type { DigestBatch, Logger } from '../../functions/core/ports';
+import { defaultPreferences, type Subscriber } from '../../functions/core/subscribers/subscriber';
+import { handler as sesEventsHandler } from '../../functions/handlers/ses-events';
+import { functionEnvironment, parseLocalSettings } from '../../infra/local/settings';
+import { startStandIns, type StandIns } from '../../infra/local/stand-ins';
+import { lambdaContext, sesSendEvent } from '../fixtures/events';
+import { HF_DAYS_DIR } from '../support/paths';
+import { clearInbox, readInbox } from '../support/ses-inbox';
+
+/**
+ * A claim left with no send (a kill between the claim and SendEmail) on dynalite and aws-ses-v2-local:
+ * listed, released, and sent once by a re-run; a claim SES's Send event settled is left alone.
+ */
+const DAY = '2025-11-13';
+const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Every SendEmail input, as the real client is handed it (the SES stand-in keeps no tags). */
+const sendEmailInputs: SendEmailCommandInput[] = [];
+function recordingClient(real: SESv2Client): SESv2Client {
+  return new Proxy(real, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver);
+      return (command: SendEmailCommand) => {
+        if (command instanceof SendEmailCommand) sendEmailInputs.push(command.input);
+        return target.send(command);
+      };
+    },
+  });
+}
+
+let standIns: StandIns;
+let services: Services;
+
+beforeAll(async () => {
+  standIns = await startStandIns({ dynamodbPort: 0, sesPort: 0, sqsPort: 0, tablePrefix: 'claims-' });
+  const env = functionEnvironment({
+    settings: parseLocalSettings({}),
+    endpoints: standIns.endpoints,
+    tables: standIns.tables,
+    queues: standIns.queues,
+    tokenSecret: 'claims-test-secret-0123456789-abcdefghijklmnop',
+    publicUrl: 'https://paperboy.example',
+  });
+  // The ses-events handler builds its services from the environment, as in Lambda.
+  Object.assign(process.env, env);
+  services = await createServices(parseConfig({ ...env, SES_MAX_SEND_RATE: '1000' }), {
+    sesClient: recordingClient,
+    logger: silent,
+  });
+  await services.papers.upsert(
+    parseDailyPapers(JSON.parse(readFileSync(path.join(HF_DAYS_DIR, `${DAY}.json`), 'utf8')), DAY).papers,
+  );
+});
+afterAll(async () => standIns.stop());
+
+async function reader(name: string): Promise<Subscriber> {
+  const now = new Date().toISOString();
+  const subscriber: Subscriber = {
+    id: `claims-${name}-${Math.random().toString(36).slice(2, 8)}`,
+    email: `claims-${name}@example.com`,
+    status: 'confirmed',
+    preferences: { ...defaultPreferences(), topics: ['ai-agents'] },
+    tokenVersion: 1,
+    confirmationsSentAt: [],
+    createdAt: now,
+    updatedAt: now,
+    confirmedAt: now,
+  };
+  await services.subscribers.create(subscriber);
+  return subscriber;
+}
+
+/** A run of the day in one slice, its messages sent through the real SES adapter (as send-digests does). */
+async function runDay(runId: string) {
+  const run = { digestDate: DAY, runId };
+  const batches: DigestBatch[] = [];
+  await services.ledger.start(run, 1);
+  await runPlanSlice(
+    {
+      ...services,
+      logger: silent,
+      queue: { enqueue: async (queued) => void batches.push(...queued) },
+      sliceQueue: { enqueue: async () => undefined },
+    },
+    { ...run, segment: 0, totalSegments: 1 },
+  );
+  const deps = {
+    ...services,
+    mailer: services.digestMailer,
+    logger: silent,
+    linksFor: services.subscriptions.linksFor,
+  };
+  for (const batch of batches) await sendDigestBatch(deps, batch);
+  return services.ledger.read(run);
+}
+
+describe('stuck claims (a claim with no delivery record)', () => {
+  it('are listed, released, and sent exactly once by a re-run; a claim settled by its Send event is not', async () => {
+    const [paper] = await services.papers.listByDays([DAY]);
+    const killed = await reader('killed');
+    const settled = await reader('settled');
+    // Both claimed through the real repository; neither sent (the kill), and only one Send event arrives.
+    for (const { id } of [killed, settled])
+      expect(
+        await services.deliveries.claimDigest({
+          subscriberId: id,
+          digestDate: DAY,
+          paperIds: [paper.id],
+          forgetDays: [],
+        }),
+      ).toBeDefined();
+
+    const sendEvent = sesSendEvent(settled.email, {
+      claim: claimTagValue(settled.id, DAY),
+      messageId: 'ses-message-of-settled',
+    });
+    expect(await sesEventsHandler(sendEvent, lambdaContext)).toEqual({
+      suppressed: 0,
+      settled: 1,
+      ignored: 0,
+    });
+    // Delivered twice by SNS: the record stands, nothing more is written.
+    expect(await sesEventsHandler(sendEvent, lambdaContext)).toEqual({
+      suppressed: 0,
+      settled: 0,
+      ignored: 0,
+    });
+    // A Send event of mail that carries no claim (a confirmation email) is ignored.
+    expect(await sesEventsHandler(sesSendEvent('someone@example.com'), lambdaContext)).toEqual({
+      suppressed: 0,
+      settled: 0,
+      ignored: 1,
+    });
+    expect(
+      await services.deliveries.sentDigestsOf([
+        { subscriberId: settled.id, digestDate: DAY },
+        { subscriberId: killed.id, digestDate: DAY },
+      ]),
+    ).toEqual([
+      {
+        subscriberId: settled.id,
+        digestDate: DAY,
+        paperIds: [paper.id],
+        messageId: 'ses-message-of-settled',
+      },
+    ]);
+
+    const found = await findStuckClaims(services, DAY);
+    expect(found).toEqual({ digestDate: DAY, subscriberIds: [killed.id], busyRuns: [] });
+
+    const released = await settleStuckClaims(services, DAY);
+    expect(released).toMatchObject({ settled: true, released: 1, subscriberIds: [killed.id] });
+    expect((await services.subscribers.get(killed.id))?.digestHistory?.[DAY]).toBeUndefined();
+    expect((await services.subscribers.get(settled.id))?.digestHistory?.[DAY]).toEqual([paper.id]);
+
+    await clearInbox(standIns.endpoints.ses);
+    sendEmailInputs.length = 0;
+    const rerun = await runDay('rerun-1');
+    const inbox = await readInbox(standIns.endpoints.ses);
+
+    expect(rerun).toMatchObject({ withDigest: 1, alreadySent: 1, sent: 1 });
+    expect(inbox.map((email) => email.destination.to)).toEqual([[killed.email]]);
+    // The mailer hands SES the claim as a message tag (the stand-in does not keep tags: the input does).
+    expect(sendEmailInputs.map((input) => input.EmailTags)).toEqual([
+      [{ Name: 'claim', Value: `${killed.id}_${DAY}` }],
+    ]);
+    expect(
+      (await services.deliveries.sentDigestsOf([{ subscriberId: killed.id, digestDate: DAY }]))[0],
+    ).toMatchObject({ messageId: inbox[0].messageId });
+
+    const second = await runDay('rerun-2');
+    expect(second).toMatchObject({ withDigest: 0, alreadySent: 2, sent: 0 });
+    expect(await readInbox(standIns.endpoints.ses)).toHaveLength(1);
+
+    // Nothing is stuck now; the re-runs just started, so a release would be refused (not forced).
+    const after = await settleStuckClaims(services, DAY);
+    expect(after).toMatchObject({ settled: false, subscriberIds: [] });
+    expect(after.busyRuns.map((run) => [run.runId, run.reason]).sort()).toEqual([
+      ['rerun-1', 'started-within-lease'],
+      ['rerun-2', 'started-within-lease'],
+    ]);
+  });
+});
