@@ -13,8 +13,9 @@ import { handler as sendHandler } from '../../functions/handlers/send-digests';
 import { handler as sesEventsHandler } from '../../functions/handlers/ses-events';
 import { lambdaServices } from '../../functions/handlers/runtime';
 import { createServices } from '../../functions/composition';
-import { functionEnvironment, parseLocalSettings } from '../../infra/local/settings';
 import { startStandIns, type StandIns } from '../../infra/local/stand-ins';
+import { parseLocalSettings } from '../../infra/local/settings';
+import { standInEnvironment } from '../support/stand-in-environment';
 import {
   httpEvent,
   lambdaContext,
@@ -40,13 +41,9 @@ beforeAll(async () => {
   standIns = await startStandIns({ dynamodbPort: 0, sesPort: 0, sqsPort: 0, tablePrefix: 'handlers-' });
   Object.assign(
     process.env,
-    functionEnvironment({
-      settings: { ...parseLocalSettings({}), PAPERS_SOURCE: HF_DAYS_DIR },
-      endpoints: standIns.endpoints,
-      tables: standIns.tables,
-      queues: standIns.queues,
+    standInEnvironment(standIns, {
       tokenSecret: 'handlers-test-secret-0123456789-abcdefghijklmnop',
-      publicUrl: 'https://paperboy.example',
+      settings: { PAPERS_SOURCE: HF_DAYS_DIR },
     }),
   );
 });

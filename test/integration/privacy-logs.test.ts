@@ -1,7 +1,7 @@
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyResultV2, Context, SNSEvent, SQSEvent } from 'aws-lambda';
-import { functionEnvironment, parseLocalSettings } from '../../infra/local/settings';
 import { startStandIns, type StandIns } from '../../infra/local/stand-ins';
+import { standInEnvironment } from '../support/stand-in-environment';
 import {
   httpEvent,
   lambdaContext,
@@ -56,14 +56,7 @@ beforeAll(async () => {
   standIns = await startStandIns({ dynamodbPort: 0, sesPort: 0, sqsPort: 0, tablePrefix: 'privacy-' });
   Object.assign(
     process.env,
-    functionEnvironment({
-      settings: { ...parseLocalSettings({}), PAPERS_SOURCE: HF_DAYS_DIR },
-      endpoints: standIns.endpoints,
-      tables: standIns.tables,
-      queues: standIns.queues,
-      tokenSecret: TOKEN_SECRET,
-      publicUrl: 'https://paperboy.example',
-    }),
+    standInEnvironment(standIns, { tokenSecret: TOKEN_SECRET, settings: { PAPERS_SOURCE: HF_DAYS_DIR } }),
     // The test setup silences Powertools; here every line is wanted, EMF documents included.
     { POWERTOOLS_LOG_LEVEL: 'DEBUG', POWERTOOLS_METRICS_DISABLED: 'false' },
   );

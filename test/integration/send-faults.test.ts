@@ -4,8 +4,8 @@ import { sendDigestBatch } from '../../functions/core/digests/send-digests';
 import type { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Logger } from '../../functions/core/ports';
 import { defaultPreferences, type Subscriber } from '../../functions/core/subscribers/subscriber';
-import { functionEnvironment, parseLocalSettings } from '../../infra/local/settings';
 import { startStandIns, type StandIns } from '../../infra/local/stand-ins';
+import { standInEnvironment } from '../support/stand-in-environment';
 import { readInbox } from '../support/ses-inbox';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -47,14 +47,7 @@ let services: Services;
 
 beforeAll(async () => {
   standIns = await startStandIns({ dynamodbPort: 0, sesPort: 0, sqsPort: 0, tablePrefix: 'faults-' });
-  const env = functionEnvironment({
-    settings: parseLocalSettings({}),
-    endpoints: standIns.endpoints,
-    tables: standIns.tables,
-    queues: standIns.queues,
-    tokenSecret: 'faults-test-secret-0123456789-abcdefghijklmnop',
-    publicUrl: 'https://paperboy.example',
-  });
+  const env = standInEnvironment(standIns, { tokenSecret: 'faults-test-secret-0123456789-abcdefghijklmnop' });
   services = await createServices(parseConfig({ ...env, SES_MAX_SEND_RATE: '1000' }), {
     sesClient: faultyClient,
     logger: silent,

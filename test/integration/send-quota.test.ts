@@ -13,8 +13,8 @@ import { startDigestRun } from '../../functions/core/digests/start-digest-run';
 import type { DigestRun, PlanSlice } from '../../functions/core/ports';
 import { defaultPreferences, type Subscriber } from '../../functions/core/subscribers/subscriber';
 import { createServicesWithoutEmail, type Services } from '../../functions/service-graph';
-import { functionEnvironment, parseLocalSettings } from '../../infra/local/settings';
 import { LOCAL_SES_ACCOUNT, startStandIns, type StandIns } from '../../infra/local/stand-ins';
+import { standInEnvironment } from '../support/stand-in-environment';
 import { lambdaContext, manualEvent, schedulerEvent, sqsRecord } from '../fixtures/events';
 import { RecordingLogger } from '../support/in-memory-ports';
 import { HF_DAYS_DIR } from '../support/paths';
@@ -55,14 +55,7 @@ afterEach(() => {
 beforeAll(async () => {
   standIns = await startStandIns({ dynamodbPort: 0, sesPort: 0, sqsPort: 0, tablePrefix: 'quota-' });
   env = {
-    ...functionEnvironment({
-      settings: parseLocalSettings({}),
-      endpoints: standIns.endpoints,
-      tables: standIns.tables,
-      queues: standIns.queues,
-      tokenSecret: 'quota-test-secret-0123456789-abcdefghijklmnop',
-      publicUrl: 'https://paperboy.example',
-    }),
+    ...standInEnvironment(standIns, { tokenSecret: 'quota-test-secret-0123456789-abcdefghijklmnop' }),
     SES_DAILY_QUOTA: String(CONFIGURED_QUOTA),
   };
   Object.assign(process.env, env);

@@ -14,8 +14,8 @@ import {
 import type { DigestBatch, Logger } from '../../functions/core/ports';
 import { defaultPreferences, type Subscriber } from '../../functions/core/subscribers/subscriber';
 import { handler as sesEventsHandler } from '../../functions/handlers/ses-events';
-import { functionEnvironment, parseLocalSettings } from '../../infra/local/settings';
 import { startStandIns, type StandIns } from '../../infra/local/stand-ins';
+import { standInEnvironment } from '../support/stand-in-environment';
 import { lambdaContext, sesSendEvent } from '../fixtures/events';
 import { HF_DAYS_DIR } from '../support/paths';
 import { clearInbox, readInbox } from '../support/ses-inbox';
@@ -46,14 +46,7 @@ let services: Services;
 
 beforeAll(async () => {
   standIns = await startStandIns({ dynamodbPort: 0, sesPort: 0, sqsPort: 0, tablePrefix: 'claims-' });
-  const env = functionEnvironment({
-    settings: parseLocalSettings({}),
-    endpoints: standIns.endpoints,
-    tables: standIns.tables,
-    queues: standIns.queues,
-    tokenSecret: 'claims-test-secret-0123456789-abcdefghijklmnop',
-    publicUrl: 'https://paperboy.example',
-  });
+  const env = standInEnvironment(standIns, { tokenSecret: 'claims-test-secret-0123456789-abcdefghijklmnop' });
   // The ses-events handler builds its services from the environment, as in Lambda.
   Object.assign(process.env, env);
   services = await createServices(parseConfig({ ...env, SES_MAX_SEND_RATE: '1000' }), {

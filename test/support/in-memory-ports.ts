@@ -34,9 +34,8 @@ import {
   type RenderedEmail,
   type SubscriberRepository,
 } from '../../functions/core/ports';
-import { hasDigestOf } from '../../functions/core/digests/digest-composer';
 import { noPlanCounts } from '../../functions/core/digests/plan-slice';
-import { isActive, type Subscriber } from '../../functions/core/subscribers/subscriber';
+import { hasDigestOf, isActive, type Subscriber } from '../../functions/core/subscribers/subscriber';
 
 const copy = <T>(value: T): T => structuredClone(value);
 

@@ -30,7 +30,8 @@ export function createDeliveryRepository(
   const live = (item: Record<string, unknown>) =>
     typeof item.expiresAt !== 'number' || item.expiresAt > nowSeconds();
 
-  const queryPartition = async (subscriberId: string) => {
+  /** Every item of one partition, page by page (`projection`: the attributes to read, else all). */
+  const queryPartition = async (pk: string, projection?: string) => {
     const items: Record<string, unknown>[] = [];
     let cursor: Record<string, unknown> | undefined;
     do {
@@ -38,7 +39,8 @@ export function createDeliveryRepository(
         new QueryCommand({
           TableName: tableName,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.subscriberPartition(subscriberId) },
+          ExpressionAttributeValues: { ':pk': pk },
+          ProjectionExpression: projection,
           ExclusiveStartKey: cursor,
         }),
       );
@@ -176,41 +178,28 @@ export function createDeliveryRepository(
     },
 
     async digestRunsOf(digestDate) {
-      const runs: { digestDate: string; runId: string }[] = [];
-      const partition = keys.digestRun(digestDate, '').pk;
-      let cursor: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': partition },
-            ProjectionExpression: 'sk',
-            ExclusiveStartKey: cursor,
-          }),
-        );
-        for (const item of page.Items ?? []) runs.push({ digestDate, runId: String(item.sk) });
-        cursor = page.LastEvaluatedKey;
-      } while (cursor);
-      return runs;
+      const runs = await queryPartition(keys.digestRun(digestDate, '').pk, 'sk');
+      return runs.map((item) => ({ digestDate, runId: String(item.sk) }));
     },
 
     async listForSubscriber(subscriberId) {
-      return (await queryPartition(subscriberId)).filter(live).flatMap((item): DeliveryRecord[] => {
-        const { digestDate, sentAt } = item as { digestDate: string; sentAt: string };
-        // (A claim item of before, with a `state`, duplicates its per-paper items below.)
-        if (Array.isArray(item.paperIds) && typeof sentAt === 'string' && item.state === undefined)
-          return (item.paperIds as string[]).map((paperId) => ({ paperId, digestDate, sentAt }));
-        // One item per paper, as the deliveries were kept before one item per email.
-        if (typeof item.paperId === 'string' && String(item.sk).startsWith('PAPER#'))
-          return [{ paperId: item.paperId, digestDate, sentAt }];
-        return [];
-      });
+      return (await queryPartition(keys.subscriberPartition(subscriberId)))
+        .filter(live)
+        .flatMap((item): DeliveryRecord[] => {
+          const { digestDate, sentAt } = item as { digestDate: string; sentAt: string };
+          // (A claim item of before, with a `state`, duplicates its per-paper items below.)
+          if (Array.isArray(item.paperIds) && typeof sentAt === 'string' && item.state === undefined)
+            return (item.paperIds as string[]).map((paperId) => ({ paperId, digestDate, sentAt }));
+          // One item per paper, as the deliveries were kept before one item per email.
+          if (typeof item.paperId === 'string' && String(item.sk).startsWith('PAPER#'))
+            return [{ paperId: item.paperId, digestDate, sentAt }];
+          return [];
+        });
     },
 
     // Single-item deletes: the API function may delete but never write, and BatchWriteItem is a write.
     async deleteForSubscriber(subscriberId) {
-      const items = await queryPartition(subscriberId);
+      const items = await queryPartition(keys.subscriberPartition(subscriberId));
       for (let start = 0; start < items.length; start += 25) {
         await Promise.all(
           items.slice(start, start + 25).map((item) =>

@@ -14,7 +14,13 @@ import { addDays, daysEnding, isoWeekday } from '../dates';
 import { GenerationalCache } from '../generational-cache';
 import type { Paper } from '../papers';
 import type { PaperRepository } from '../ports';
-import { hasAnyTopic, isActive, type Preferences, type Subscriber } from '../subscribers/subscriber';
+import {
+  hasAnyTopic,
+  hasDigestOf,
+  isActive,
+  type Preferences,
+  type Subscriber,
+} from '../subscribers/subscriber';
 
 /** A daily digest looks back this many days, so papers listed after yesterday's send still go out once. */
 export const DAILY_WINDOW_DAYS = 3;
@@ -151,10 +157,6 @@ function sentOnOtherDays(subscriber: Subscriber, digestDate: string): Set<string
     if (day !== digestDate) for (const paperId of history[day]) (sent ??= new Set()).add(paperId);
   return sent;
 }
-
-/** Whether the reader's own item says they already have (or are being sent) this day's digest. */
-export const hasDigestOf = (subscriber: Subscriber, digestDate: string): boolean =>
-  Object.prototype.hasOwnProperty.call(subscriber.digestHistory ?? {}, digestDate);
 
 /** The oldest history day a digest of `digestDate` still needs. */
 export const oldestHistoryDay = (digestDate: string): string => addDays(digestDate, -HISTORY_DAYS);

@@ -11,10 +11,9 @@ import type {
   RunLedger,
   SubscriberRepository,
 } from '../ports';
-import type { Subscriber } from '../subscribers/subscriber';
+import { hasDigestOf, type Subscriber } from '../subscribers/subscriber';
 import {
   createDigestComposer,
-  hasDigestOf,
   historyDaysToForget,
   isDue,
   oldestHistoryDay,

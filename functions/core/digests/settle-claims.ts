@@ -1,5 +1,5 @@
 import type { Clock, DeliveryRepository, Logger, RunLedger, RunReport, SubscriberRepository } from '../ports';
-import type { Subscriber } from '../subscribers/subscriber';
+import { hasDigestOf } from '../subscribers/subscriber';
 
 /**
  * A claim of (reader, day) is settled as sent by its delivery record: the sender's, or the one written
@@ -46,10 +46,6 @@ export function parseClaimTag(value: string): { subscriberId: string; digestDate
     ? { subscriberId, digestDate }
     : undefined;
 }
-
-/** Whether the reader's item holds a claim of the day (as digest-composer's, without its imports: ses-events bundles this file). */
-const hasDigestOf = (reader: Subscriber, digestDate: string): boolean =>
-  Object.prototype.hasOwnProperty.call(reader.digestHistory ?? {}, digestDate);
 
 export type SendEventOutcome = 'recorded' | 'already-recorded' | 'no-claim' | 'not-a-claim';
 

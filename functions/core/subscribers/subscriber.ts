@@ -161,3 +161,7 @@ export const hasAnyTopic = (preferences: Preferences): boolean =>
     preferences.organizations.length +
     preferences.authors.length >
   0;
+
+/** Whether the reader's own item says they already have (or are being sent) this day's digest. */
+export const hasDigestOf = (subscriber: Subscriber, digestDate: string): boolean =>
+  Object.prototype.hasOwnProperty.call(subscriber.digestHistory ?? {}, digestDate);
