@@ -12,6 +12,8 @@ export const ConfigSchema = z.object({
   SEND_QUEUE_URL: z.string().url().optional(),
   /** The queue of a digest run's slices (one message per scan segment), consumed by plan-slice. */
   PLAN_QUEUE_URL: z.string().url().optional(),
+  /** The queue of sign-ups and link renewals, consumed by the mail worker (send-mail). */
+  MAIL_QUEUE_URL: z.string().url().optional(),
   /** Scan segments a digest run is sliced into, each planned by its own plan-slice invocation. */
   PLAN_SEGMENTS: z.coerce.number().int().min(1).max(1000).default(16),
   /** Verified SES sender, e.g. "paperboy <digest@example.com>". */

@@ -11,9 +11,11 @@ import { sharedRateLimited } from './adapters/ses/shared-rate-mailer';
 import { createSesSendQuota } from './adapters/ses/send-quota';
 import { createSharedSendRateLimiter } from './adapters/dynamodb/send-rate-limiter';
 import { createDigestQueue, createPlanSliceQueue, createSqsClient } from './adapters/sqs/digest-queue';
+import { createMailJobQueue } from './adapters/sqs/mail-queue';
 import { createRunLedger } from './adapters/dynamodb/run-ledger';
 import { createLinks } from './core/links';
 import type { Clock, DigestQueue, EmailRenderer, Logger } from './core/ports';
+import type { MailJobQueue } from './core/subscribers/mail-jobs';
 import { createSubscriptionService } from './core/subscribers/manage-subscription';
 import { findCatalogTopic } from './core/topics/catalog';
 import { createTokenSigner, type TokenSigner } from './core/tokens';
@@ -33,6 +35,8 @@ export interface Overrides {
   /** Wraps the real SES client, e.g. to inject throttling or timeouts in tests. */
   sesClient?: (real: SESv2Client) => SESv2Client;
   queue?: DigestQueue;
+  /** Where sign-ups and link renewals wait for the mail worker (tests: done at once). */
+  mailJobs?: MailJobQueue;
   tokenSecret?: string;
 }
 
@@ -93,12 +97,16 @@ export async function assembleServices(config: Config, overrides: Overrides, ren
   const sliceQueue = config.PLAN_QUEUE_URL
     ? createPlanSliceQueue(sqs, config.PLAN_QUEUE_URL)
     : missingQueue('PLAN_QUEUE_URL');
+  const mailJobs =
+    overrides.mailJobs ??
+    (config.MAIL_QUEUE_URL ? createMailJobQueue(sqs, config.MAIL_QUEUE_URL) : missingQueue('MAIL_QUEUE_URL'));
   const tokenSecret = overrides.tokenSecret ?? (await loadTokenSecret(config));
   const tokens = tokenSecret ? createTokenSigner(tokenSecret) : withoutTokenSecret();
   const links = createLinks(config.PUBLIC_URL);
   const subscriptions = createSubscriptionService({
     subscribers,
     deliveries,
+    mailJobs,
     mailer,
     renderer,
     tokens,
@@ -151,7 +159,7 @@ export function createServicesWithoutEmail(config: Config, overrides: Overrides 
 }
 
 /** A queue this function was given no URL for: any use fails loudly with the setting's name. */
-function missingQueue(setting: string): { enqueue(items: unknown[]): Promise<void> } {
+function missingQueue(setting: string): { enqueue(...items: unknown[]): Promise<void> } {
   return {
     enqueue: async () => {
       throw new Error(`${setting} is not set`);

@@ -3,10 +3,11 @@ import { handle } from 'hono/aws-lambda';
 import { createTopicPreview } from '../core/digests/preview-topic';
 import { instrumented } from '../adapters/observability';
 import { createApp } from '../http/app';
-import { createServices } from '../composition';
+import { createServicesWithoutEmail } from '../service-graph';
 import { lambdaServices } from './runtime';
 
-const getServices = lambdaServices(createServices);
+// The api renders pages, never email: what ends in an email is queued for send-mail.
+const getServices = lambdaServices(createServicesWithoutEmail);
 
 let lambdaHandler: ReturnType<typeof handle> | undefined;
 

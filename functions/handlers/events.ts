@@ -27,38 +27,5 @@ export const PlanEventSchema = z
   .object({ date: Day.optional(), dryRun: z.boolean().optional(), ...scheduled })
   .passthrough();
 
-/** The SNS message SES publishes for a configuration-set event (event publishing). */
-export const SesEventMessageSchema = z
-  .object({
-    eventType: z.string().optional(),
-    notificationType: z.string().optional(),
-    mail: z
-      .object({
-        messageId: z.string().optional(),
-        destination: z.array(z.string()).optional(),
-        /** The message's tags, SES's own (`ses:…`) and those sent with it, each name with its values. */
-        tags: z.record(z.string(), z.array(z.string())).optional(),
-      })
-      .passthrough(),
-    /** `eventType: 'Send'`: SES accepted the message (the object itself is empty). */
-    send: z.object({}).passthrough().optional(),
-    bounce: z
-      .object({
-        bounceType: z.string(),
-        bounceSubType: z.string().optional(),
-        bouncedRecipients: z.array(
-          z.object({ emailAddress: z.string(), diagnosticCode: z.string().optional() }).passthrough(),
-        ),
-      })
-      .passthrough()
-      .optional(),
-    complaint: z
-      .object({
-        complainedRecipients: z.array(z.object({ emailAddress: z.string() }).passthrough()),
-        complaintFeedbackType: z.string().optional(),
-      })
-      .passthrough()
-      .optional(),
-  })
-  .passthrough();
-export type SesEventMessage = z.infer<typeof SesEventMessageSchema>;
+/** The SNS message SES publishes for an event: read by the SES adapter, which maps it for the core. */
+export { SesEventMessageSchema, type SesEventMessage } from '../adapters/ses/feedback';

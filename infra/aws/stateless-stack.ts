@@ -106,20 +106,28 @@ export const ROUTE_THROTTLES: Record<string, { rateLimit: number; burstLimit: nu
 };
 /** A send batch older than this means sending is stuck (a day's run at the SES rate is well under it). */
 export const SEND_QUEUE_AGE_ALARM_HOURS = 6;
+/** A sign-up or new link waiting longer than this means the mail worker is stuck or far behind. */
+export const MAIL_QUEUE_AGE_ALARM_MINUTES = 15;
+/** Receives of a mail job before it is left in the mail DLQ (a sign-up whose mail SES keeps refusing). */
+export const MAIL_MAX_RECEIVE_COUNT = 5;
+/** Mail jobs per invocation: each waits for its permit of the transactional budget. */
+const MAIL_BATCH_SIZE = 10;
 
 /**
- * Everything that can be replaced by a redeploy: the five functions, the HTTP API, the schedules,
- * the send queue and its DLQ, the SES configuration set and its bounce/complaint feed, and the alarms.
+ * Everything that can be replaced by a redeploy: the seven functions, the HTTP API, the schedules,
+ * the plan, send and mail queues and their DLQs, the SES configuration set and its bounce/complaint feed, and the alarms.
  */
 export class StatelessStack extends Stack {
   readonly functions: Record<
-    'api' | 'ingest' | 'planDigests' | 'planSlice' | 'sendDigests' | 'sesEvents',
+    'api' | 'sendMail' | 'ingest' | 'planDigests' | 'planSlice' | 'sendDigests' | 'sesEvents',
     PaperboyFunction
   >;
   readonly sendQueue: Queue;
   readonly sendDeadLetterQueue: Queue;
   readonly planQueue: Queue;
   readonly planDeadLetterQueue: Queue;
+  readonly mailQueue: Queue;
+  readonly mailDeadLetterQueue: Queue;
   /** Where each asynchronous source parks an event that failed every retry: one queue per source. */
   readonly failedEvents: Record<FailedEventSource, Queue>;
   readonly httpApi: HttpApi;
@@ -168,6 +176,11 @@ export class StatelessStack extends Stack {
     const plan = consumedQueue('Plan', PLAN_SLICE_TIMEOUT, Duration.days(1), PLAN_MAX_RECEIVE_COUNT);
     this.planQueue = plan.queue;
     this.planDeadLetterQueue = plan.deadLetters;
+    // Sign-ups and link renewals, queued by the api and mailed by send-mail: no answer waits on SES.
+    const mailTimeout = Duration.seconds(60);
+    const mail = consumedQueue('Mail', mailTimeout, Duration.days(4), MAIL_MAX_RECEIVE_COUNT);
+    this.mailQueue = mail.queue;
+    this.mailDeadLetterQueue = mail.deadLetters;
     const failedEventQueue = (source: FailedEventSource) =>
       new Queue(this, `${source.charAt(0).toUpperCase()}${source.slice(1)}FailedEvents`, {
         retentionPeriod: Duration.days(14),
@@ -283,6 +296,18 @@ export class StatelessStack extends Stack {
       memorySize: 512,
       timeout: Duration.seconds(10),
       logRetention,
+      environment: {
+        ...common,
+        TOKEN_SECRET_ARN: stateful.tokenSecret.secretArn,
+        MAIL_QUEUE_URL: this.mailQueue.queueUrl,
+      },
+    });
+    const sendMail = new PaperboyFunction(this, 'SendMailFunction', {
+      handlerName: 'send-mail',
+      description: 'paperboy: confirmation and new-link emails from the mail queue',
+      memorySize: 512,
+      timeout: mailTimeout,
+      logRetention,
       environment: { ...common, ...mailing },
     });
     const ingest = new PaperboyFunction(this, 'IngestFunction', {
@@ -340,21 +365,28 @@ export class StatelessStack extends Stack {
       logRetention,
       deadLetterQueue: this.failedEvents.sesEvents,
     });
-    this.functions = { api, ingest, planDigests, planSlice, sendDigests, sesEvents };
+    this.functions = { api, sendMail, ingest, planDigests, planSlice, sendDigests, sesEvents };
 
     // ---- what each function touches -------------------------------------------------------------
+    // The api sends no email: what would end in one goes on the mail queue.
     bindTable(api, stateful.subscribers, 'readWrite');
     bindTable(api, stateful.deliveries, 'readDelete');
-    // The api's mail draws on the account's transactional send budget: one item, and nothing else it
-    // could write in the deliveries table (the condition names the item's partition key).
+    bindTable(api, stateful.papers, 'read');
     api.addToRolePolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.mailQueue.queueArn] }),
+    );
+
+    // The mail worker creates, updates and forgets subscribers (a sign-up whose mail failed).
+    bindTable(sendMail, stateful.subscribers, 'readWrite');
+    // Its mail draws on the account's transactional send budget: one item, and nothing else it could
+    // write in the deliveries table (the condition names the item's partition key).
+    sendMail.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:UpdateItem'],
         resources: [stateful.deliveries.table.tableArn],
         conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['RATE#transactional'] } },
       }),
     );
-    bindTable(api, stateful.papers, 'read');
 
     bindTable(ingest, stateful.papers, 'batchUpsert');
 
@@ -398,7 +430,7 @@ export class StatelessStack extends Stack {
         this.formatArn({ service: 'ses', resource: 'identity', resourceName: address }),
       ),
     ];
-    for (const fn of [api, sendDigests]) {
+    for (const fn of [sendMail, sendDigests]) {
       fn.addToRolePolicy(
         new PolicyStatement({
           actions: ['ses:SendEmail'],
@@ -406,6 +438,8 @@ export class StatelessStack extends Stack {
           conditions: { StringEquals: { 'ses:FromAddress': config.senderAddress } },
         }),
       );
+    }
+    for (const fn of [api, sendMail, sendDigests]) {
       fn.addToRolePolicy(
         new PolicyStatement({
           actions: ['secretsmanager:GetSecretValue'],
@@ -427,6 +461,14 @@ export class StatelessStack extends Stack {
         batchSize: 1,
         reportBatchItemFailures: true,
         maxConcurrency,
+      }),
+    );
+    sendMail.addEventSource(
+      new SqsEventSource(this.mailQueue, {
+        batchSize: MAIL_BATCH_SIZE,
+        reportBatchItemFailures: true,
+        // The transactional budget paces the sends; more instances would only wait for permits.
+        maxConcurrency: 2,
       }),
     );
     sesEvents.addEventSource(new SnsEventSource(sesEventsTopic));
@@ -589,6 +631,18 @@ export class StatelessStack extends Stack {
       1,
     );
     alarm(
+      'MailDeadLetterQueueAlarm',
+      `A sign-up or new-link email failed ${MAIL_MAX_RECEIVE_COUNT} times and is in the mail DLQ: that person got no email. Read the send-mail logs, fix, then redrive.`,
+      this.mailDeadLetterQueue.metricApproximateNumberOfMessagesVisible(fiveMinuteMaximum),
+      1,
+    );
+    alarm(
+      'MailQueueAgeAlarm',
+      `A sign-up or new link has waited over ${MAIL_QUEUE_AGE_ALARM_MINUTES} minutes in the mail queue: send-mail is failing or far behind its share of the SES rate.`,
+      this.mailQueue.metricApproximateAgeOfOldestMessage(fiveMinuteMaximum),
+      MAIL_QUEUE_AGE_ALARM_MINUTES * 60,
+    );
+    alarm(
       'PlanQueueAgeAlarm',
       'A digest slice has waited over 30 minutes in the plan queue: the run is stuck or far behind.',
       this.planQueue.metricApproximateAgeOfOldestMessage(fiveMinuteMaximum),
@@ -724,10 +778,12 @@ export class StatelessStack extends Stack {
             [
               this.planQueue.metricApproximateAgeOfOldestMessage(fiveMinuteMaximum),
               this.sendQueue.metricApproximateAgeOfOldestMessage(fiveMinuteMaximum),
+              this.mailQueue.metricApproximateAgeOfOldestMessage(fiveMinuteMaximum),
             ],
             [
               this.planDeadLetterQueue.metricApproximateNumberOfMessagesVisible(fiveMinuteMaximum),
               this.sendDeadLetterQueue.metricApproximateNumberOfMessagesVisible(fiveMinuteMaximum),
+              this.mailDeadLetterQueue.metricApproximateNumberOfMessagesVisible(fiveMinuteMaximum),
             ],
           ),
         ],
@@ -768,6 +824,7 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboardName });
     new CfnOutput(this, 'SendDeadLetterQueueUrl', { value: this.sendDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'PlanDeadLetterQueueUrl', { value: this.planDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'MailDeadLetterQueueUrl', { value: this.mailDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'ConfigurationSetName', { value: configurationSet.configurationSetName });
   }
 }

@@ -68,7 +68,11 @@ async function connect(papersSource?: string): Promise<Services> {
     settings: { ...settings, PAPERS_SOURCE: papersSource ?? settings.PAPERS_SOURCE },
     endpoints,
     tables,
-    queues: { sendQueueUrl: 'http://unset.invalid/send', planQueueUrl: 'http://unset.invalid/plan' },
+    queues: {
+      sendQueueUrl: 'http://unset.invalid/send',
+      planQueueUrl: 'http://unset.invalid/plan',
+      mailQueueUrl: 'http://unset.invalid/mail',
+    },
     tokenSecret,
     publicUrl: settings.PUBLIC_URL ?? `http://localhost:${settings.PORT}`,
   });

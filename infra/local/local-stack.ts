@@ -9,6 +9,7 @@ import { handler as ingestHandler } from '../../functions/handlers/ingest';
 import { handler as planHandler } from '../../functions/handlers/plan-digests';
 import { handler as planSliceHandler } from '../../functions/handlers/plan-slice';
 import { handler as sendHandler } from '../../functions/handlers/send-digests';
+import { handler as sendMailHandler } from '../../functions/handlers/send-mail';
 import { holdDataDir } from './data-dir-lock';
 import { localLambdaContext } from './lambda-context';
 import { startQueuePoller } from './queue-poller';
@@ -108,7 +109,8 @@ export async function startLocalStack(
       timeZone: settings.SCHEDULE_TIME_ZONE,
     });
 
-    // As Lambda's event source mappings do: the plan queue feeds plan-slice, the send queue send-digests.
+    // As Lambda's event source mappings do: the plan queue feeds plan-slice, the send queue
+    // send-digests, the mail queue send-mail.
     const pollers = [
       startQueuePoller({
         sqs: services.sqs,
@@ -121,6 +123,13 @@ export async function startLocalStack(
         queueUrl: standIns.queues.sendQueueUrl,
         handler: (event) => sendHandler(event, localLambdaContext('paperboy-send-digests')),
         onError: (error) => log(`send-digests: ${error.message}`),
+      }),
+      startQueuePoller({
+        sqs: services.sqs,
+        queueUrl: standIns.queues.mailQueueUrl,
+        handler: (event) => sendMailHandler(event, localLambdaContext('paperboy-send-mail')),
+        onError: (error) => log(`send-mail: ${error.message}`),
+        idleDelayMs: 100,
       }),
     ];
     stopping.push(async () => void (await Promise.all(pollers.map((poller) => poller.stop()))));

@@ -68,7 +68,7 @@ export function functionEnvironment(input: {
   settings: LocalSettings;
   endpoints: { dynamodb: string; ses: string; sqs: string };
   tables: { papers: string; subscribers: string; deliveries: string };
-  queues: { sendQueueUrl: string; planQueueUrl: string };
+  queues: { sendQueueUrl: string; planQueueUrl: string; mailQueueUrl: string };
   tokenSecret: string;
   publicUrl: string;
 }): Record<string, string> {
@@ -78,6 +78,7 @@ export function functionEnvironment(input: {
     DELIVERIES_TABLE_NAME: input.tables.deliveries,
     SEND_QUEUE_URL: input.queues.sendQueueUrl,
     PLAN_QUEUE_URL: input.queues.planQueueUrl,
+    MAIL_QUEUE_URL: input.queues.mailQueueUrl,
     PLAN_SEGMENTS: String(input.settings.PLAN_SEGMENTS),
     DYNAMODB_ENDPOINT: input.endpoints.dynamodb,
     SES_ENDPOINT: input.endpoints.ses,

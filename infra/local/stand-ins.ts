@@ -54,6 +54,8 @@ export interface StandIns {
     deadLetterQueueUrl: string;
     planQueueUrl: string;
     planDeadLetterQueueUrl: string;
+    mailQueueUrl: string;
+    mailDeadLetterQueueUrl: string;
   };
   stop(): Promise<void>;
 }
@@ -183,7 +185,7 @@ async function createQueueWithDlq(
   return { queueUrl: queueUrl as string, deadLetterQueueUrl: deadLetterQueueUrl as string };
 }
 
-/** The send queue and the plan (slice) queue, each with its DLQ, as the stateless stack has them. */
+/** The send, plan (slice) and mail queues, each with its DLQ, as the stateless stack has them. */
 async function createQueues(
   endpoint: string,
   options: StandInOptions,
@@ -192,18 +194,21 @@ async function createQueues(
   const client = new SQSClient({ endpoint, region: 'us-east-1', credentials: localCredentials });
   const send = await createQueueWithDlq(client, `${prefix}send`, options);
   const plan = await createQueueWithDlq(client, `${prefix}plan`, options);
+  const mail = await createQueueWithDlq(client, `${prefix}mail`, options);
   client.destroy();
   return {
     sendQueueUrl: send.queueUrl,
     deadLetterQueueUrl: send.deadLetterQueueUrl,
     planQueueUrl: plan.queueUrl,
     planDeadLetterQueueUrl: plan.deadLetterQueueUrl,
+    mailQueueUrl: mail.queueUrl,
+    mailDeadLetterQueueUrl: mail.deadLetterQueueUrl,
   };
 }
 
 /**
  * Starts dynalite, aws-ses-v2-local and local-aws-sqs on loopback, creates the tables and the
- * send and plan queues with their DLQs. Used by `npm start` and by the integration and end-to-end tests.
+ * send, plan and mail queues with their DLQs. Used by `npm start` and by the integration and end-to-end tests.
  */
 export async function startStandIns(options: StandInOptions): Promise<StandIns> {
   const prefix = options.tablePrefix ?? 'paperboy-';

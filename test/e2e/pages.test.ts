@@ -87,6 +87,7 @@ describe('pages in a real browser', () => {
     await page.click('button[type=submit]');
     await page.locator('#form-message').filter({ hasText: /inbox/i }).waitFor();
     await page.screenshot({ path: screenshotPath('landing-sent'), fullPage: true });
+    await stack.mailDone();
 
     const subscriber = await stored();
     expect(subscriber?.status).toBe('unconfirmed');

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { LOCK_FILE } from '../../infra/local/data-dir-lock';
 import { REPO_ROOT } from '../support/paths';
-import { linksTo, readInbox } from '../support/ses-inbox';
+import { linksTo, waitForEmail } from '../support/ses-inbox';
 
 /** `npm start` as an operator runs it: a real process, stopped with Ctrl-C (SIGINT), started again. */
 interface Running {
@@ -66,7 +66,9 @@ it('stops cleanly on Ctrl-C and keeps subscribers, papers and working links acro
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: 'lin@example.com', topics: ['ai-agents'] }),
   });
-  const [confirmation] = await readInbox(first.inbox, 'lin@example.com');
+  const confirmation = await waitForEmail(first.inbox, (email) =>
+    email.destination.to.includes('lin@example.com'),
+  );
   const token = linksTo(confirmation.body.html ?? '', '/confirm')[0].searchParams.get('token') as string;
   const confirmed = await fetch(`${first.app}/api/confirm`, {
     method: 'POST',

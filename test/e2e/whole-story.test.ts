@@ -52,6 +52,7 @@ describe('the whole service on one machine', () => {
     const firstBody = await first.json();
     const known = await api('/api/subscribe', { method: 'POST', body });
     const knownBody = await known.json();
+    await stack.mailDone();
     const confirmations = await readInbox(stack.urls.inbox, READER);
 
     expect([first.status, known.status]).toEqual([202, 202]);

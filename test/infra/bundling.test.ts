@@ -8,7 +8,7 @@ import { removeSynthOutputs, synthApp, type SynthesizedApp } from './support/tes
 import { FUNCTIONS } from './support/functions';
 
 /**
- * Bundles all five handlers with the local esbuild, as `cdk synth` does (no docker, no network),
+ * Bundles every handler with the local esbuild, as `cdk synth` does (no docker, no network),
  * and loads each bundle in Node to prove the ESM output runs.
  */
 describe('function bundles', () => {
@@ -16,7 +16,7 @@ describe('function bundles', () => {
   beforeAll(() => {
     built = synthApp({ bundle: true });
   }, 180_000);
-  // Five bundles with source maps are ~40 MB in a temporary cloud assembly.
+  // Seven bundles with source maps are ~40 MB in a temporary cloud assembly.
   afterAll(removeSynthOutputs);
 
   const assetDir = (fn: string): string => {
@@ -46,7 +46,7 @@ describe('function bundles', () => {
   const MJML_CODE = [/["'`]mj-column["'`]/, /Malformed MJML/];
   const PRECOMPILED_CARD = '{{#each matchedTopics}}';
 
-  it.each(['ApiFunction', 'SendDigestsFunction'])(
+  it.each(['SendMailFunction', 'SendDigestsFunction'])(
     '%s renders email from the precompiled pieces in its bundle, without mjml (and no node_modules)',
     (fn) => {
       const dir = assetDir(fn);
@@ -58,7 +58,7 @@ describe('function bundles', () => {
     },
   );
 
-  it.each(['IngestFunction', 'PlanDigestsFunction', 'SesEventsFunction'])(
+  it.each(['ApiFunction', 'IngestFunction', 'PlanDigestsFunction', 'SesEventsFunction'])(
     '%s sends no email: neither mjml nor the precompiled emails in its bundle',
     (fn) => {
       const code = readFileSync(join(assetDir(fn), 'index.mjs'), 'utf8');

@@ -9,9 +9,9 @@ import { FUNCTIONS } from './support/functions';
  * Each function's composition root, built from exactly the environment the stack gives it, so a
  * variable a function needs but the stack forgot fails here and not at the first cold start in AWS.
  */
-const SIGNS_LINKS = new Set(['ApiFunction', 'SendDigestsFunction']);
+const SIGNS_LINKS = new Set(['ApiFunction', 'SendMailFunction', 'SendDigestsFunction']);
 /** The functions that email readers, built with the email renderer (the others are bundled without it). */
-const SENDS_EMAIL = SIGNS_LINKS;
+const SENDS_EMAIL = new Set(['SendMailFunction', 'SendDigestsFunction']);
 
 /** CloudFormation intrinsics (Ref, Fn::GetAtt, Fn::Join ...) stand for strings known at deploy time. */
 function resolve(value: unknown, name: string): string {
@@ -52,9 +52,9 @@ describe('function environments from the synthesized template', () => {
   });
 
   it('builds the graph without email rendering so that it refuses to render, and the full graph renders', async () => {
-    // Which function builds which graph is checked on the bundles (bundling.test.ts: compiled emails only in api
-    // and send-digests); here, that each graph works from a function's environment.
-    const { TEMPLATES_DIR: _inLambda, ...env } = environmentOf('ApiFunction');
+    // Which function builds which graph is checked on the bundles (bundling.test.ts: compiled emails only in
+    // send-mail and send-digests); here, that each graph works from a function's environment.
+    const { TEMPLATES_DIR: _inLambda, ...env } = environmentOf('SendMailFunction');
     const overrides = { tokenSecret: 'x'.repeat(40) };
     const confirmation = { confirmUrl: 'https://example.com/confirm' };
     const full = await createServices(parseConfig(env), overrides);

@@ -19,6 +19,7 @@ const ACKNOWLEDGED = {
     'PaperboyStateless/PlanDigestsFunctionRole',
     'PaperboyStateless/PlanSliceFunctionRole',
     'PaperboyStateless/SendDigestsFunctionRole',
+    'PaperboyStateless/SendMailFunctionRole',
     'PaperboyStateless/SesEventsFunctionRole',
   ],
   'AwsSolutions-L1': [
@@ -27,6 +28,7 @@ const ACKNOWLEDGED = {
     'PaperboyStateless/PlanDigestsFunction',
     'PaperboyStateless/PlanSliceFunction',
     'PaperboyStateless/SendDigestsFunction',
+    'PaperboyStateless/SendMailFunction',
     'PaperboyStateless/SesEventsFunction',
   ],
 };

@@ -9,6 +9,8 @@ import {
   ROUTE_THROTTLES,
   SEND_MAX_RECEIVE_COUNT,
   SEND_QUEUE_AGE_ALARM_HOURS,
+  MAIL_MAX_RECEIVE_COUNT,
+  MAIL_QUEUE_AGE_ALARM_MINUTES,
 } from '../../infra/aws/stateless-stack';
 import {
   describeResource,
@@ -47,10 +49,18 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
     ...XRAY,
     ...grants(readWrite, ['Subscribers']),
     ...grants(readDelete, ['Deliveries']),
-    ...grants(['dynamodb:UpdateItem'], ['Deliveries']),
     ...grants(read, PAPERS),
+    ...grants(['sqs:SendMessage'], ['MailQueue']),
+    ...SECRET,
+  ],
+  SendMailFunction: [
+    ...grants(LOGS, ['SendMailFunctionLogs']),
+    ...XRAY,
+    ...grants(readWrite, ['Subscribers']),
+    ...grants(['dynamodb:UpdateItem'], ['Deliveries']),
     ...SES_SEND,
     ...SECRET,
+    ...sqsConsume('MailQueue'),
   ],
   IngestFunction: [
     ...grants(LOGS, ['IngestFunctionLogs']),
@@ -113,7 +123,7 @@ describe('stateless stack', () => {
     });
 
     it('runs every handler on nodejs22.x, arm64, from an ESM bundle, with Powertools settings', () => {
-      template().resourceCountIs('AWS::Lambda::Function', 6);
+      template().resourceCountIs('AWS::Lambda::Function', 7);
       template().allResourcesProperties('AWS::Lambda::Function', {
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
@@ -131,7 +141,7 @@ describe('stateless stack', () => {
     });
 
     it('keeps each function log group for the configured retention', () => {
-      template().resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 7);
+      template().resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 8);
     });
 
     it.each(Object.keys(EXPECTED_GRANTS))(
@@ -141,13 +151,13 @@ describe('stateless stack', () => {
       },
     );
 
-    it("lets the api write in the deliveries table only its send budget's item", () => {
+    it("lets the mail worker write in the deliveries table only its send budget's item", () => {
       const writes = resourcesOf('AWS::IAM::Policy').flatMap(([, policy]) =>
         policy.Properties.PolicyDocument.Statement.filter(
           (statement: any) =>
             [statement.Action].flat().includes('dynamodb:UpdateItem') &&
             JSON.stringify(statement.Resource).includes('Deliveries') &&
-            policy.Properties.Roles.some((role: any) => JSON.stringify(role).includes('ApiFunction')),
+            policy.Properties.Roles.some((role: any) => JSON.stringify(role).includes('SendMailFunction')),
         ),
       );
 
@@ -210,14 +220,23 @@ describe('stateless stack', () => {
       expect(Object.keys(env('ApiFunction'))).toEqual(
         expect.arrayContaining([
           'PUBLIC_URL',
-          'SES_FROM_ADDRESS',
-          'SES_CONFIGURATION_SET',
           'TOKEN_SECRET_ARN',
+          'MAIL_QUEUE_URL',
           'PAPERS_TABLE_NAME',
           'SUBSCRIBERS_TABLE_NAME',
           'DELIVERIES_TABLE_NAME',
         ]),
       );
+      // The api sends no email.
+      expect(Object.keys(env('ApiFunction'))).not.toContain('SES_FROM_ADDRESS');
+      expect(env('ApiFunction').MAIL_QUEUE_URL).toEqual({ Ref: expect.stringMatching(/^MailQueue/) });
+      expect(env('SendMailFunction')).toMatchObject({
+        SES_FROM_ADDRESS: 'paperboy <digest@example.com>',
+        SES_CONFIGURATION_SET: expect.anything(),
+        TOKEN_SECRET_ARN: expect.anything(),
+        TRANSACTIONAL_SEND_RATE: '1',
+        PUBLIC_URL: expect.anything(),
+      });
       expect(env('IngestFunction')).toMatchObject({
         PAPERS_SOURCE: 'https://huggingface.co/api/daily_papers',
         SCHEDULE_TIME_ZONE: 'Europe/Berlin',
@@ -281,6 +300,32 @@ describe('stateless stack', () => {
     });
   });
 
+  describe('mail queue (sign-ups and new links: no answer waits on SES)', () => {
+    it('retries a failed mail job alone and leaves one that failed five receives in the mail DLQ', () => {
+      const [, queue] = resourcesOf('AWS::SQS::Queue').find(([id]) => id.startsWith('MailQueue'))!;
+
+      expect(queue.Properties.RedrivePolicy).toEqual({
+        deadLetterTargetArn: { 'Fn::GetAtt': [expect.stringMatching(/^MailDeadLetterQueue/), 'Arn'] },
+        maxReceiveCount: MAIL_MAX_RECEIVE_COUNT,
+      });
+      expect(queue.Properties.VisibilityTimeout).toBe(6 * 60);
+    });
+
+    it('is consumed by send-mail only, ten jobs an invocation, with partial batch responses', () => {
+      const mappings = resourcesOf('AWS::Lambda::EventSourceMapping').filter(([, mapping]) =>
+        JSON.stringify(mapping.Properties.EventSourceArn).includes('MailQueue'),
+      );
+
+      expect(mappings).toHaveLength(1);
+      expect(mappings[0][1].Properties).toMatchObject({
+        FunctionName: { Ref: functionLogicalId(template(), 'SendMailFunction') },
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 2 },
+      });
+    });
+  });
+
   describe('send queue', () => {
     it('sends a message that failed five receives to the dead-letter queue', () => {
       const [, queue] = resourcesOf('AWS::SQS::Queue').find(([id]) => id.startsWith('SendQueue'))!;
@@ -325,7 +370,7 @@ describe('stateless stack', () => {
 
     it('encrypts every queue and refuses plain-HTTP access', () => {
       template().allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
-      template().resourceCountIs('AWS::SQS::QueuePolicy', 9);
+      template().resourceCountIs('AWS::SQS::QueuePolicy', 11);
       template().allResourcesProperties('AWS::SQS::QueuePolicy', {
         PolicyDocument: {
           Statement: Match.arrayWith([
@@ -475,6 +520,7 @@ describe('stateless stack', () => {
         'https://news.example.com',
         'https://news.example.com',
         'https://news.example.com',
+        'https://news.example.com',
       ]);
     });
   });
@@ -539,11 +585,11 @@ describe('stateless stack', () => {
         Endpoint: 'ops@example.com',
         TopicArn: { Ref: alarmTopicId() },
       });
-      expect(alarms().length).toBe(23);
+      expect(alarms().length).toBe(26);
       for (const alarm of alarms()) expect(alarm.AlarmActions).toEqual([{ Ref: alarmTopicId() }]);
     });
 
-    it('alarms on any message in the send and plan DLQs and in each failed-events queue', () => {
+    it('alarms on any message in the send, plan and mail DLQs and in each failed-events queue', () => {
       const queueAlarms = alarms().filter(
         (alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible',
       );
@@ -552,6 +598,7 @@ describe('stateless stack', () => {
       expect(queues).toEqual([
         expect.stringMatching(/^IngestFailedEvents/),
         expect.stringMatching(/^IngestScheduleFailedEvents/),
+        expect.stringMatching(/^MailDeadLetterQueue/),
         expect.stringMatching(/^PlanDeadLetterQueue/),
         expect.stringMatching(/^PlanDigestsFailedEvents/),
         expect.stringMatching(/^PlanDigestsScheduleFailedEvents/),
@@ -645,7 +692,7 @@ describe('stateless stack', () => {
       expect(failed).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
     });
 
-    it('alarms on the age of the oldest message in the send and plan queues', () => {
+    it('alarms on the age of the oldest message in the send, plan and mail queues', () => {
       const ages = alarms().filter((alarm) => alarm.MetricName === 'ApproximateAgeOfOldestMessage');
       const byQueue = Object.fromEntries(
         ages.map((alarm) => [
@@ -654,7 +701,11 @@ describe('stateless stack', () => {
         ]),
       );
 
-      expect(byQueue).toEqual({ SendQueue: SEND_QUEUE_AGE_ALARM_HOURS * 3600, PlanQueue: 30 * 60 });
+      expect(byQueue).toEqual({
+        SendQueue: SEND_QUEUE_AGE_ALARM_HOURS * 3600,
+        PlanQueue: 30 * 60,
+        MailQueue: MAIL_QUEUE_AGE_ALARM_MINUTES * 60,
+      });
     });
 
     it('alarms when a run plans more than is left of the SES 24-hour quota', () => {

@@ -1,5 +1,5 @@
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyResultV2, Context, SNSEvent, SQSEvent } from 'aws-lambda';
+import type { APIGatewayProxyResultV2, Context, SNSEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { startStandIns, type StandIns } from '../../infra/local/stand-ins';
 import { standInEnvironment } from '../support/stand-in-environment';
 import {
@@ -15,6 +15,7 @@ import {
 import { captureLogs, type LogCapture } from '../support/log-capture';
 import { HF_DAYS_DIR } from '../support/paths';
 import { header, readInbox, type StoredEmail } from '../support/ses-inbox';
+import { runMailWorker } from '../support/mail-worker';
 
 /**
  * Privacy: the whole story through the real handlers on the stand-ins, with every line the functions
@@ -41,6 +42,7 @@ let handlers: {
   plan: Handler<unknown, unknown>;
   planSlice: Handler<SQSEvent, { batchItemFailures: unknown[] }>;
   send: Handler<SQSEvent, { batchItemFailures: unknown[] }>;
+  sendMail: Handler<SQSEvent, SQSBatchResponse>;
   sesEvents: Handler<SNSEvent, unknown>;
 };
 
@@ -62,12 +64,13 @@ beforeAll(async () => {
   );
   delete process.env.POWERTOOLS_DEV;
   // Loaded only now: the Powertools logger and metrics read their settings when the module loads.
-  const [api, ingest, plan, planSlice, send, sesEvents] = await Promise.all([
+  const [api, ingest, plan, planSlice, send, sendMail, sesEvents] = await Promise.all([
     import('../../functions/handlers/api'),
     import('../../functions/handlers/ingest'),
     import('../../functions/handlers/plan-digests'),
     import('../../functions/handlers/plan-slice'),
     import('../../functions/handlers/send-digests'),
+    import('../../functions/handlers/send-mail'),
     import('../../functions/handlers/ses-events'),
   ]);
   handlers = {
@@ -76,6 +79,7 @@ beforeAll(async () => {
     plan: plan.handler as never,
     planSlice: planSlice.handler as never,
     send: send.handler as never,
+    sendMail: sendMail.handler as never,
     sesEvents: sesEvents.handler as never,
   };
   capture = captureLogs();
@@ -143,6 +147,7 @@ describe('no email address or token in any log line', () => {
     }
     const again = await callApi({ method: 'POST', path: '/api/subscribe', body: { email: ADA } });
     expect(again.statusCode).toBe(202);
+    expect(await runMailWorker(standIns, handlers.sendMail)).toBe(READERS.length + 1);
 
     for (const reader of READERS) {
       const [confirmation] = await mailTo(reader);
@@ -190,6 +195,7 @@ describe('no email address or token in any log line', () => {
       path: '/api/links/renew',
       body: { token: manageTokens.get(ADA) },
     });
+    await runMailWorker(standIns, handlers.sendMail);
     const newLinkMail = (await mailTo(ADA)).find((email) => email.subject === 'Your new paperboy link');
     const newToken = tokenOfLink(newLinkMail as StoredEmail, '/preferences');
     const withNewLink = await callApi({

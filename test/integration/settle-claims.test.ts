@@ -122,18 +122,21 @@ describe('stuck claims (a claim with no delivery record)', () => {
     });
     expect(await sesEventsHandler(sendEvent, lambdaContext)).toEqual({
       suppressed: 0,
+      recorded: 0,
       settled: 1,
       ignored: 0,
     });
     // Delivered twice by SNS: the record stands, nothing more is written.
     expect(await sesEventsHandler(sendEvent, lambdaContext)).toEqual({
       suppressed: 0,
+      recorded: 0,
       settled: 0,
       ignored: 0,
     });
     // A Send event of mail that carries no claim (a confirmation email) is ignored.
     expect(await sesEventsHandler(sesSendEvent('someone@example.com'), lambdaContext)).toEqual({
       suppressed: 0,
+      recorded: 0,
       settled: 0,
       ignored: 1,
     });

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../../functions/core/ports';
 import { startLocalStack, type LocalStack } from '../../infra/local/local-stack';
+import { waitUntilQueueEmpty } from '../../infra/local/queue-drain';
 import { parseLocalSettings } from '../../infra/local/settings';
 import { runCli, type CliResult } from './cli';
 
@@ -13,6 +14,8 @@ export interface TestStack extends LocalStack {
   env: Record<string, string>;
   /** Runs `npm run cli -- ...` against this stack in a child process, as an operator would. */
   cli(args: string[]): Promise<CliResult>;
+  /** Resolves once every queued sign-up and new link has been mailed (or refused for good). */
+  mailDone(): Promise<void>;
 }
 
 /** The whole local stack on free ports with a throw-away DATA_DIR; no sample data, no schedules. */
@@ -41,6 +44,12 @@ export async function startTestStack(): Promise<TestStack> {
     dataDir,
     env,
     cli: (args) => runCli(args, env),
+    mailDone: () =>
+      waitUntilQueueEmpty(stack.services.sqs, stack.queues.mailQueueUrl, {
+        timeoutMs: 30_000,
+        quietMs: 150,
+        hint: 'the send-mail poller did not finish the queued sign-ups and new links',
+      }),
     async stop() {
       await stack.stop();
       await rm(dataDir, { recursive: true, force: true });

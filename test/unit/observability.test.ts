@@ -159,13 +159,14 @@ describe('Powertools metrics', () => {
     expect(stdout.lines().some((line) => line.EmailsBounced === 2)).toBe(true);
   });
 
-  it('names the six email metrics as the alarms and docs expect', () => {
+  it('names the seven email metrics as the alarms and docs expect', () => {
     expect(Object.values(EmailMetric).sort()).toEqual([
       'EmailsBounced',
       'EmailsComplained',
       'EmailsFailed',
       'EmailsSent',
       'EmailsSkipped',
+      'EmailsSoftBounced',
       'EmailsUncertain',
     ]);
   });

@@ -19,8 +19,13 @@ const SubscriberItemSchema = z.object({
   preferences: PreferencesSchema,
   tokenVersion: z.number(),
   suppressed: z
-    .object({ reason: z.enum(['hard-bounce', 'complaint']), at: z.string(), detail: z.string().optional() })
+    .object({
+      reason: z.enum(['hard-bounce', 'complaint', 'soft-bounces']),
+      at: z.string(),
+      detail: z.string().optional(),
+    })
     .optional(),
+  softBouncesAt: z.array(z.string()).optional(),
   pendingPreferences: PreferencesSchema.optional(),
   confirmationsSentAt: z.array(z.string()).default([]),
   createdAt: z.string(),

@@ -17,6 +17,8 @@ export const EmailMetric = {
   /** SES timed out or failed after it may have accepted the mail: not retried (at most once). */
   Uncertain: 'EmailsUncertain',
   Bounced: 'EmailsBounced',
+  /** Transient bounces: recorded on the reader, suppressed only when they repeat (core/subscribers/feedback.ts). */
+  SoftBounced: 'EmailsSoftBounced',
   Complained: 'EmailsComplained',
 } as const;
 export type EmailMetricName = (typeof EmailMetric)[keyof typeof EmailMetric];

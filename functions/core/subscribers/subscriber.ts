@@ -87,7 +87,8 @@ export const defaultPreferences = (): Preferences => ({
 });
 
 export interface Suppression {
-  reason: 'hard-bounce' | 'complaint';
+  /** `soft-bounces`: soft bounces that kept coming (the rule is in core/subscribers/feedback.ts). */
+  reason: 'hard-bounce' | 'complaint' | 'soft-bounces';
   at: string;
   detail?: string;
 }
@@ -100,8 +101,10 @@ export interface Subscriber {
   preferences: Preferences;
   /** Bumped to revoke every link issued before. */
   tokenVersion: number;
-  /** Set when SES reported a hard bounce or complaint: never mail this address again. */
+  /** Set when SES reported a hard bounce, a complaint or repeated soft bounces: never mail this address again. */
   suppressed?: Suppression;
+  /** When SES reported a soft bounce for this address lately (those within the counting window). */
+  softBouncesAt?: string[];
   /** Topics a former subscriber asked for when subscribing again; applied when they confirm. */
   pendingPreferences?: Preferences;
   /** Timestamps of the confirmation mails sent recently (flood control). */
@@ -124,7 +127,7 @@ export interface Subscriber {
  */
 const LOCAL_PART_MAX_LENGTH = 64;
 
-const EmailSchema = z
+export const EmailSchema = z
   .string({ error: 'email is required' })
   .trim()
   .toLowerCase()

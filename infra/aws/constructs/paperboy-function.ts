@@ -44,7 +44,8 @@ export const BUNDLE_SETTINGS = {
   external: ['typescript'],
 } as const;
 
-export type HandlerName = 'api' | 'ingest' | 'plan-digests' | 'plan-slice' | 'send-digests' | 'ses-events';
+export type HandlerName =
+  'api' | 'send-mail' | 'ingest' | 'plan-digests' | 'plan-slice' | 'send-digests' | 'ses-events';
 
 export interface PaperboyFunctionProps extends Pick<
   NodejsFunctionProps,

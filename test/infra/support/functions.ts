@@ -5,5 +5,6 @@ export const FUNCTIONS = [
   'PlanDigestsFunction',
   'PlanSliceFunction',
   'SendDigestsFunction',
+  'SendMailFunction',
   'SesEventsFunction',
 ];

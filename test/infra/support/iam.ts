@@ -11,7 +11,7 @@ export function describeResource(resource: unknown): string {
     return text.includes('/index/') ? `${table}/index/${/\/index\/([\w-]+)/.exec(text)?.[1]}` : table;
   if (text.includes('TokenSecret')) return 'TokenSecret';
   const queue =
-    /"(SendQueue|SendDeadLetterQueue|PlanQueue|PlanDeadLetterQueue|\w+FailedEvents)[0-9A-F]{8}"/.exec(
+    /"(SendQueue|SendDeadLetterQueue|PlanQueue|PlanDeadLetterQueue|MailQueue|MailDeadLetterQueue|\w+FailedEvents)[0-9A-F]{8}"/.exec(
       text,
     )?.[1];
   if (queue) return queue;

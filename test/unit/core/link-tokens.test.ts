@@ -5,9 +5,6 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { TokenError } from '../../../functions/core/errors';
-import { createLinks } from '../../../functions/core/links';
-import { findCatalogTopic } from '../../../functions/core/matching';
-import { createSubscriptionService } from '../../../functions/core/subscribers/manage-subscription';
 import type { Subscriber } from '../../../functions/core/subscribers/subscriber';
 import {
   CONFIRM_TOKEN_TTL_SECONDS,
@@ -16,15 +13,8 @@ import {
   type TokenPurpose,
 } from '../../../functions/core/tokens';
 import { aSubscriber } from '../../support/builders';
-import {
-  FakeEmailRenderer,
-  InMemoryDeliveryRepository,
-  InMemorySubscriberRepository,
-  RecordingLogger,
-  RecordingMailer,
-  SettableClock,
-  tokenFromLink,
-} from '../../support/in-memory-ports';
+import { inMemorySubscriptionService } from '../../support/subscription-service';
+import { InMemorySubscriberRepository } from '../../support/in-memory-ports';
 
 const SECRET = 'link-tokens-unit-test-secret-long-enough-0123456789';
 const OTHER_SECRET = 'an-attackers-own-secret-that-is-long-enough-9876543210';
@@ -631,25 +621,7 @@ afterAll(() => {
 
 /** The service with in-memory ports, as in the use-case tests. */
 function setup(subscribers = new InMemorySubscriberRepository()) {
-  const clock = new SettableClock(START);
-  const mailer = new RecordingMailer();
-  const deliveries = new InMemoryDeliveryRepository(subscribers, clock);
-  const tokens = createTokenSigner(SECRET);
-  const service = createSubscriptionService({
-    subscribers,
-    deliveries,
-    mailer,
-    renderer: new FakeEmailRenderer(),
-    tokens,
-    links: createLinks('https://paperboy.example/'),
-    clock,
-    logger: new RecordingLogger(),
-    isKnownTopic: (id) => Boolean(findCatalogTopic(id)),
-  });
-  const tokenFor = (subscriber: Subscriber, purpose: TokenPurpose, expiresAt?: number) =>
-    tokens.issue({ purpose, subscriberId: subscriber.id, version: subscriber.tokenVersion, expiresAt });
-  const lastConfirmToken = () => tokenFromLink(mailer.sent[mailer.sent.length - 1].text, '/confirm');
-  return { service, subscribers, deliveries, mailer, clock, tokenFor, lastConfirmToken };
+  return inMemorySubscriptionService({ secret: SECRET, start: START, subscribers });
 }
 
 /** "passed", the TokenError problem, or the name of another error a use case rejects with. */

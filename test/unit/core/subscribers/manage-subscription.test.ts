@@ -5,27 +5,15 @@ import {
   TokenError,
   ValidationError,
 } from '../../../../functions/core/errors';
-import { createLinks } from '../../../../functions/core/links';
-import { findCatalogTopic } from '../../../../functions/core/matching';
 import { ConcurrentUpdateError, MailNotSentError } from '../../../../functions/core/ports';
-import {
-  createSubscriptionService,
-  MAX_CONFIRMATIONS_PER_DAY,
-} from '../../../../functions/core/subscribers/manage-subscription';
+import { MAX_CONFIRMATIONS_PER_DAY } from '../../../../functions/core/subscribers/manage-subscription';
 import type { Subscriber } from '../../../../functions/core/subscribers/subscriber';
-import {
-  CONFIRM_TOKEN_TTL_SECONDS,
-  createTokenSigner,
-  type TokenPurpose,
-} from '../../../../functions/core/tokens';
+import { CONFIRM_TOKEN_TTL_SECONDS, type TokenPurpose } from '../../../../functions/core/tokens';
 import { aSubscriber } from '../../../support/builders';
+import { inMemorySubscriptionService } from '../../../support/subscription-service';
 import {
-  FakeEmailRenderer,
-  InMemoryDeliveryRepository,
   InMemorySubscriberRepository,
-  RecordingLogger,
   RecordingMailer,
-  SettableClock,
   tokenFromLink,
 } from '../../../support/in-memory-ports';
 
@@ -54,37 +42,7 @@ function repositoryWithOneConcurrentWrite(theirs: (stored: Subscriber) => Partia
 }
 
 function setup(subscribers = new InMemorySubscriberRepository(), mailer = new RecordingMailer()) {
-  const clock = new SettableClock(START);
-  const deliveries = new InMemoryDeliveryRepository(subscribers, clock);
-  const renderer = new FakeEmailRenderer();
-  const logger = new RecordingLogger();
-  const tokens = createTokenSigner(SECRET);
-  const service = createSubscriptionService({
-    subscribers,
-    deliveries,
-    mailer,
-    renderer,
-    tokens,
-    links: createLinks('https://paperboy.example/'),
-    clock,
-    logger,
-    isKnownTopic: (id) => Boolean(findCatalogTopic(id)),
-  });
-  const tokenFor = (subscriber: Subscriber, purpose: TokenPurpose, expiresAt?: number) =>
-    tokens.issue({ purpose, subscriberId: subscriber.id, version: subscriber.tokenVersion, expiresAt });
-  const lastConfirmToken = () => tokenFromLink(mailer.sent[mailer.sent.length - 1].text, '/confirm');
-  return {
-    service,
-    subscribers,
-    deliveries,
-    mailer,
-    renderer,
-    logger,
-    clock,
-    tokens,
-    tokenFor,
-    lastConfirmToken,
-  };
+  return inMemorySubscriptionService({ secret: SECRET, start: START, subscribers, mailer });
 }
 
 /** The TokenError problem (or error class name) a promise rejects with. */
@@ -842,7 +800,9 @@ describe('renewLinks (Get a new link)', () => {
     await service.renewLinks(oldToken);
 
     const newToken = tokenFromLink(mailer.sent[0].text, '/preferences');
+    // The mail worker's line first: this test's queue does each job as it is queued.
     expect(logger.entries).toEqual([
+      { level: 'info', message: 'new link mailed', extra: { subscriberId: reader.id } },
       { level: 'info', message: 'links renewed', extra: { subscriberId: reader.id, mailed: true } },
     ]);
     for (const secret of ['reader@example.com', oldToken, newToken]) {
@@ -885,16 +845,12 @@ describe('renewLinks (Get a new link)', () => {
     });
   });
 
-  it('keeps the old links revoked when the email cannot be sent, logs it without the address, and throws LinkNotSentError', async () => {
+  it('keeps the old links revoked when the new link cannot be queued, logs it without the address, and throws LinkNotSentError', async () => {
     const reader = aSubscriber({ email: 'reader@example.com' });
-    const mailer = new RecordingMailer({
-      failFor: ['reader@example.com'],
-      error: (email) => new MailNotSentError(`SES refused the email to ${email.to}`),
-    });
-    const { service, subscribers, logger, tokenFor } = setup(
+    const { service, subscribers, mailer, mailJobs, logger, tokenFor } = setup(
       new InMemorySubscriberRepository().seed(reader),
-      mailer,
     );
+    mailJobs.refuseWith = new Error('SQS unreachable for reader@example.com');
     const oldToken = tokenFor(reader, 'manage');
 
     const attempt = service.renewLinks(oldToken);
@@ -903,21 +859,40 @@ describe('renewLinks (Get a new link)', () => {
     await expect(attempt).rejects.toThrow(
       /could not send you a new one\. Your next digest will carry working links; .*subscribe again from the home page/,
     );
-    expect(mailer.attempts).toHaveLength(1);
-    expect(mailer.sent).toHaveLength(0);
+    expect(mailer.attempts).toHaveLength(0);
     expect((await subscribers.get(reader.id))?.tokenVersion).toBe(2);
     expect(await rejection(service.getPreferences(oldToken))).toBe('token_revoked');
-    expect(logger.messages('error')).toEqual(['new link not sent; old links stay revoked']);
+    expect(logger.messages('error')).toEqual(['new link not queued; old links stay revoked']);
     expect(logger.entries[0].extra).toMatchObject({ subscriberId: reader.id });
     expect(logger.serialized()).not.toContain('reader@example.com');
   });
 
-  it('does not promise a digest to a paused reader whose new link could not be sent', async () => {
+  it('keeps the old links revoked when the mail worker cannot send, and fails the job so the queue retries it', async () => {
+    const reader = aSubscriber({ email: 'reader@example.com' });
+    const mailer = new RecordingMailer({
+      failFor: ['reader@example.com'],
+      error: (email) => new MailNotSentError(`SES refused the email to ${email.to}`),
+    });
+    const subscribers = new InMemorySubscriberRepository().seed(reader);
+    const { service, mailJobs, tokenFor } = inMemorySubscriptionService({
+      subscribers,
+      mailer,
+      mailJobs: 'held',
+    });
+    const oldToken = tokenFor(reader, 'manage');
+
+    expect(await service.renewLinks(oldToken)).toEqual({ mailed: true });
+    await expect(mailJobs.drain()).rejects.toBeInstanceOf(MailNotSentError);
+
+    expect(mailer.attempts).toHaveLength(1);
+    expect((await subscribers.get(reader.id))?.tokenVersion).toBe(2);
+    expect(await rejection(service.getPreferences(oldToken))).toBe('token_revoked');
+  });
+
+  it('does not promise a digest to a paused reader whose new link could not be queued', async () => {
     const reader = aSubscriber({ email: 'paused@example.com', preferences: { paused: true } });
-    const { service, tokenFor } = setup(
-      new InMemorySubscriberRepository().seed(reader),
-      new RecordingMailer({ failFor: ['paused@example.com'] }),
-    );
+    const { service, mailJobs, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
+    mailJobs.refuseWith = new Error('SQS unreachable');
 
     const attempt = service.renewLinks(tokenFor(reader, 'manage'));
 
@@ -1081,5 +1056,119 @@ describe('logging', () => {
     expect(logger.entries.length).toBeGreaterThanOrEqual(7);
     for (const entry of logger.entries) expect(JSON.stringify(entry.extra ?? {})).not.toContain('@');
     expect(logger.serialized()).not.toContain('example.com');
+  });
+});
+
+describe('the mail queue: no answer waits on SES', () => {
+  const held = (subscribers = new InMemorySubscriberRepository(), mailer = new RecordingMailer()) =>
+    inMemorySubscriptionService({ secret: SECRET, start: START, subscribers, mailer, mailJobs: 'held' });
+
+  it('answers a sign-up once it is queued: nothing stored or mailed until the worker runs', async () => {
+    const { service, subscribers, mailer, mailJobs } = held();
+
+    await service.subscribe({ email: ' New@Example.com ', topics: ['efficient-inference'] });
+
+    expect(subscribers.all()).toEqual([]);
+    expect(mailer.attempts).toEqual([]);
+    expect(mailJobs.queued).toEqual([
+      {
+        job: 'sign-up',
+        email: 'new@example.com',
+        preferences: expect.objectContaining({ topics: ['efficient-inference'] }),
+      },
+    ]);
+    expect(await mailJobs.drain()).toEqual(['mailed']);
+    expect(subscribers.all()).toMatchObject([{ email: 'new@example.com', status: 'unconfirmed' }]);
+    expect(mailer.sentTo('new@example.com')).toHaveLength(1);
+  });
+
+  it('does the same work for every address state: one job queued, nothing read or written', async () => {
+    const known = [
+      aSubscriber({ email: 'pending@example.com', status: 'unconfirmed' }),
+      aSubscriber({ email: 'confirmed@example.com' }),
+      aSubscriber({ email: 'former@example.com', status: 'unsubscribed' }),
+      aSubscriber({ email: 'mailed@example.com', status: 'unconfirmed', confirmationsSentAt: [START] }),
+      aSubscriber({
+        email: 'bounced@example.com',
+        suppressed: { reason: 'hard-bounce', at: START },
+      }),
+    ];
+    const subscribers = new InMemorySubscriberRepository().seed(...known);
+    const calls: string[] = [];
+    for (const method of ['get', 'findByEmail', 'create', 'save', 'delete'] as const) {
+      const real = subscribers[method].bind(subscribers) as (...args: unknown[]) => unknown;
+      (subscribers as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+        calls.push(method);
+        return real(...args);
+      };
+    }
+    const { service, mailJobs } = held(subscribers);
+
+    for (const email of ['new@example.com', ...known.map((reader) => reader.email)])
+      await service.subscribe({ email, topics: ['efficient-inference'] });
+
+    expect(calls).toEqual([]);
+    expect(mailJobs.queued.map((job) => job.job)).toEqual(Array(6).fill('sign-up'));
+    expect(subscribers.all()).toEqual(known);
+  });
+
+  it('refuses a bad sign-up at once and queues nothing', async () => {
+    const { service, mailJobs } = held();
+
+    await expect(service.subscribe({ email: 'not-an-address' })).rejects.toBeInstanceOf(ValidationError);
+    await expect(
+      service.subscribe({ email: 'a@example.com', topics: ['no-such-topic'] }),
+    ).rejects.toBeInstanceOf(ValidationError);
+    expect(mailJobs.queued).toEqual([]);
+  });
+
+  it('takes a failed confirmation off the flood count, so the queue retry mails it', async () => {
+    const reader = aSubscriber({
+      email: 'pending@example.com',
+      status: 'unconfirmed',
+      confirmationsSentAt: ['2025-11-14T06:00:00.000Z'],
+    });
+    const mailer = new RecordingMailer({ failFor: ['pending@example.com'] });
+    const subscribers = new InMemorySubscriberRepository().seed(reader);
+    const { service, mailJobs } = held(subscribers, mailer);
+
+    await service.subscribe({ email: 'pending@example.com' });
+    const [job] = mailJobs.queued;
+    await expect(mailJobs.drain()).rejects.toBeInstanceOf(MailNotSentError);
+    expect((await subscribers.get(reader.id))?.confirmationsSentAt).toEqual(reader.confirmationsSentAt);
+
+    mailer.recover('pending@example.com');
+    expect(await service.doMailJob(job)).toBe('mailed');
+    expect(mailer.sentTo('pending@example.com')).toHaveLength(1);
+    expect((await subscribers.get(reader.id))?.confirmationsSentAt).toHaveLength(2);
+  });
+
+  it('mails only the latest of two renewals: the earlier job is superseded', async () => {
+    const reader = aSubscriber({ email: 'reader@example.com' });
+    const subscribers = new InMemorySubscriberRepository().seed(reader);
+    const { service, mailer, mailJobs, tokenFor } = held(subscribers);
+
+    await service.renewLinks(tokenFor(reader, 'manage'));
+    await service.renewLinks(tokenFor({ ...reader, tokenVersion: 2 }, 'manage'));
+
+    expect(mailJobs.queued).toEqual([
+      { job: 'new-link', subscriberId: reader.id, tokenVersion: 2 },
+      { job: 'new-link', subscriberId: reader.id, tokenVersion: 3 },
+    ]);
+    expect(await mailJobs.drain()).toEqual(['superseded', 'mailed']);
+    expect(mailer.sentTo('reader@example.com')).toHaveLength(1);
+    const preferences = await service.getPreferences(tokenFromLink(mailer.sent[0].text, '/preferences'));
+    expect(preferences.email).toBe('reader@example.com');
+  });
+
+  it('mails nothing for a renewal of a reader who deleted their data since', async () => {
+    const reader = aSubscriber({ email: 'reader@example.com' });
+    const { service, mailer, mailJobs, tokenFor } = held(new InMemorySubscriberRepository().seed(reader));
+
+    await service.renewLinks(tokenFor(reader, 'manage'));
+    await service.deleteData(tokenFor({ ...reader, tokenVersion: 2 }, 'manage'));
+
+    expect(await mailJobs.drain()).toEqual(['gone']);
+    expect(mailer.attempts).toEqual([]);
   });
 });

@@ -1,0 +1,15 @@
+import type { Preferences } from './subscriber';
+
+/**
+ * Work that ends in an email, queued by the api and done by the mail worker at its share of the SES
+ * rate. A sign-up is queued whole (not only its email), so its answer is the same work whatever the
+ * address's state: nothing in the answer or its timing tells whether the address is known.
+ * A new-link job carries no address and no token: the worker reads both from the subscriber.
+ */
+export type MailJob =
+  | { job: 'sign-up'; email: string; preferences: Preferences }
+  | { job: 'new-link'; subscriberId: string; tokenVersion: number };
+
+export interface MailJobQueue {
+  enqueue(job: MailJob): Promise<void>;
+}

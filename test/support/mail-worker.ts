@@ -1,0 +1,54 @@
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { lambdaContext, sqsRecord } from '../fixtures/events';
+
+/**
+ * What Lambda's event source does for the mail queue, run once by a test that calls handlers itself:
+ * every queued sign-up and new link goes through the real send-mail handler; what it reports as
+ * failed stays on the queue. Returns the jobs handled. The handler is loaded on first use (a test that
+ * sets the environment first, or passes its own handler, gets the settings it chose).
+ */
+export async function runMailWorker(
+  standIns: { endpoints: { sqs: string }; queues: { mailQueueUrl: string } },
+  handler?: (event: SQSEvent, context: typeof lambdaContext) => Promise<SQSBatchResponse>,
+): Promise<number> {
+  const sendMail = handler ?? (await import('../../functions/handlers/send-mail')).handler;
+  const sqs = new SQSClient({
+    endpoint: standIns.endpoints.sqs,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  let handled = 0;
+  try {
+    for (;;) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: standIns.queues.mailQueueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 0,
+        }),
+      );
+      if (Messages.length === 0) return handled;
+      const { batchItemFailures } = await sendMail(
+        { Records: Messages.map((m) => sqsRecord(m.Body ?? '', { messageId: m.MessageId })) },
+        lambdaContext,
+      );
+      const failed = new Set(batchItemFailures.map((failure) => failure.itemIdentifier));
+      const done = Messages.filter((message) => !failed.has(message.MessageId as string));
+      if (done.length > 0)
+        await sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: standIns.queues.mailQueueUrl,
+            Entries: done.map((message, index) => ({
+              Id: String(index),
+              ReceiptHandle: message.ReceiptHandle,
+            })),
+          }),
+        );
+      handled += Messages.length;
+      if (failed.size > 0) return handled;
+    }
+  } finally {
+    sqs.destroy();
+  }
+}

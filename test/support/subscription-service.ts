@@ -1,0 +1,92 @@
+/** The subscription service on in-memory ports, as the use-case tests build it. */
+import { createLinks } from '../../functions/core/links';
+import { findCatalogTopic } from '../../functions/core/topics/catalog';
+import type { MailJob, MailJobQueue } from '../../functions/core/subscribers/mail-jobs';
+import { createSubscriptionService } from '../../functions/core/subscribers/manage-subscription';
+import type { Subscriber } from '../../functions/core/subscribers/subscriber';
+import { createTokenSigner, type TokenPurpose } from '../../functions/core/tokens';
+import {
+  FakeEmailRenderer,
+  InMemoryDeliveryRepository,
+  InMemorySubscriberRepository,
+  RecordingLogger,
+  RecordingMailer,
+  SettableClock,
+  tokenFromLink,
+} from './in-memory-ports';
+
+/**
+ * A mail queue that does each job as it is queued (`inline`), as if the worker were instant, or keeps
+ * them for the test to run with `drain` (`held`), to see what the answer did before any mail.
+ */
+export class InMemoryMailJobs implements MailJobQueue {
+  readonly queued: MailJob[] = [];
+  worker: (job: MailJob) => Promise<unknown> = async () => undefined;
+  /** Set to have the queue refuse every job, as SQS unreachable would. */
+  refuseWith?: Error;
+
+  constructor(private readonly mode: 'inline' | 'held') {}
+
+  async enqueue(job: MailJob): Promise<void> {
+    if (this.refuseWith) throw this.refuseWith;
+    // As SQS would: the worker gets its own copy, never the caller's objects.
+    const copy = structuredClone(job);
+    if (this.mode === 'held') this.queued.push(copy);
+    else await this.worker(copy);
+  }
+
+  /** Runs every held job through the worker, in order; returns their outcomes. */
+  async drain(): Promise<unknown[]> {
+    const outcomes = [];
+    for (const job of this.queued.splice(0)) outcomes.push(await this.worker(job));
+    return outcomes;
+  }
+}
+
+export function inMemorySubscriptionService(
+  options: {
+    secret?: string;
+    start?: string;
+    subscribers?: InMemorySubscriberRepository;
+    mailer?: RecordingMailer;
+    mailJobs?: 'inline' | 'held';
+  } = {},
+) {
+  const subscribers = options.subscribers ?? new InMemorySubscriberRepository();
+  const mailer = options.mailer ?? new RecordingMailer();
+  const clock = new SettableClock(options.start ?? '2025-11-14T07:00:00.000Z');
+  const deliveries = new InMemoryDeliveryRepository(subscribers, clock);
+  const renderer = new FakeEmailRenderer();
+  const logger = new RecordingLogger();
+  const tokens = createTokenSigner(options.secret ?? 'unit-test-secret-that-is-long-enough-0123456789');
+  const mailJobs = new InMemoryMailJobs(options.mailJobs ?? 'inline');
+  const service = createSubscriptionService({
+    subscribers,
+    deliveries,
+    mailJobs,
+    mailer,
+    renderer,
+    tokens,
+    links: createLinks('https://paperboy.example/'),
+    clock,
+    logger,
+    isKnownTopic: (id) => Boolean(findCatalogTopic(id)),
+  });
+  mailJobs.worker = service.doMailJob;
+  const tokenFor = (subscriber: Subscriber, purpose: TokenPurpose, expiresAt?: number) =>
+    tokens.issue({ purpose, subscriberId: subscriber.id, version: subscriber.tokenVersion, expiresAt });
+  const lastConfirmToken = () => tokenFromLink(mailer.sent[mailer.sent.length - 1].text, '/confirm');
+  return {
+    service,
+    subscribers,
+    deliveries,
+    mailer,
+    mailJobs,
+    renderer,
+    logger,
+    clock,
+    tokens,
+    tokenFor,
+    lastConfirmToken,
+  };
+}
