@@ -15,11 +15,14 @@ export interface TestStack extends LocalStack {
   /** Runs `npm run cli -- ...` against this stack in a child process, as an operator would. */
   cli(args: string[]): Promise<CliResult>;
   /** Resolves once every queued sign-up and new link has been mailed (or refused for good). */
-  mailDone(): Promise<void>;
+  mailDone(timeoutMs?: number): Promise<void>;
 }
 
-/** The whole local stack on free ports with a throw-away DATA_DIR; no sample data, no schedules. */
-export async function startTestStack(): Promise<TestStack> {
+/**
+ * The whole local stack on free ports with a throw-away DATA_DIR; no sample data, no schedules.
+ * `settings` overrides local settings (e.g. MAX_SEND_RATE for a suite that mails a thousand readers).
+ */
+export async function startTestStack(settingsOverrides: Record<string, string> = {}): Promise<TestStack> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'paperboy-test-'));
   const settings = parseLocalSettings({
     PORT: '0',
@@ -28,6 +31,7 @@ export async function startTestStack(): Promise<TestStack> {
     SQS_PORT: '0',
     DATA_DIR: dataDir,
     SAMPLE_DATA: 'off',
+    ...settingsOverrides,
   });
   const stack = await startLocalStack(settings, { schedules: false, overrides: { logger: silentLogger } });
   const port = (url: string) => new URL(url).port;
@@ -44,9 +48,9 @@ export async function startTestStack(): Promise<TestStack> {
     dataDir,
     env,
     cli: (args) => runCli(args, env),
-    mailDone: () =>
+    mailDone: (timeoutMs = 30_000) =>
       waitUntilQueueEmpty(stack.services.sqs, stack.queues.mailQueueUrl, {
-        timeoutMs: 30_000,
+        timeoutMs,
         quietMs: 150,
         hint: 'the send-mail poller did not finish the queued sign-ups and new links',
       }),

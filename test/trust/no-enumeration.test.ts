@@ -1,0 +1,137 @@
+import { performance } from 'node:perf_hooks';
+import type { Subscriber } from '../../functions/core/subscribers/subscriber';
+import { parseConfig } from '../../functions/config';
+import { createTopicPreview } from '../../functions/core/digests/preview-topic';
+import { createApp } from '../../functions/http/app';
+import { createServicesWithoutEmail, type Services } from '../../functions/service-graph';
+import { startStandIns, type StandIns } from '../../infra/local/stand-ins';
+import { aSubscriber } from '../support/builders';
+import { runMailWorker } from '../support/mail-worker';
+import { readInbox } from '../support/ses-inbox';
+import { silentLogger } from '../support/local-stack';
+import { standInEnvironment } from '../support/stand-in-environment';
+import { reportFigures, trustSize } from './scale';
+
+/**
+ * No enumeration: the sign-up form answers the same status, the same body and in the same time whether
+ * the address is new, waiting for confirmation, confirmed, unsubscribed or mailed a minute ago. The api
+ * is measured as it is deployed, alone (the Hono app on the stand-ins, the mail worker run afterwards,
+ * as send-mail is a function of its own); the requests go round the five states in turn, so whatever
+ * else the machine does weighs on all of them alike.
+ */
+const ROUNDS = trustSize(150, 1000);
+const STATES = ['new', 'pending', 'confirmed', 'unsubscribed', 'recently-mailed'] as const;
+type State = (typeof STATES)[number];
+
+let standIns: StandIns;
+let services: Services;
+let app: ReturnType<typeof createApp>;
+const known: Record<Exclude<State, 'new'>, Subscriber> = {
+  pending: aSubscriber({
+    email: 'pending@example.com',
+    status: 'unconfirmed',
+    confirmedAt: undefined,
+    confirmationsSentAt: ['2025-01-01T00:00:00.000Z'],
+  }),
+  confirmed: aSubscriber({ email: 'confirmed@example.com' }),
+  unsubscribed: aSubscriber({
+    email: 'unsubscribed@example.com',
+    status: 'unsubscribed',
+    unsubscribedAt: '2025-11-02T08:00:00.000Z',
+  }),
+  'recently-mailed': aSubscriber({
+    email: 'recently-mailed@example.com',
+    status: 'unconfirmed',
+    confirmedAt: undefined,
+    confirmationsSentAt: [new Date().toISOString()],
+  }),
+};
+
+beforeAll(async () => {
+  standIns = await startStandIns({ dynamodbPort: 0, sesPort: 0, sqsPort: 0, tablePrefix: 'enumeration-' });
+  Object.assign(
+    process.env,
+    standInEnvironment(standIns, {
+      tokenSecret: 'enumeration-test-secret-0123456789-abcdefghijkl',
+      settings: { MAX_SEND_RATE: 2000 },
+    }),
+  );
+  services = await createServicesWithoutEmail(parseConfig(), { logger: silentLogger });
+  app = createApp({
+    subscriptions: services.subscriptions,
+    preview: createTopicPreview(services),
+    logger: services.logger,
+  });
+  for (const subscriber of Object.values(known)) await services.subscribers.create(subscriber);
+}, 60_000);
+afterAll(async () => standIns?.stop());
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+async function signUp(email: string): Promise<{ status: number; body: string; type: string; ms: number }> {
+  const started = performance.now();
+  const response = await app.fetch(
+    new Request('http://paperboy.test/api/subscribe', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, topics: ['ai-agents'] }),
+    }),
+  );
+  const body = await response.text();
+  return {
+    status: response.status,
+    body,
+    type: response.headers.get('content-type') ?? '',
+    ms: performance.now() - started,
+  };
+}
+
+it('answers a sign-up alike for new, pending, confirmed, unsubscribed and recently-mailed addresses', async () => {
+  const seen = Object.fromEntries(STATES.map((state) => [state, [] as Awaited<ReturnType<typeof signUp>>[]]));
+  // Warm the path (first requests pay for module and connection set-up), measured for no state.
+  for (let warm = 0; warm < 10; warm++) await signUp(`warm-${warm}@example.com`);
+  for (let round = 0; round < ROUNDS; round++) {
+    // A different order each round, so no state is always first after a pause.
+    const order = STATES.map((state, index) => STATES[(index + round) % STATES.length]);
+    for (const state of order) {
+      const email = state === 'new' ? `new-${round}@example.com` : known[state].email;
+      seen[state].push(await signUp(email));
+    }
+  }
+  const jobs = await runMailWorker(standIns);
+
+  const medians = Object.fromEntries(STATES.map((state) => [state, median(seen[state].map((r) => r.ms))]));
+  const slowest = Math.max(...Object.values(medians));
+  const fastest = Math.min(...Object.values(medians));
+  const answers = new Set(
+    STATES.flatMap((state) => seen[state].map((r) => JSON.stringify([r.status, r.type, r.body]))),
+  );
+  reportFigures('no enumeration', {
+    rounds: ROUNDS,
+    ...Object.fromEntries(STATES.map((state) => [`medianMs.${state}`, Number(medians[state].toFixed(2))])),
+    slowestOverFastest: Number((slowest / fastest).toFixed(3)),
+    distinctAnswers: answers.size,
+  });
+
+  expect([...answers]).toEqual([
+    JSON.stringify([
+      202,
+      'application/json',
+      JSON.stringify({ message: 'Check your inbox: we sent a link to confirm your subscription.' }),
+    ]),
+  ]);
+  expect(slowest / fastest).toBeLessThanOrEqual(1.1);
+  // What the worker did behind the identical answers: each new address mailed once, the states kept.
+  expect(jobs).toBe(10 + ROUNDS * STATES.length);
+  const mail = await readInbox(standIns.endpoints.ses);
+  const mailedTo = (email: string) => mail.filter((sent) => sent.destination.to.includes(email)).length;
+  expect(mailedTo('new-0@example.com')).toBe(1);
+  expect(mailedTo(known['recently-mailed'].email)).toBe(0);
+  expect(mailedTo(known.confirmed.email)).toBe(1);
+  expect((await services.subscribers.findByEmail(known.confirmed.email))?.status).toBe('confirmed');
+  expect((await services.subscribers.findByEmail(known.unsubscribed.email))?.status).toBe('unsubscribed');
+}, 300_000);
