@@ -7,12 +7,13 @@ import { createPaperRepository } from '../../functions/adapters/dynamodb/paper-r
 import { createSubscriberRepository } from '../../functions/adapters/dynamodb/subscriber-repository';
 import { parseDailyPapers } from '../../functions/adapters/hf-papers/daily-papers-schema';
 import { ConcurrentUpdateError, EmailTakenError } from '../../functions/core/ports';
-import { defaultPreferences, type Subscriber } from '../../functions/core/subscribers/subscriber';
+import type { Subscriber } from '../../functions/core/subscribers/subscriber';
 import { startStandIns, type StandIns } from '../../infra/local/stand-ins';
 import { HF_DAYS_DIR } from '../support/paths';
 import { createRunLedger } from '../../functions/adapters/dynamodb/run-ledger';
 import type { SubscriberRepository } from '../../functions/core/ports';
 import { countedRun, countRequests } from '../support/counted-run';
+import { aSubscriber } from '../support/builders';
 
 /** Every subscriber id of one scan segment, page after page. */
 async function scanAll(subscribers: SubscriberRepository, segment: number, totalSegments: number) {
@@ -38,18 +39,6 @@ afterAll(async () => standIns.stop());
 const db = () => createDocumentClient({ endpoint: standIns.endpoints.dynamodb });
 const realDay = (day: string) =>
   parseDailyPapers(JSON.parse(readFileSync(path.join(HF_DAYS_DIR, `${day}.json`), 'utf8')), day).papers;
-
-const aSubscriber = (overrides: Partial<Subscriber> = {}): Subscriber => ({
-  id: `sub-${Math.random().toString(36).slice(2)}`,
-  email: `reader-${Math.random().toString(36).slice(2)}@example.com`,
-  status: 'confirmed',
-  preferences: { ...defaultPreferences(), topics: ['ai-agents'] },
-  tokenVersion: 1,
-  confirmationsSentAt: [],
-  createdAt: now.toISOString(),
-  updatedAt: now.toISOString(),
-  ...overrides,
-});
 
 describe('paper repository on dynalite', () => {
   it('counts new, updated and unchanged papers and keeps the first listing day', async () => {
@@ -108,7 +97,7 @@ describe('subscriber repository on dynalite', () => {
 
   it('reads a subscriber saved with a one-letter keyword (allowed before keywords needed 2 characters)', async () => {
     const subscribers = createSubscriberRepository(db(), standIns.tables.subscribers);
-    const subscriber = aSubscriber({ preferences: { ...defaultPreferences(), keywords: ['R'] } });
+    const subscriber = aSubscriber({ preferences: { keywords: ['R'] } });
 
     await subscribers.create(subscriber);
 
@@ -202,7 +191,7 @@ describe('delivery repository on dynalite', () => {
   it('refuses the claim of a reader who is no longer active, or gone', async () => {
     const { subscribers, deliveries } = repositories();
     const paused = aSubscriber({
-      preferences: { ...defaultPreferences(), topics: ['ai-agents'], paused: true },
+      preferences: { topics: ['ai-agents'], paused: true },
     });
     const suppressed = aSubscriber({ suppressed: { reason: 'complaint', at: now.toISOString() } });
     const unsubscribed = aSubscriber({ status: 'unsubscribed' });
@@ -310,7 +299,7 @@ describe('a digest run on dynalite, counted in DynamoDB requests', () => {
     const { subscribers } = repositories(client);
     const readers = Array.from({ length: 120 }, () =>
       aSubscriber({
-        preferences: { ...defaultPreferences(), keywords: ['language model', 'agents', 'video'] },
+        preferences: { keywords: ['language model', 'agents', 'video'] },
       }),
     );
     for (const reader of readers) await subscribers.create(reader);
