@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseDailyPapers } from '../../functions/adapters/hf-papers/daily-papers-schema';
 import { matchQueries } from '../../functions/core/matching';
-import { defaultPreferences } from '../../functions/core/subscribers/subscriber';
 import { runCli } from '../support/cli';
 import { startTestStack } from '../support/local-stack';
 import { HF_DAYS_DIR, SEED_FILE } from '../support/paths';
+import { aSubscriber } from '../support/builders';
 
 const cli = runCli;
 
@@ -109,18 +109,11 @@ describe('claims command', () => {
     const stack = await startTestStack();
     try {
       const { services } = stack;
-      const now = new Date().toISOString();
-      const reader = {
+      const reader = aSubscriber({
         id: 'cli-claims-reader',
         email: 'cli-claims@example.com',
-        status: 'confirmed' as const,
-        preferences: { ...defaultPreferences(), topics: ['ai-agents'] },
-        tokenVersion: 1,
-        confirmationsSentAt: [],
-        createdAt: now,
-        updatedAt: now,
-        confirmedAt: now,
-      };
+        preferences: { topics: ['ai-agents'] },
+      });
       await services.subscribers.create(reader);
       await services.deliveries.claimDigest({
         subscriberId: reader.id,

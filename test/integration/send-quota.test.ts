@@ -11,13 +11,14 @@ import { parseConfig } from '../../functions/config';
 import { runPlanSlice } from '../../functions/core/digests/plan-slice';
 import { startDigestRun } from '../../functions/core/digests/start-digest-run';
 import type { DigestRun, PlanSlice } from '../../functions/core/ports';
-import { defaultPreferences, type Subscriber } from '../../functions/core/subscribers/subscriber';
+import type { Subscriber } from '../../functions/core/subscribers/subscriber';
 import { createServicesWithoutEmail, type Services } from '../../functions/service-graph';
 import { LOCAL_SES_ACCOUNT, startStandIns, type StandIns } from '../../infra/local/stand-ins';
 import { standInEnvironment } from '../support/stand-in-environment';
 import { lambdaContext, manualEvent, schedulerEvent, sqsRecord } from '../fixtures/events';
 import { RecordingLogger } from '../support/in-memory-ports';
 import { HF_DAYS_DIR } from '../support/paths';
+import { aSubscriber } from '../support/builders';
 
 /**
  * The SES 24-hour quota on the stand-ins: aws-ses-v2-local describes the account given in
@@ -76,19 +77,12 @@ beforeAll(async () => {
 afterAll(async () => standIns.stop());
 
 /** A confirmed daily reader whose keywords match papers of DAY. */
-function aReader(index: number): Subscriber {
-  const now = new Date().toISOString();
-  return {
+const aReader = (index: number): Subscriber =>
+  aSubscriber({
     id: `quota-reader-${index}`,
     email: `quota-reader-${index}@example.com`,
-    status: 'confirmed',
-    preferences: { ...defaultPreferences(), keywords: ['language model', 'agents', 'video'] },
-    tokenVersion: 1,
-    confirmationsSentAt: [],
-    createdAt: now,
-    updatedAt: now,
-  };
-}
+    preferences: { keywords: ['language model', 'agents', 'video'] },
+  });
 
 /** What Powertools writes while `run` runs: JSON lines (log lines and EMF metric documents). */
 async function captured<T>(run: () => Promise<T>): Promise<{ result: T; lines: Record<string, any>[] }> {

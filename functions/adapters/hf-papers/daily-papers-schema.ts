@@ -1,6 +1,18 @@
 import { z } from 'zod';
 import type { Paper } from '../../core/papers';
 
+/**
+ * Text as paperboy keeps it: a control character (NUL, an escape code) parts words like a space, as it
+ * would otherwise reach every email and page the paper is in; a lone surrogate, which no UTF-8 can
+ * carry, is dropped; runs of spaces become one.
+ */
+const cleanText = (text: string): string =>
+  text
+    .replace(/\p{Cc}/gu, ' ')
+    .replace(/\p{Cs}/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+
 const optionalString = z
   .string()
   .nullish()
@@ -23,7 +35,7 @@ export const DailyPaperItemSchema = z
     paper: z
       .object({
         id: z.string().regex(/^[\w./-]{4,40}$/, 'paper.id is not an arXiv-like id'),
-        title: z.string().trim().min(1, 'paper.title is empty'),
+        title: z.string().transform(cleanText).pipe(z.string().min(1, 'paper.title is empty')),
         summary: z.string().nullish(),
         authors: z.array(AuthorSchema).nullish(),
         publishedAt: z.string().nullish(),
@@ -50,30 +62,36 @@ export type DailyPaperItem = z.infer<typeof DailyPaperItemSchema>;
 const isoDay = (value: string | null | undefined): string | undefined =>
   value && /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : undefined;
 
-const collapseWhitespace = (text: string): string => text.replace(/\s+/g, ' ').trim();
+/** An ISO timestamp as the API writes them, else undefined (an empty or garbled one is no date). */
+const isoTimestamp = (value: string | null | undefined): string | undefined =>
+  value && isoDay(value) && Number.isFinite(Date.parse(value)) ? value : undefined;
 
 /** Maps a validated item to a Paper. `listedOn` is the Daily Papers day the item was fetched for, when known. */
 export function toPaper(item: DailyPaperItem, listedOn?: string): Paper {
   const { paper } = item;
   const organization = paper.organization ?? item.organization;
-  const orgName = organization?.name ?? organization?.fullname ?? undefined;
+  const orgName = cleanText(organization?.name ?? '') || cleanText(organization?.fullname ?? '');
+  const orgFullname = cleanText(organization?.fullname ?? '');
   const dailyDate =
     listedOn ?? isoDay(paper.submittedOnDailyAt) ?? isoDay(item.publishedAt) ?? isoDay(paper.publishedAt);
   if (!dailyDate)
     throw new Error('no Daily Papers date: neither the query date nor submittedOnDailyAt nor publishedAt');
   return {
     id: paper.id,
-    title: collapseWhitespace(paper.title),
-    abstract: collapseWhitespace(paper.summary ?? item.summary ?? ''),
-    aiSummary: paper.ai_summary ? collapseWhitespace(paper.ai_summary) : undefined,
-    aiKeywords: (paper.ai_keywords ?? []).map((keyword) => keyword.trim()).filter(Boolean),
+    title: paper.title,
+    abstract: cleanText(paper.summary ?? item.summary ?? ''),
+    aiSummary: cleanText(paper.ai_summary ?? '') || undefined,
+    aiKeywords: (paper.ai_keywords ?? []).map(cleanText).filter(Boolean),
+    // Cleaned before the blank ones are dropped: a name of spaces or control characters is no author.
     authors: (paper.authors ?? [])
-      .filter((author) => !author.hidden && author.name)
-      .map((author) => collapseWhitespace(author.name as string)),
-    organization: orgName ? { name: orgName, fullname: organization?.fullname ?? undefined } : undefined,
+      .filter((author) => !author.hidden)
+      .map((author) => cleanText(author.name ?? ''))
+      .filter(Boolean),
+    organization: orgName ? { name: orgName, fullname: orgFullname || undefined } : undefined,
     upvotes: paper.upvotes ?? null,
     numComments: item.numComments ?? 0,
-    publishedAt: paper.publishedAt ?? item.publishedAt ?? `${dailyDate}T00:00:00.000Z`,
+    publishedAt:
+      isoTimestamp(paper.publishedAt) ?? isoTimestamp(item.publishedAt) ?? `${dailyDate}T00:00:00.000Z`,
     dailyDate,
     githubRepo: paper.githubRepo,
     githubStars: paper.githubStars ?? undefined,
@@ -81,6 +99,12 @@ export function toPaper(item: DailyPaperItem, listedOn?: string): Paper {
     thumbnail: item.thumbnail,
   };
 }
+
+/**
+ * The most a paper may weigh as stored JSON. The largest in data/ is under 5 KB; a DynamoDB item holds
+ * 400 KB, and one paper over it would fail the write of its whole day.
+ */
+export const MAX_PAPER_BYTES = 64 * 1024;
 
 export interface RejectedItem {
   index: number;
@@ -114,7 +138,11 @@ export function parseDailyPapers(
       return;
     }
     try {
-      papers.push(toPaper(result.data, listedOn));
+      const paper = toPaper(result.data, listedOn);
+      const bytes = Buffer.byteLength(JSON.stringify(paper));
+      if (bytes > MAX_PAPER_BYTES)
+        throw new Error(`paper is ${bytes} bytes, more than the ${MAX_PAPER_BYTES} a paper may have`);
+      papers.push(paper);
     } catch (error) {
       rejected.push({ index, id: result.data.paper.id, reason: (error as Error).message });
     }

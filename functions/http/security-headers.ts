@@ -1,0 +1,21 @@
+import type { MiddlewareHandler } from 'hono';
+import { pageContentSecurityPolicy } from '../adapters/render/pages';
+
+/** The landing page and the topic catalog hold nothing personal; every other answer may. */
+const CACHEABLE_PATHS = new Set(['/', '/api/topics']);
+
+/** Headers every answer carries, set after the route has answered (error pages and 404s included). */
+export function securityHeaders(): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+    c.header('X-Frame-Options', 'DENY');
+    // Pages and answers carry link tokens and personal data: no shared or browser cache keeps them.
+    if (!CACHEABLE_PATHS.has(c.req.path)) c.header('Cache-Control', 'no-store');
+    // Pages run only their own inline scripts and styles (allowed by hash) and talk only to this origin.
+    if (c.res.headers.get('content-type')?.toLowerCase().startsWith('text/html')) {
+      c.header('Content-Security-Policy', pageContentSecurityPolicy());
+    }
+  };
+}
