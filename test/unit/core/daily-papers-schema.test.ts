@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseDailyPapers } from '../../../functions/adapters/hf-papers/daily-papers-schema';
+import { MAX_PAPER_BYTES, parseDailyPapers } from '../../../functions/adapters/hf-papers/daily-papers-schema';
 
 import { HF_DAYS_DIR as DAILY_DIR, SEED_FILE } from '../../support/paths';
 
@@ -224,5 +224,51 @@ describe('parseDailyPapers on odd and hostile input', () => {
     expect(papers[0].title).toBe('LoopTool: Closing the Loop');
     expect(papers[0].projectPage).toBeUndefined();
     expect(papers[0].aiSummary).toBeUndefined();
+  });
+
+  it('rejects a paper too large to store alone and keeps the rest of its day', () => {
+    const huge = realItem();
+    huge.paper.id = '2511.99999';
+    huge.paper.summary = 'x'.repeat(MAX_PAPER_BYTES);
+
+    const { papers, rejected } = parseDailyPapers([realItem(), huge], '2025-11-13');
+
+    expect(papers.map((paper) => paper.id)).toEqual(['2511.09148']);
+    expect(rejected).toEqual([
+      { index: 1, id: '2511.99999', reason: expect.stringMatching(/bytes, more than the 65536/) },
+    ]);
+  });
+
+  it('cleans control characters and lone surrogates from text, dropping authors and keywords left blank', () => {
+    const item = realItem();
+    item.paper.title = 'Loop\u0000Tool:\u001b[31m Closing\ud800 the Loop';
+    item.paper.authors = [{ name: ' \u0007 ' }, { name: 'Ada\u0000Lovelace' }, { name: '   ' }];
+    item.paper.ai_keywords = ['\u0001', 'tool\u000blearning'];
+
+    const [paper] = parseDailyPapers([item], '2025-11-13').papers;
+
+    expect(paper.title).toBe('Loop Tool: [31m Closing the Loop');
+    expect(paper.authors).toEqual(['Ada Lovelace']);
+    expect(paper.aiKeywords).toEqual(['tool learning']);
+  });
+
+  it('rejects a title of nothing but control characters', () => {
+    const item = realItem();
+    item.paper.title = '\u0000\u0001 \u001b';
+
+    const { papers, rejected } = parseDailyPapers([item], '2025-11-13');
+
+    expect(papers).toEqual([]);
+    expect(rejected[0].reason).toMatch(/paper.title is empty/);
+  });
+
+  it('keeps publishedAt only when it is an ISO timestamp, else the listed day', () => {
+    const garbled = realItem();
+    garbled.paper.publishedAt = 'not a date';
+    garbled.publishedAt = '';
+
+    const [paper] = parseDailyPapers([garbled], '2025-11-13').papers;
+
+    expect(paper.publishedAt).toBe('2025-11-13T00:00:00.000Z');
   });
 });
