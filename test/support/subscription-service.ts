@@ -1,4 +1,5 @@
 /** The subscription service on in-memory ports, as the use-case tests build it. */
+import { TokenError } from '../../functions/core/errors';
 import { createLinks } from '../../functions/core/links';
 import { findCatalogTopic } from '../../functions/core/topics/catalog';
 import type { MailJob, MailJobQueue } from '../../functions/core/subscribers/mail-jobs';
@@ -89,4 +90,36 @@ export function inMemorySubscriptionService(
     tokenFor,
     lastConfirmToken,
   };
+}
+
+/**
+ * A repository where someone else saves once between our read and our save: `theirs` is their change
+ * to the stored copy (a bounce, the reader's other tab).
+ */
+export function repositoryWithOneConcurrentWrite(theirs: (stored: Subscriber) => Partial<Subscriber>) {
+  return new (class extends InMemorySubscriberRepository {
+    conflicts = 0;
+    override async save(subscriber: Subscriber, expectedUpdatedAt: string): Promise<void> {
+      if (this.conflicts === 0) {
+        this.conflicts++;
+        const stored = (await this.get(subscriber.id)) as Subscriber;
+        await super.save(
+          { ...stored, ...theirs(stored), updatedAt: '2025-11-14T06:59:59.000Z' },
+          stored.updatedAt,
+        );
+      }
+      return super.save(subscriber, expectedUpdatedAt);
+    }
+  })();
+}
+
+/** The TokenError problem (or error class name) a promise rejects with. */
+export async function rejection(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TokenError) return error.problem;
+    return (error as Error).name;
+  }
+  throw new Error('expected a rejection, but the promise resolved');
 }

@@ -3,15 +3,11 @@ import {
   SOFT_BOUNCE_LIMIT,
   SOFT_BOUNCE_WINDOW_DAYS,
   type Feedback,
-} from '../../../../functions/core/subscribers/feedback';
-import { ConcurrentUpdateError } from '../../../../functions/core/ports';
-import type { Subscriber } from '../../../../functions/core/subscribers/subscriber';
-import { aSubscriber } from '../../../support/builders';
-import {
-  InMemorySubscriberRepository,
-  RecordingLogger,
-  SettableClock,
-} from '../../../support/in-memory-ports';
+} from '@functions/core/subscribers/feedback';
+import { ConcurrentUpdateError } from '@functions/core/ports';
+import type { Subscriber } from '@functions/core/subscribers/subscriber';
+import { aSubscriber } from '@support/builders';
+import { InMemorySubscriberRepository, RecordingLogger, SettableClock } from '@support/in-memory-ports';
 
 const NOW = '2025-11-14T09:30:00.000Z';
 const DAY_MS = 24 * 60 * 60 * 1000;

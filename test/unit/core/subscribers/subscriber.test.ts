@@ -1,4 +1,4 @@
-import { ValidationError } from '../../../../functions/core/errors';
+import { ValidationError } from '@functions/core/errors';
 import {
   dedupeCaseInsensitive,
   defaultPreferences,
@@ -7,8 +7,8 @@ import {
   keywordLengthProblem,
   normalizeEmail,
   PreferencesSchema,
-} from '../../../../functions/core/subscribers/subscriber';
-import { aSubscriber } from '../../../support/builders';
+} from '@functions/core/subscribers/subscriber';
+import { aSubscriber } from '@support/builders';
 
 describe('normalizeEmail', () => {
   it('trims and lower-cases a valid address', () => {

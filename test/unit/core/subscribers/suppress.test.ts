@@ -1,10 +1,6 @@
-import { suppressAddress } from '../../../../functions/core/subscribers/suppress';
-import { aSubscriber } from '../../../support/builders';
-import {
-  InMemorySubscriberRepository,
-  RecordingLogger,
-  SettableClock,
-} from '../../../support/in-memory-ports';
+import { suppressAddress } from '@functions/core/subscribers/suppress';
+import { aSubscriber } from '@support/builders';
+import { InMemorySubscriberRepository, RecordingLogger, SettableClock } from '@support/in-memory-ports';
 
 function setup(...seeded: ReturnType<typeof aSubscriber>[]) {
   const subscribers = new InMemorySubscriberRepository().seed(...seeded);
