@@ -4,7 +4,7 @@ import {
   SOFT_BOUNCE_WINDOW_DAYS,
   type Feedback,
 } from '@functions/core/subscribers/feedback';
-import { ConcurrentUpdateError } from '@functions/core/ports';
+import { ConflictError } from '@functions/core/errors';
 import type { Subscriber } from '@functions/core/subscribers/subscriber';
 import { aSubscriber } from '@support/builders';
 import { InMemorySubscriberRepository, RecordingLogger, SettableClock } from '@support/in-memory-ports';
@@ -194,9 +194,7 @@ describe('applyFeedback: soft bounces', () => {
     const subscribers = new RacedSubscriberRepository(3).seed(reader);
     const deps = { subscribers, clock: new SettableClock(NOW), logger: new RecordingLogger() };
 
-    await expect(applyFeedback(deps, soft('reader@example.com'))).rejects.toBeInstanceOf(
-      ConcurrentUpdateError,
-    );
+    await expect(applyFeedback(deps, soft('reader@example.com'))).rejects.toBeInstanceOf(ConflictError);
     expect((await subscribers.get(reader.id))?.softBouncesAt).toBeUndefined();
   });
 
