@@ -27,5 +27,17 @@ export const PlanEventSchema = z
   .object({ date: Day.optional(), dryRun: z.boolean().optional(), ...scheduled })
   .passthrough();
 
+/**
+ * The operator's settle-claims invocation (`aws lambda invoke`): the day to look at, and whether to give
+ * its stuck claims back (`force` also while a run of the day may still be sending).
+ */
+export const SettleClaimsEventSchema = z
+  .object({ date: Day, release: z.boolean().optional(), force: z.boolean().optional() })
+  .strict()
+  .refine((event) => !event.force || event.release, {
+    message: 'force only goes with release',
+    path: ['force'],
+  });
+
 /** The SNS message SES publishes for an event: read by the SES adapter, which maps it for the core. */
 export { SesEventMessageSchema, type SesEventMessage } from '../adapters/ses/feedback';

@@ -114,12 +114,19 @@ export const MAIL_MAX_RECEIVE_COUNT = 5;
 const MAIL_BATCH_SIZE = 10;
 
 /**
- * Everything that can be replaced by a redeploy: the seven functions, the HTTP API, the schedules,
+ * Everything that can be replaced by a redeploy: the eight functions, the HTTP API, the schedules,
  * the plan, send and mail queues and their DLQs, the SES configuration set and its bounce/complaint feed, and the alarms.
  */
 export class StatelessStack extends Stack {
   readonly functions: Record<
-    'api' | 'sendMail' | 'ingest' | 'planDigests' | 'planSlice' | 'sendDigests' | 'sesEvents',
+    | 'api'
+    | 'sendMail'
+    | 'ingest'
+    | 'planDigests'
+    | 'planSlice'
+    | 'sendDigests'
+    | 'sesEvents'
+    | 'settleClaims',
     PaperboyFunction
   >;
   readonly sendQueue: Queue;
@@ -365,7 +372,26 @@ export class StatelessStack extends Stack {
       logRetention,
       deadLetterQueue: this.failedEvents.sesEvents,
     });
-    this.functions = { api, sendMail, ingest, planDigests, planSlice, sendDigests, sesEvents };
+    // The operator's tool for stuck claims (docs/deploy.md): invoked by hand, never by a schedule or an
+    // event. A whole-table pass over the readers, so it has the time and memory of a slice.
+    const settleClaims = new PaperboyFunction(this, 'SettleClaimsFunction', {
+      handlerName: 'settle-claims',
+      description:
+        "paperboy (by hand): list or release a day's digest claims that no delivery record settles",
+      memorySize: PLAN_SLICE_MEMORY_MB,
+      timeout: Duration.minutes(15),
+      logRetention,
+    });
+    this.functions = {
+      api,
+      sendMail,
+      ingest,
+      planDigests,
+      planSlice,
+      sendDigests,
+      sesEvents,
+      settleClaims,
+    };
 
     // ---- what each function touches -------------------------------------------------------------
     // The api sends no email: what would end in one goes on the mail queue.
@@ -414,6 +440,10 @@ export class StatelessStack extends Stack {
     bindTable(sendDigests, stateful.papers, 'read');
     bindTable(sendDigests, stateful.subscribers, 'claim');
     bindTable(sendDigests, stateful.deliveries, 'readWrite');
+
+    // Settling claims: the readers' items (their claims), the day's records and runs' ledgers.
+    bindTable(settleClaims, stateful.subscribers, 'settleClaims');
+    bindTable(settleClaims, stateful.deliveries, 'read');
 
     bindTable(sesEvents, stateful.subscribers, 'suppress');
     if (config.settleClaimsFromSesEvents) bindTable(sesEvents, stateful.deliveries, 'recordSent');

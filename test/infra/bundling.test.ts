@@ -16,7 +16,7 @@ describe('function bundles', () => {
   beforeAll(() => {
     built = synthApp({ bundle: true });
   }, 180_000);
-  // Seven bundles with source maps are ~40 MB in a temporary cloud assembly.
+  // Eight bundles with source maps are ~40 MB in a temporary cloud assembly.
   afterAll(removeSynthOutputs);
 
   const assetDir = (fn: string): string => {
@@ -58,15 +58,18 @@ describe('function bundles', () => {
     },
   );
 
-  it.each(['ApiFunction', 'IngestFunction', 'PlanDigestsFunction', 'SesEventsFunction'])(
-    '%s sends no email: neither mjml nor the precompiled emails in its bundle',
-    (fn) => {
-      const code = readFileSync(join(assetDir(fn), 'index.mjs'), 'utf8');
+  it.each([
+    'ApiFunction',
+    'IngestFunction',
+    'PlanDigestsFunction',
+    'SesEventsFunction',
+    'SettleClaimsFunction',
+  ])('%s sends no email: neither mjml nor the precompiled emails in its bundle', (fn) => {
+    const code = readFileSync(join(assetDir(fn), 'index.mjs'), 'utf8');
 
-      expect(code).not.toContain(PRECOMPILED_CARD);
-      for (const mjml of MJML_CODE) expect(code).not.toMatch(mjml);
-    },
-  );
+    expect(code).not.toContain(PRECOMPILED_CARD);
+    for (const mjml of MJML_CODE) expect(code).not.toMatch(mjml);
+  });
 
   it.each(FUNCTIONS)('%s loads in Node and exports handler', (fn) => {
     const url = pathToFileURL(join(assetDir(fn), 'index.mjs')).href;

@@ -21,6 +21,7 @@ const ACKNOWLEDGED = {
     'PaperboyStateless/SendDigestsFunctionRole',
     'PaperboyStateless/SendMailFunctionRole',
     'PaperboyStateless/SesEventsFunctionRole',
+    'PaperboyStateless/SettleClaimsFunctionRole',
   ],
   'AwsSolutions-L1': [
     'PaperboyStateless/ApiFunction',
@@ -30,6 +31,7 @@ const ACKNOWLEDGED = {
     'PaperboyStateless/SendDigestsFunction',
     'PaperboyStateless/SendMailFunction',
     'PaperboyStateless/SesEventsFunction',
+    'PaperboyStateless/SettleClaimsFunction',
   ],
 };
 

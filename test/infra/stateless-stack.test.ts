@@ -23,7 +23,8 @@ import {
 import { aDeployConfig, removeSynthOutputs, synthApp, type SynthesizedApp } from './support/test-app';
 import { FUNCTIONS } from './support/functions';
 
-const { read, readWrite, readDelete, batchUpsert, scan, claim, ledger, suppress, recordSent } = TABLE_ACTIONS;
+const { read, readWrite, readDelete, batchUpsert, scan, settleClaims, claim, ledger, suppress, recordSent } =
+  TABLE_ACTIONS;
 const PAPERS = ['Papers', 'Papers/index/byDay'];
 const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 /** Active tracing: X-Ray takes no resource but "*". */
@@ -101,6 +102,12 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
     ...grants(suppress, ['Subscribers']),
     ...grants(['sqs:SendMessage'], ['SesEventsFailedEvents']),
   ],
+  SettleClaimsFunction: [
+    ...grants(LOGS, ['SettleClaimsFunctionLogs']),
+    ...XRAY,
+    ...grants(settleClaims, ['Subscribers']),
+    ...grants(read, ['Deliveries']),
+  ],
 };
 
 describe('stateless stack', () => {
@@ -123,7 +130,7 @@ describe('stateless stack', () => {
     });
 
     it('runs every handler on nodejs22.x, arm64, from an ESM bundle, with Powertools settings', () => {
-      template().resourceCountIs('AWS::Lambda::Function', 7);
+      template().resourceCountIs('AWS::Lambda::Function', 8);
       template().allResourcesProperties('AWS::Lambda::Function', {
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
@@ -141,7 +148,7 @@ describe('stateless stack', () => {
     });
 
     it('keeps each function log group for the configured retention', () => {
-      template().resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 8);
+      template().resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 9);
     });
 
     it.each(Object.keys(EXPECTED_GRANTS))(
@@ -197,15 +204,24 @@ describe('stateless stack', () => {
       ]);
     });
 
-    it('lets only the digest planner scan a table (a flaw elsewhere cannot dump every address)', () => {
+    it('lets only the digest planner and the hand-invoked settle-claims scan a table (never a function fed from outside)', () => {
       const scanners = FUNCTIONS.filter((fn) =>
         grantsOfFunction(template(), fn).some((line) => line.startsWith('dynamodb:Scan ')),
       );
 
-      expect(scanners).toEqual(['PlanSliceFunction']);
-      expect(
-        grantsOfFunction(template(), 'PlanSliceFunction').filter((l) => l.startsWith('dynamodb:Scan')),
-      ).toEqual(['dynamodb:Scan Subscribers']);
+      expect(scanners).toEqual(['PlanSliceFunction', 'SettleClaimsFunction']);
+      for (const fn of scanners)
+        expect(grantsOfFunction(template(), fn).filter((l) => l.startsWith('dynamodb:Scan'))).toEqual([
+          'dynamodb:Scan Subscribers',
+        ]);
+      // Nothing invokes settle-claims but the operator: no event source, schedule or permission.
+      const settleClaimsId = functionLogicalId(template(), 'SettleClaimsFunction');
+      const invokers = [
+        ...resourcesOf('AWS::Lambda::EventSourceMapping'),
+        ...resourcesOf('AWS::Lambda::Permission'),
+        ...resourcesOf('AWS::Scheduler::Schedule'),
+      ].filter(([, resource]) => JSON.stringify(resource).includes(settleClaimsId));
+      expect(invokers).toEqual([]);
     });
 
     it('uses no AWS managed policy (whose log permissions cover every log group)', () => {
@@ -585,7 +601,7 @@ describe('stateless stack', () => {
         Endpoint: 'ops@example.com',
         TopicArn: { Ref: alarmTopicId() },
       });
-      expect(alarms().length).toBe(26);
+      expect(alarms().length).toBe(27);
       for (const alarm of alarms()) expect(alarm.AlarmActions).toEqual([{ Ref: alarmTopicId() }]);
     });
 

@@ -9,6 +9,7 @@ import type { PaperboyTable } from '../stateful-stack';
 export type TableAccess =
   | 'read'
   | 'scan'
+  | 'settleClaims'
   | 'claim'
   | 'ledger'
   | 'suppress'
@@ -17,7 +18,10 @@ export type TableAccess =
   | 'readDelete'
   | 'batchUpsert';
 
-/** Reads by key: never Scan, which only the digest planner holds (one flaw could dump every address). */
+/**
+ * Reads by key: never Scan, which only the digest planner and the operator's settle-claims hold (one flaw
+ * in a function that takes outside input could dump every address).
+ */
 const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
@@ -25,6 +29,8 @@ export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
   read: READ,
   // The digest planner reads whole segments of readers, and nothing else of them.
   scan: ['dynamodb:Scan'],
+  // The operator's settle-claims (invoked by hand) finds claims on readers' items and gives them back.
+  settleClaims: ['dynamodb:Scan', 'dynamodb:UpdateItem'],
   // The sender claims a reader's digest on their item (a conditional UpdateItem that answers the item).
   claim: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
   // A run's ledger: one item written when the run starts and added to by each slice.

@@ -45,7 +45,14 @@ export const BUNDLE_SETTINGS = {
 } as const;
 
 export type HandlerName =
-  'api' | 'send-mail' | 'ingest' | 'plan-digests' | 'plan-slice' | 'send-digests' | 'ses-events';
+  | 'api'
+  | 'send-mail'
+  | 'ingest'
+  | 'plan-digests'
+  | 'plan-slice'
+  | 'send-digests'
+  | 'ses-events'
+  | 'settle-claims';
 
 export interface PaperboyFunctionProps extends Pick<
   NodejsFunctionProps,

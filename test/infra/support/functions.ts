@@ -7,4 +7,5 @@ export const FUNCTIONS = [
   'SendDigestsFunction',
   'SendMailFunction',
   'SesEventsFunction',
+  'SettleClaimsFunction',
 ];
