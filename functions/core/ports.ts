@@ -135,6 +135,21 @@ export class MailNotSentError extends Error {
   }
 }
 
+/**
+ * The provider refuses every email of the account for now, not this one alone (SES: sending paused,
+ * the account suspended, the sender's domain unverified, the 24-hour quota spent): certainly not sent,
+ * and the next emails would be refused the same way. `reason` is the provider's name for it.
+ */
+export class SendingRefusedError extends MailNotSentError {
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the email provider refuses to send for the account (${reason})`, options);
+    this.name = 'SendingRefusedError';
+  }
+}
+
 /** One digest run: a day's planning, sliced, and the sends it queues. */
 export interface DigestRun {
   digestDate: string;
@@ -195,7 +210,10 @@ export interface SendCounts {
   skipped: number;
   /** Certainly not sent after the last attempt. */
   failed: number;
-  /** Handed to SES but the answer was lost: not sent again (at most once). */
+  /**
+   * Handed to SES but the answer was lost, or claimed by an attempt that died before it counted them
+   * (a killed sender): not sent again by the run (at most once).
+   */
   uncertain: number;
 }
 
@@ -216,7 +234,18 @@ export interface RunLedger {
    * the run's totals after adding (every slice's so far), or undefined when the run was never started.
    */
   addPlanned(run: DigestRun, counts: PlanCounts, segmentDone: boolean): Promise<RunReport | undefined>;
-  addSent(run: DigestRun, counts: SendCounts): Promise<void>;
+  /**
+   * Adds one attempt's send counts. With `message` (the send message's key, the same on every
+   * delivery of it), they are kept under that message too, so a redelivery can ask what earlier
+   * attempts counted (`countedOf`).
+   */
+  addSent(run: DigestRun, counts: SendCounts, message?: { key: string }): Promise<void>;
+  /**
+   * How many of one send message's readers the attempts so far counted (sent, skipped, failed or
+   * uncertain), 0 when none did. A ledger that keeps no counts per message leaves it out; a
+   * redelivery then counts only what it decides itself.
+   */
+  countedOf?(run: DigestRun, messageKey: string): Promise<number>;
   read(run: DigestRun): Promise<RunReport | undefined>;
 }
 

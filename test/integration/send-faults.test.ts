@@ -1,7 +1,7 @@
 import { parseConfig } from '../../functions/config';
 import { createServices, type Services } from '../../functions/composition';
 import { sendDigestBatch } from '../../functions/core/digests/send-digests';
-import type { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SendEmailCommand, SendEmailCommandInput, SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Logger } from '../../functions/core/ports';
 import { defaultPreferences, type Subscriber } from '../../functions/core/subscribers/subscriber';
 import { startStandIns, type StandIns } from '../../infra/local/stand-ins';
@@ -20,7 +20,30 @@ import { aDigestBatch } from '../support/builders';
  */
 const throttled = new Set<string>();
 const acceptedThenTimedOut = new Set<string>();
+/**
+ * Faults on the wire, inside the SDK's retries (a middleware after its retry step): SES throttles the
+ * first attempt, or accepts the mail and the connection drops before its answer arrives.
+ */
+const throttledOnce = new Set<string>();
+const acceptedThenReset = new Set<string>();
 function faultyClient(real: SESv2Client): SESv2Client {
+  real.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = (args as { input?: SendEmailCommandInput }).input;
+      const [to] = context.commandName === 'SendEmailCommand' ? (input?.Destination?.ToAddresses ?? []) : [];
+      if (to && throttledOnce.delete(to))
+        throw Object.assign(new Error('Maximum sending rate exceeded.'), {
+          name: 'TooManyRequestsException',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 429 },
+        });
+      const output = await next(args);
+      if (to && acceptedThenReset.delete(to))
+        throw Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' });
+      return output;
+    },
+    { step: 'finalizeRequest', priority: 'low', name: 'sesWireFaults' },
+  );
   return new Proxy(real, {
     get(target, property, receiver) {
       if (property !== 'send') return Reflect.get(target, property, receiver);
@@ -155,6 +178,39 @@ describe('send-digests under SES throttling (fault injected around the real SES 
       uncertainSubscriberIds: [reader.id],
     });
     expect(retry).toMatchObject({ sent: 0, skipped: 1 });
+    expect(await readInbox(standIns.endpoints.ses, reader.email)).toHaveLength(1);
+  });
+
+  it("sends no second copy when SES accepted the mail and the connection dropped (the SDK's retries are throttling only)", async () => {
+    const [reader] = await confirmedReaders(1);
+    const [paper] = await services.papers.listByDays(['2025-11-13']);
+    const batch = aDigestBatch({
+      digestDate: '2025-11-13',
+      papers: [{ paperId: paper.id, why: [] }],
+      recipients: [reader.id],
+    });
+    acceptedThenReset.add(reader.email);
+
+    const result = await sendDigestBatch({ ...services, linksFor: services.subscriptions.linksFor }, batch);
+
+    expect(result).toMatchObject({ sent: 0, uncertain: 1, uncertainSubscriberIds: [reader.id] });
+    expect(await readInbox(standIns.endpoints.ses, reader.email)).toHaveLength(1);
+  });
+
+  it('still lets the SDK retry a throttled send, which then goes out once', async () => {
+    const [reader] = await confirmedReaders(1);
+    const [paper] = await services.papers.listByDays(['2025-11-13']);
+    const batch = aDigestBatch({
+      digestDate: '2025-11-13',
+      papers: [{ paperId: paper.id, why: [] }],
+      recipients: [reader.id],
+    });
+    throttledOnce.add(reader.email);
+
+    const result = await sendDigestBatch({ ...services, linksFor: services.subscriptions.linksFor }, batch);
+
+    expect(throttledOnce.has(reader.email)).toBe(false);
+    expect(result).toMatchObject({ sent: 1, uncertain: 0, retrySubscriberIds: [] });
     expect(await readInbox(standIns.endpoints.ses, reader.email)).toHaveLength(1);
   });
 });

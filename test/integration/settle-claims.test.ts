@@ -9,9 +9,10 @@ import { sendDigestBatch } from '../../functions/core/digests/send-digests';
 import {
   claimTagValue,
   findStuckClaims,
+  settleSentClaim,
   settleStuckClaims,
 } from '../../functions/core/digests/settle-claims';
-import type { DigestBatch, Logger } from '../../functions/core/ports';
+import type { Clock, DigestBatch, DigestRun, Logger } from '../../functions/core/ports';
 import { defaultPreferences, type Subscriber } from '../../functions/core/subscribers/subscriber';
 import { handler as sesEventsHandler } from '../../functions/handlers/ses-events';
 import { startStandIns, type StandIns } from '../../infra/local/stand-ins';
@@ -19,6 +20,7 @@ import { standInEnvironment } from '../support/stand-in-environment';
 import { lambdaContext, sesSendEvent } from '../fixtures/events';
 import { HF_DAYS_DIR } from '../support/paths';
 import { clearInbox, readInbox } from '../support/ses-inbox';
+import { killSwitch } from '../support/kill-switch';
 
 /**
  * A claim left with no send (a kill between the claim and SendEmail) on dynalite and aws-ses-v2-local:
@@ -43,19 +45,24 @@ function recordingClient(real: SESv2Client): SESv2Client {
 
 let standIns: StandIns;
 let services: Services;
+/** The functions' services at another time (a run that started hours ago). */
+let servicesAt: (clock: Clock) => Promise<Services>;
+
+const papersOf = (day: string) =>
+  parseDailyPapers(JSON.parse(readFileSync(path.join(HF_DAYS_DIR, `${day}.json`), 'utf8')), day).papers;
 
 beforeAll(async () => {
   standIns = await startStandIns({ dynamodbPort: 0, sesPort: 0, sqsPort: 0, tablePrefix: 'claims-' });
   const env = standInEnvironment(standIns, { tokenSecret: 'claims-test-secret-0123456789-abcdefghijklmnop' });
   // The ses-events handler builds its services from the environment, as in Lambda.
   Object.assign(process.env, env);
-  services = await createServices(parseConfig({ ...env, SES_MAX_SEND_RATE: '1000' }), {
+  const config = parseConfig({ ...env, SES_MAX_SEND_RATE: '1000' });
+  servicesAt = (clock) => createServices(config, { sesClient: recordingClient, logger: silent, clock });
+  services = await createServices(config, {
     sesClient: recordingClient,
     logger: silent,
   });
-  await services.papers.upsert(
-    parseDailyPapers(JSON.parse(readFileSync(path.join(HF_DAYS_DIR, `${DAY}.json`), 'utf8')), DAY).papers,
-  );
+  await services.papers.upsert(papersOf(DAY));
 });
 afterAll(async () => standIns.stop());
 
@@ -76,27 +83,34 @@ async function reader(name: string): Promise<Subscriber> {
   return subscriber;
 }
 
-/** A run of the day in one slice, its messages sent through the real SES adapter (as send-digests does). */
-async function runDay(runId: string) {
-  const run = { digestDate: DAY, runId };
+/** A run of the day planned in one slice: its send messages. */
+async function planRun(run: DigestRun, planner: Services = services): Promise<DigestBatch[]> {
   const batches: DigestBatch[] = [];
-  await services.ledger.start(run, 1);
+  await planner.ledger.start(run, 1);
   await runPlanSlice(
     {
-      ...services,
+      ...planner,
       logger: silent,
       queue: { enqueue: async (queued) => void batches.push(...queued) },
       sliceQueue: { enqueue: async () => undefined },
     },
     { ...run, segment: 0, totalSegments: 1 },
   );
-  const deps = {
-    ...services,
-    mailer: services.digestMailer,
-    logger: silent,
-    linksFor: services.subscriptions.linksFor,
-  };
-  for (const batch of batches) await sendDigestBatch(deps, batch);
+  return batches;
+}
+
+/** What send-digests hands the core, over these services. */
+const sendDeps = (sender: Services = services) => ({
+  ...sender,
+  mailer: sender.digestMailer,
+  logger: silent,
+  linksFor: sender.subscriptions.linksFor,
+});
+
+/** A run of the day in one slice, its messages sent through the real SES adapter (as send-digests does). */
+async function runDay(runId: string, digestDate = DAY) {
+  const run = { digestDate, runId };
+  for (const batch of await planRun(run)) await sendDigestBatch(sendDeps(), batch);
   return services.ledger.read(run);
 }
 
@@ -188,5 +202,59 @@ describe('stuck claims (a claim with no delivery record)', () => {
       ['rerun-1', 'started-within-lease'],
       ['rerun-2', 'started-within-lease'],
     ]);
+  });
+});
+
+describe('a sender killed midway', () => {
+  it("leaves claims a release without --force gives back once its message was redelivered and the run's lease passed", async () => {
+    const day = '2025-11-12';
+    await services.papers.upsert(papersOf(day));
+    for (const name of ['k1', 'k2', 'k3']) await reader(name);
+    await clearInbox(standIns.endpoints.ses);
+    // The run started three hours ago, past the lease (CLAIM_LEASE_MS), and planned one message.
+    const earlier = await servicesAt({ now: () => new Date(Date.now() - 3 * 3_600_000) });
+    const run = { digestDate: day, runId: 'killed-run' };
+    const [batch, ...none] = await planRun(run, earlier);
+    expect(none).toEqual([]);
+    const planned = batch.recipients.map((recipient) => recipient.subscriberId);
+    expect(planned.length).toBeGreaterThanOrEqual(3);
+
+    // Killed as it hands the second reader's mail to SES: the first one sent, the second claimed.
+    const kill = killSwitch({ at: 2 });
+    void sendDigestBatch({ ...sendDeps(), mailer: kill.wrap(services.digestMailer) }, batch);
+    await kill.killed;
+    // SES's Send event of the first mail settles its claim (its record died with the sender).
+    const [first] = await readInbox(standIns.endpoints.ses);
+    expect(
+      await settleSentClaim(services, { tag: claimTagValue(planned[0], day), messageId: first.messageId }),
+    ).toBe('recorded');
+    // The message is not redelivered yet: the run may still be sending, and nothing is released.
+    expect(await settleStuckClaims(services, day)).toMatchObject({
+      settled: false,
+      subscriberIds: [planned[1]],
+      busyRuns: [{ runId: run.runId, reason: 'outcomes-missing', unaccounted: planned.length }],
+    });
+
+    const redelivered = await sendDigestBatch(sendDeps(), batch, { firstAttempt: false });
+    expect(redelivered).toMatchObject({ sent: planned.length - 2, uncertain: 2, retrySubscriberIds: [] });
+    // Every reader of the run is accounted for: the two the killed attempt claimed, by the redelivery.
+    expect(await services.ledger.read(run)).toMatchObject({
+      withDigest: planned.length,
+      sent: planned.length - 2,
+      skipped: 0,
+      failed: 0,
+      uncertain: 2,
+    });
+
+    const released = await settleStuckClaims(services, day);
+    expect(released).toMatchObject({ settled: true, released: 1, subscriberIds: [planned[1]], busyRuns: [] });
+    expect(await runDay('after-release', day)).toMatchObject({ withDigest: 1, sent: 1 });
+    const inbox = await readInbox(standIns.endpoints.ses);
+    expect(inbox).toHaveLength(planned.length);
+    for (const id of planned) {
+      const { email } = (await services.subscribers.get(id)) as Subscriber;
+      expect(inbox.filter((mail) => mail.destination.to.includes(email))).toHaveLength(1);
+    }
+    expect((await findStuckClaims(services, day)).subscriberIds).toEqual([]);
   });
 });

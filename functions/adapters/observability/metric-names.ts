@@ -38,5 +38,10 @@ export const RunMetric = {
   DigestsPlanned: 'DigestsPlanned',
   /** 1 for each slice that finds its run's digests past what was left of the SES 24-hour quota. */
   QuotaShortfall: 'QuotaShortfall',
+  /**
+   * 1 for each send message stopped early, only when it happens: SES refused the account's mail
+   * (sending paused, account suspended, ...) several times in a row, so the rest waits for the retry.
+   */
+  SendingRefused: 'SendingRefused',
 } as const;
 export type RunMetricName = (typeof RunMetric)[keyof typeof RunMetric];

@@ -1,10 +1,15 @@
 import { DigestBatchSchema } from '../../../../functions/adapters/sqs/digest-queue';
 import { planSlice } from '../../../../functions/core/digests/plan-slice';
-import { sendDigestBatch, type SendDeps } from '../../../../functions/core/digests/send-digests';
+import {
+  REFUSALS_BEFORE_STOP,
+  sendDigestBatch,
+  type SendDeps,
+} from '../../../../functions/core/digests/send-digests';
 import { findStuckClaims } from '../../../../functions/core/digests/settle-claims';
 import type { Paper } from '../../../../functions/core/papers';
 import {
   MailNotSentError,
+  SendingRefusedError,
   type DigestBatch,
   type DigestRun,
   type OutgoingEmail,
@@ -18,13 +23,14 @@ import {
   FakeEmailRenderer,
   InMemoryDeliveryRepository,
   InMemoryPaperRepository,
-  InMemoryRunLedger,
   InMemorySubscriberRepository,
   RecordingDigestQueue,
   RecordingLogger,
   RecordingMailer,
   SettableClock,
 } from '../../../support/in-memory-ports';
+import { killSwitch } from '../../../support/kill-switch';
+import { MessageCountingLedger } from '../../../support/message-counting-ledger';
 
 const DIGEST_DATE = '2025-11-14';
 const RUN: DigestRun = { digestDate: DIGEST_DATE, runId: 'run-1' };
@@ -34,12 +40,12 @@ const linksFor = (subscriber: Subscriber) => ({
   unsubscribeUrl: `https://paperboy.example/unsubscribe?token=unsubscribe-${subscriber.id}`,
 });
 
-/** A ledger that also keeps each addSent call, to count them. */
-class RecordingRunLedger extends InMemoryRunLedger {
+/** A ledger (counting per send message, as the DynamoDB one) that also keeps each addSent call, to count them. */
+class RecordingRunLedger extends MessageCountingLedger {
   readonly sentCalls: { run: DigestRun; counts: SendCounts }[] = [];
-  override async addSent(run: DigestRun, counts: SendCounts): Promise<void> {
+  override async addSent(run: DigestRun, counts: SendCounts, message?: { key: string }): Promise<void> {
     this.sentCalls.push({ run: { digestDate: run.digestDate, runId: run.runId }, counts: { ...counts } });
-    return super.addSent(run, counts);
+    return super.addSent(run, counts, message);
   }
 }
 
@@ -667,5 +673,223 @@ describe('planning after sending', () => {
       todays.id,
     ]);
     expect(again.counts).toMatchObject({ due: 1, alreadySent: 1, messages: 0 });
+  });
+});
+
+/** A mailer whose account SES pauses after `accepting` sends: every later send is refused as SES refuses it. */
+class PausingMailer extends RecordingMailer {
+  paused = false;
+  constructor(private accepting = 0) {
+    super();
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.accepting = Infinity;
+  }
+
+  override async send(email: OutgoingEmail): Promise<{ messageId: string }> {
+    if (this.paused || this.sent.length >= this.accepting) {
+      this.paused = true;
+      this.attempts.push(email);
+      throw new SendingRefusedError('SendingPausedException');
+    }
+    return super.send(email);
+  }
+}
+
+/** `count` readers and the one message that plans one paper for all of them. */
+function readersOfOneMessage(count: number) {
+  const paper = aPaper();
+  const readers = Array.from({ length: count }, (_, index) =>
+    aSubscriber({ email: `r${index}@example.com` }),
+  );
+  const batch = aDigestBatch({
+    papers: [aPlannedPaper(paper.id)],
+    recipients: readers.map((reader) => reader.id),
+  });
+  return { paper, readers, batch, ids: readers.map((reader) => reader.id) };
+}
+
+describe('sendDigestBatch when SES refuses the account its sending', () => {
+  it(`stops after ${REFUSALS_BEFORE_STOP} refusals in a row and leaves the rest, unclaimed, for the retry`, async () => {
+    const { paper, readers, batch, ids } = readersOfOneMessage(8);
+    const mailer = new PausingMailer(2);
+    const { deps, subscribers, logger, ledger } = await setupRun({
+      papers: [paper],
+      subscribers: readers,
+      mailer,
+    });
+
+    const first = await sendDigestBatch(deps, batch);
+
+    expect(first).toEqual(
+      outcome({ sent: 2, retrySubscriberIds: ids.slice(2), refusal: 'SendingPausedException' }),
+    );
+    expect(mailer.attempts).toHaveLength(2 + REFUSALS_BEFORE_STOP);
+    // The refused readers' claims are given back and the rest were never claimed: nothing is stuck.
+    for (const id of ids.slice(2)) expect((await historyOf(subscribers, id))?.[DIGEST_DATE]).toBeUndefined();
+    expect(logger.entries).toContainEqual({
+      level: 'error',
+      message: 'SES refuses to send for the account: rest of the batch left for the retry',
+      extra: { reason: 'SendingPausedException', refusals: REFUSALS_BEFORE_STOP, deferred: 8 - 2 - 3 },
+    });
+    expect(await ledger.read(RUN)).toMatchObject({ sent: 2, skipped: 0, failed: 0, uncertain: 0 });
+
+    mailer.resume();
+    const retry = await sendDigestBatch(deps, batch, { firstAttempt: false });
+
+    expect(retry).toEqual(outcome({ sent: 6 }));
+    for (const reader of readers) expect(mailer.sentTo(reader.email)).toHaveLength(1);
+    expect(await ledger.read(RUN)).toMatchObject({ sent: 8, skipped: 0, failed: 0, uncertain: 0 });
+  });
+
+  it('counts the refused readers failed on the final attempt, never the ones it left unclaimed', async () => {
+    const { paper, readers, batch, ids } = readersOfOneMessage(5);
+    const mailer = new PausingMailer(0);
+    const { deps, subscribers, ledger } = await setupRun({ papers: [paper], subscribers: readers, mailer });
+
+    const last = await sendDigestBatch(deps, batch, { firstAttempt: false, finalAttempt: true });
+
+    expect(last).toEqual(
+      outcome({ failed: REFUSALS_BEFORE_STOP, retrySubscriberIds: ids, refusal: 'SendingPausedException' }),
+    );
+    for (const id of ids) expect((await historyOf(subscribers, id))?.[DIGEST_DATE]).toBeUndefined();
+    expect(await ledger.read(RUN)).toMatchObject({ sent: 0, failed: REFUSALS_BEFORE_STOP });
+  });
+
+  it('goes on when the refusals are not in a row, or refuse single emails (throttling, a rejected address)', async () => {
+    const { paper, readers, batch } = readersOfOneMessage(9);
+    const refusing = new Map<string, Error>([
+      [readers[0].email, new SendingRefusedError('SendingPausedException')],
+      [readers[1].email, new SendingRefusedError('SendingPausedException')],
+      // readers[2] is sent: the run of refusals starts again.
+      [readers[3].email, new SendingRefusedError('SendingPausedException')],
+      [readers[4].email, new SendingRefusedError('SendingPausedException')],
+      [readers[5].email, new MailNotSentError('throttled')],
+      [readers[6].email, new MailNotSentError('throttled')],
+      [readers[7].email, new MailNotSentError('address rejected')],
+    ]);
+    const mailer = new RecordingMailer({
+      failFor: [...refusing.keys()],
+      error: (email) => refusing.get(email.to) as Error,
+    });
+    const { deps, logger } = await setupRun({ papers: [paper], subscribers: readers, mailer });
+
+    const result = await sendDigestBatch(deps, batch);
+
+    expect(result.refusal).toBeUndefined();
+    expect(result.sent).toBe(2);
+    expect(mailer.attempts).toHaveLength(9);
+    expect(logger.messages('error')).not.toContain(
+      'SES refuses to send for the account: rest of the batch left for the retry',
+    );
+  });
+});
+
+describe('sendDigestBatch after a sender was killed midway', () => {
+  it('counts, on the redelivery, the readers the killed attempt had claimed, and no reader twice', async () => {
+    const { paper, readers, batch } = readersOfOneMessage(4);
+    const { deps, ledger, mailer, subscribers } = await setupRun({ papers: [paper], subscribers: readers });
+    // Killed as it hands the third reader's mail to SES (before SES has it): two sent, three claimed.
+    const kill = killSwitch({ at: 3 });
+    void sendDigestBatch({ ...deps, mailer: kill.wrap(deps.mailer) }, batch);
+    await kill.killed;
+    expect(await ledger.read(RUN)).toMatchObject({ sent: 0, skipped: 0, uncertain: 0 });
+
+    const redelivered = await sendDigestBatch(deps, batch, { firstAttempt: false });
+
+    expect(redelivered).toEqual(outcome({ sent: 1, uncertain: 3 }));
+    expect(await ledger.read(RUN)).toMatchObject({ sent: 1, skipped: 0, failed: 0, uncertain: 3 });
+    expect(mailer.sent.map((email) => email.to)).toEqual(
+      [readers[0], readers[1], readers[3]].map((r) => r.email),
+    );
+    expect((await historyOf(subscribers, readers[2].id))?.[DIGEST_DATE]).toEqual([paper.id]);
+
+    // Delivered once more (SQS may): everyone is counted already.
+    expect(await sendDigestBatch(deps, batch, { firstAttempt: false })).toEqual(outcome());
+    expect(await ledger.read(RUN)).toMatchObject({ sent: 1, skipped: 0, failed: 0, uncertain: 3 });
+  });
+
+  it('counts nothing again when the attempt before finished and left readers for the retry', async () => {
+    const { paper, readers, batch } = readersOfOneMessage(3);
+    const mailer = new RecordingMailer({ failFor: [readers[1].email] });
+    const { deps, ledger } = await setupRun({ papers: [paper], subscribers: readers, mailer });
+    await sendDigestBatch(deps, batch);
+    mailer.recover(readers[1].email);
+
+    const retry = await sendDigestBatch(deps, batch, { firstAttempt: false });
+
+    expect(retry).toEqual(outcome({ sent: 1 }));
+    expect(await ledger.read(RUN)).toMatchObject({ sent: 3, skipped: 0, failed: 0, uncertain: 0 });
+  });
+
+  it('counts a killed attempt of a redelivery the next one finishes, once', async () => {
+    const { paper, readers, batch } = readersOfOneMessage(4);
+    const mailer = new RecordingMailer({ failFor: [readers[2].email, readers[3].email] });
+    const { deps, ledger } = await setupRun({ papers: [paper], subscribers: readers, mailer });
+    await sendDigestBatch(deps, batch); // two sent, two left for the retry
+    mailer.recover(readers[2].email).recover(readers[3].email);
+    // The retry is killed once SES has accepted the third reader's mail: claimed, sent, never counted.
+    const kill = killSwitch({ at: 1, landed: true });
+    void sendDigestBatch({ ...deps, mailer: kill.wrap(deps.mailer) }, batch, { firstAttempt: false });
+    await kill.killed;
+
+    const last = await sendDigestBatch(deps, batch, { firstAttempt: false });
+
+    expect(last).toEqual(outcome({ sent: 1, uncertain: 1 }));
+    expect(await ledger.read(RUN)).toMatchObject({ sent: 3, skipped: 0, failed: 0, uncertain: 1 });
+    for (const reader of readers) expect(mailer.sentTo(reader.email)).toHaveLength(1);
+  });
+});
+
+describe('sendDigestBatch when the store fails', () => {
+  it('leaves a reader whose claim could not be written for the retry and goes on with the others', async () => {
+    class FailingClaims extends InMemoryDeliveryRepository {
+      failFor = new Set<string>();
+      override async claimDigest(claim: Parameters<InMemoryDeliveryRepository['claimDigest']>[0]) {
+        if (this.failFor.delete(claim.subscriberId))
+          throw new Error('ProvisionedThroughputExceededException');
+        return super.claimDigest(claim);
+      }
+    }
+    const { paper, readers, batch, ids } = readersOfOneMessage(3);
+    let deliveries: FailingClaims | undefined;
+    const { deps, mailer, logger, ledger } = await setupRun({
+      papers: [paper],
+      subscribers: readers,
+      deliveries: (subscribers, clock) => (deliveries = new FailingClaims(subscribers, clock)),
+    });
+    deliveries?.failFor.add(ids[1]);
+
+    const first = await sendDigestBatch(deps, batch);
+    const retry = await sendDigestBatch(deps, batch, { firstAttempt: false });
+
+    expect(first).toEqual(outcome({ sent: 2, retrySubscriberIds: [ids[1]] }));
+    expect(logger.messages('error')).toEqual(['digest not claimed']);
+    expect(retry).toEqual(outcome({ sent: 1 }));
+    for (const reader of readers) expect(mailer.sentTo(reader.email)).toHaveLength(1);
+    expect(await ledger.read(RUN)).toMatchObject({ sent: 3, uncertain: 0 });
+  });
+
+  it('gives a claim back after a refused send even when the store fails once', async () => {
+    class FlakyRelease extends InMemoryDeliveryRepository {
+      failuresLeft = 1;
+      override async releaseDigest(subscriberId: string, digestDate: string) {
+        if (this.failuresLeft-- > 0) throw new Error('ProvisionedThroughputExceededException');
+        return super.releaseDigest(subscriberId, digestDate);
+      }
+    }
+    const { paper, readers, batch } = readersOfOneMessage(1);
+    const { deps, subscribers } = await setupRun({
+      papers: [paper],
+      subscribers: readers,
+      mailer: new RecordingMailer({ failFor: [readers[0].email] }),
+      deliveries: (store, clock) => new FlakyRelease(store, clock),
+    });
+
+    await sendDigestBatch(deps, batch);
+
+    expect((await historyOf(subscribers, readers[0].id))?.[DIGEST_DATE]).toBeUndefined();
   });
 });

@@ -21,6 +21,8 @@ import {
   RecordingMailer,
   SettableClock,
 } from '../../../support/in-memory-ports';
+import { killSwitch } from '../../../support/kill-switch';
+import { MessageCountingLedger } from '../../../support/message-counting-ledger';
 
 const DAY = '2025-11-14';
 const RUN: DigestRun = { digestDate: DAY, runId: 'run-1' };
@@ -262,5 +264,63 @@ describe('stuck claims of a day', () => {
 
       expect(await settleStuckClaims(deps, DAY)).toMatchObject({ settled: true, released: 1, busyRuns: [] });
     });
+  });
+});
+
+describe('after a sender was killed midway', () => {
+  it("releases its claims without force once the message was redelivered and the run's lease passed", async () => {
+    const readers = [aSubscriber(), aSubscriber(), aSubscriber()];
+    const clock = new SettableClock(`${DAY}T07:00:00.000Z`);
+    const subscribers = new InMemorySubscriberRepository().seed(...readers);
+    const ledger = new MessageCountingLedger(clock);
+    const deliveries = new InMemoryDeliveryRepository(subscribers, clock, ledger);
+    const logger = new RecordingLogger();
+    const mailer = new RecordingMailer();
+    const paper = aPaper();
+    const sendDeps = {
+      papers: new InMemoryPaperRepository([paper]),
+      deliveries,
+      mailer,
+      renderer: new FakeEmailRenderer(),
+      ledger,
+      clock,
+      logger,
+      linksFor: () => ({ manageUrl: 'https://x.example/m', unsubscribeUrl: 'https://x.example/u' }),
+    };
+    const settleDeps = { subscribers, deliveries, ledger, clock, logger };
+    const batch = aDigestBatch({
+      ...RUN,
+      papers: [aPlannedPaper(paper.id)],
+      recipients: readers.map((reader) => reader.id),
+    });
+    await ledger.start(RUN, 1);
+    await ledger.addPlanned(
+      RUN,
+      { subscribers: 3, due: 3, withDigest: 3, skippedEmpty: 0, alreadySent: 0, messages: 1 },
+      true,
+    );
+    // Killed as it hands the first reader's mail to SES: that reader claimed, never sent.
+    const kill = killSwitch({ at: 1 });
+    void sendDigestBatch({ ...sendDeps, mailer: kill.wrap(mailer) }, batch);
+    await kill.killed;
+    clock.advance({ hours: 3 });
+
+    // Its message is still to be redelivered: the run may still be sending.
+    expect(await settleStuckClaims(settleDeps, DAY)).toMatchObject({
+      settled: false,
+      busyRuns: [expect.objectContaining({ reason: 'outcomes-missing', unaccounted: 3 })],
+    });
+
+    await sendDigestBatch(sendDeps, batch, { firstAttempt: false });
+    const released = await settleStuckClaims(settleDeps, DAY);
+
+    expect(await ledger.read(RUN)).toMatchObject({ withDigest: 3, sent: 2, uncertain: 1 });
+    expect(released).toMatchObject({
+      settled: true,
+      released: 1,
+      subscriberIds: [readers[0].id],
+      busyRuns: [],
+    });
+    expect(mailer.sent.map((email) => email.to)).toEqual([readers[1].email, readers[2].email]);
   });
 });
