@@ -242,10 +242,9 @@ export interface RunLedger {
   addSent(run: DigestRun, counts: SendCounts, message?: { key: string }): Promise<void>;
   /**
    * How many of one send message's readers the attempts so far counted (sent, skipped, failed or
-   * uncertain), 0 when none did. A ledger that keeps no counts per message leaves it out; a
-   * redelivery then counts only what it decides itself.
+   * uncertain), 0 when none did.
    */
-  countedOf?(run: DigestRun, messageKey: string): Promise<number>;
+  countedOf(run: DigestRun, messageKey: string): Promise<number>;
   read(run: DigestRun): Promise<RunReport | undefined>;
 }
 

@@ -759,6 +759,12 @@ export class StatelessStack extends Stack {
       paperboyMetric(RunMetric.QuotaShortfall, Duration.minutes(5)),
       1,
     );
+    alarm(
+      'SendingRefusedAlarm',
+      "SES refuses the account's mail (sending paused, account suspended, MAIL FROM domain unverified, configuration set missing or the 24-hour quota spent): digest batches wait in the send queue. The send-digests logs name the reason; the SES console says why the account is paused.",
+      paperboyMetric(RunMetric.SendingRefused, Duration.minutes(5)),
+      1,
+    );
     const sesReputation = (metricName: string) =>
       new Metric({ namespace: 'AWS/SES', metricName, period: Duration.hours(1), statistic: 'Maximum' });
     alarm(

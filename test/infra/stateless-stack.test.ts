@@ -601,7 +601,7 @@ describe('stateless stack', () => {
         Endpoint: 'ops@example.com',
         TopicArn: { Ref: alarmTopicId() },
       });
-      expect(alarms().length).toBe(27);
+      expect(alarms().length).toBe(28);
       for (const alarm of alarms()) expect(alarm.AlarmActions).toEqual([{ Ref: alarmTopicId() }]);
     });
 
@@ -721,6 +721,17 @@ describe('stateless stack', () => {
         SendQueue: SEND_QUEUE_AGE_ALARM_HOURS * 3600,
         PlanQueue: 30 * 60,
         MailQueue: MAIL_QUEUE_AGE_ALARM_MINUTES * 60,
+      });
+    });
+
+    it('alarms when SES refuses the account’s mail and the sender stops', () => {
+      const refused = alarms().find((alarm) => alarm.MetricName === 'SendingRefused');
+
+      expect(refused).toMatchObject({
+        Namespace: 'paperboy',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
       });
     });
 

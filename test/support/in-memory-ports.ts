@@ -282,6 +282,8 @@ export class InMemoryDeliveryRepository implements DeliveryRepository {
 /** Run ledgers by run, adding counts as the DynamoDB adapter's ADD does. */
 export class InMemoryRunLedger implements RunLedger {
   private readonly runs = new Map<string, RunReport>();
+  /** As the DynamoDB ledger: what each send message's attempts added, for `countedOf`. */
+  private readonly byMessage = new Map<string, number>();
   constructor(private readonly clock: Clock = new SettableClock()) {}
 
   private static key(run: DigestRun): string {
@@ -318,9 +320,16 @@ export class InMemoryRunLedger implements RunLedger {
     return this.add(run, { ...counts, segmentsDone: segmentDone ? 1 : 0 });
   }
 
-  async addSent(run: DigestRun, counts: SendCounts): Promise<void> {
+  async addSent(run: DigestRun, counts: SendCounts, message?: { key: string }): Promise<void> {
     const { sent, skipped, failed, uncertain } = counts;
     this.add(run, { sent, skipped, failed, uncertain });
+    if (!message) return;
+    const key = `${InMemoryRunLedger.key(run)}|${message.key}`;
+    this.byMessage.set(key, (this.byMessage.get(key) ?? 0) + sent + skipped + failed + uncertain);
+  }
+
+  async countedOf(run: DigestRun, messageKey: string): Promise<number> {
+    return this.byMessage.get(`${InMemoryRunLedger.key(run)}|${messageKey}`) ?? 0;
   }
 
   async read(run: DigestRun): Promise<RunReport | undefined> {

@@ -131,8 +131,7 @@ export async function sendDigestBatch(
   const messageKey = sendMessageKey(batch);
   // What the attempts before this one counted: the readers they left unaccounted (they died before
   // counting, a killed sender) are counted by this one. A first delivery has nobody before it.
-  const countedBefore =
-    !firstAttempt && deps.ledger.countedOf ? await deps.ledger.countedOf(batch, messageKey) : undefined;
+  const countedBefore = !firstAttempt ? await deps.ledger.countedOf(batch, messageKey) : undefined;
   const stored = new Map(
     (await deps.papers.getMany([...new Set(batch.papers.map((paper) => paper.paperId))])).map((paper) => [
       paper.id,

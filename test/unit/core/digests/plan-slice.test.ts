@@ -1,25 +1,21 @@
-import { chunk } from '../../../../functions/core/collections';
+import { chunk } from '@functions/core/collections';
 import {
   DAILY_WINDOW_DAYS,
   HISTORY_DAYS,
   isDue,
   WEEKLY_WINDOW_DAYS,
-} from '../../../../functions/core/digests/digest-composer';
-import {
-  planSlice,
-  runPlanSlice,
-  SUBSCRIBERS_PER_MESSAGE,
-} from '../../../../functions/core/digests/plan-slice';
+} from '@functions/core/digests/digest-composer';
+import { planSlice, runPlanSlice, SUBSCRIBERS_PER_MESSAGE } from '@functions/core/digests/plan-slice';
 import {
   dryRunDigests,
   planWholeRun,
   readQuotaLeft,
   startDigestRun,
-} from '../../../../functions/core/digests/start-digest-run';
-import type { Paper } from '../../../../functions/core/papers';
-import type { DigestBatch, DigestQueue, PlanSlice, ScanCursor } from '../../../../functions/core/ports';
-import type { Subscriber } from '../../../../functions/core/subscribers/subscriber';
-import { aPaper, aSubscriber } from '../../../support/builders';
+} from '@functions/core/digests/start-digest-run';
+import type { Paper } from '@functions/core/papers';
+import type { DigestBatch, DigestQueue, PlanSlice, ScanCursor } from '@functions/core/ports';
+import type { Subscriber } from '@functions/core/subscribers/subscriber';
+import { aPaper, aSubscriber } from '@support/builders';
 import {
   InMemoryDeliveryRepository,
   InMemoryPaperRepository,
@@ -30,7 +26,7 @@ import {
   RecordingSliceQueue,
   SettableClock,
   SettableSendQuota,
-} from '../../../support/in-memory-ports';
+} from '@support/in-memory-ports';
 
 /** A Friday (ISO weekday 5). */
 const DIGEST_DATE = '2025-11-14';

@@ -1,10 +1,10 @@
-import { toPaperView } from '../../../../functions/core/digests/paper-view';
-import { createTopicPreview } from '../../../../functions/core/digests/preview-topic';
-import { createMatcher, rankForDigest } from '../../../../functions/core/matching';
-import { ValidationError } from '../../../../functions/core/errors';
-import { aPaper } from '../../../support/builders';
+import { toPaperView } from '@functions/core/digests/paper-view';
+import { createTopicPreview } from '@functions/core/digests/preview-topic';
+import { createMatcher, rankForDigest } from '@functions/core/matching';
+import { ValidationError } from '@functions/core/errors';
+import { aPaper } from '@support/builders';
 import { rlhfPapers } from '../../matching/builders';
-import { InMemoryPaperRepository, SettableClock } from '../../../support/in-memory-ports';
+import { InMemoryPaperRepository, SettableClock } from '@support/in-memory-ports';
 
 // The preview looks at the last days of papers: these are listed on the clock's day.
 const { dpo, rlhf } = rlhfPapers({ dailyDate: '2025-11-14' });

@@ -1,12 +1,8 @@
-import { DigestBatchSchema } from '../../../../functions/adapters/sqs/digest-queue';
-import { planSlice } from '../../../../functions/core/digests/plan-slice';
-import {
-  REFUSALS_BEFORE_STOP,
-  sendDigestBatch,
-  type SendDeps,
-} from '../../../../functions/core/digests/send-digests';
-import { findStuckClaims } from '../../../../functions/core/digests/settle-claims';
-import type { Paper } from '../../../../functions/core/papers';
+import { DigestBatchSchema } from '@functions/adapters/sqs/digest-queue';
+import { planSlice } from '@functions/core/digests/plan-slice';
+import { REFUSALS_BEFORE_STOP, sendDigestBatch, type SendDeps } from '@functions/core/digests/send-digests';
+import { findStuckClaims } from '@functions/core/digests/settle-claims';
+import type { Paper } from '@functions/core/papers';
 import {
   MailNotSentError,
   SendingRefusedError,
@@ -15,22 +11,22 @@ import {
   type OutgoingEmail,
   type SendCounts,
   type SentDigest,
-} from '../../../../functions/core/ports';
-import type { Subscriber } from '../../../../functions/core/subscribers/subscriber';
-import { aDigestBatch, aPaper, aPlannedPaper, aSubscriber } from '../../../support/builders';
+} from '@functions/core/ports';
+import type { Subscriber } from '@functions/core/subscribers/subscriber';
+import { aDigestBatch, aPaper, aPlannedPaper, aSubscriber } from '@support/builders';
 import {
   FAKE_LINK_PLACEHOLDERS,
   FakeEmailRenderer,
   InMemoryDeliveryRepository,
   InMemoryPaperRepository,
+  InMemoryRunLedger,
   InMemorySubscriberRepository,
   RecordingDigestQueue,
   RecordingLogger,
   RecordingMailer,
   SettableClock,
-} from '../../../support/in-memory-ports';
-import { killSwitch } from '../../../support/kill-switch';
-import { MessageCountingLedger } from '../../../support/message-counting-ledger';
+} from '@support/in-memory-ports';
+import { killSwitch } from '@support/kill-switch';
 
 const DIGEST_DATE = '2025-11-14';
 const RUN: DigestRun = { digestDate: DIGEST_DATE, runId: 'run-1' };
@@ -41,7 +37,7 @@ const linksFor = (subscriber: Subscriber) => ({
 });
 
 /** A ledger (counting per send message, as the DynamoDB one) that also keeps each addSent call, to count them. */
-class RecordingRunLedger extends MessageCountingLedger {
+class RecordingRunLedger extends InMemoryRunLedger {
   readonly sentCalls: { run: DigestRun; counts: SendCounts }[] = [];
   override async addSent(run: DigestRun, counts: SendCounts, message?: { key: string }): Promise<void> {
     this.sentCalls.push({ run: { digestDate: run.digestDate, runId: run.runId }, counts: { ...counts } });

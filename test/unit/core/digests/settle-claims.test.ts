@@ -6,11 +6,11 @@ import {
   parseClaimTag,
   settleSentClaim,
   settleStuckClaims,
-} from '../../../../functions/core/digests/settle-claims';
-import { sendDigestBatch } from '../../../../functions/core/digests/send-digests';
-import type { DigestRun } from '../../../../functions/core/ports';
-import type { Subscriber } from '../../../../functions/core/subscribers/subscriber';
-import { aDigestBatch, aPaper, aPlannedPaper, aSubscriber } from '../../../support/builders';
+} from '@functions/core/digests/settle-claims';
+import { sendDigestBatch } from '@functions/core/digests/send-digests';
+import type { DigestRun } from '@functions/core/ports';
+import type { Subscriber } from '@functions/core/subscribers/subscriber';
+import { aDigestBatch, aPaper, aPlannedPaper, aSubscriber } from '@support/builders';
 import {
   FakeEmailRenderer,
   InMemoryDeliveryRepository,
@@ -20,9 +20,8 @@ import {
   RecordingLogger,
   RecordingMailer,
   SettableClock,
-} from '../../../support/in-memory-ports';
-import { killSwitch } from '../../../support/kill-switch';
-import { MessageCountingLedger } from '../../../support/message-counting-ledger';
+} from '@support/in-memory-ports';
+import { killSwitch } from '@support/kill-switch';
 
 const DAY = '2025-11-14';
 const RUN: DigestRun = { digestDate: DAY, runId: 'run-1' };
@@ -272,7 +271,7 @@ describe('after a sender was killed midway', () => {
     const readers = [aSubscriber(), aSubscriber(), aSubscriber()];
     const clock = new SettableClock(`${DAY}T07:00:00.000Z`);
     const subscribers = new InMemorySubscriberRepository().seed(...readers);
-    const ledger = new MessageCountingLedger(clock);
+    const ledger = new InMemoryRunLedger(clock);
     const deliveries = new InMemoryDeliveryRepository(subscribers, clock, ledger);
     const logger = new RecordingLogger();
     const mailer = new RecordingMailer();
