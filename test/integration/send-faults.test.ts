@@ -3,7 +3,7 @@ import { createServices, type Services } from '../../functions/composition';
 import { sendDigestBatch } from '../../functions/core/digests/send-digests';
 import type { SendEmailCommand, SendEmailCommandInput, SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Logger } from '../../functions/core/ports';
-import { defaultPreferences, type Subscriber } from '../../functions/core/subscribers/subscriber';
+import { type Subscriber } from '../../functions/core/subscribers/subscriber';
 import { startStandIns, type StandIns } from '../../infra/local/stand-ins';
 import { standInEnvironment } from '../support/stand-in-environment';
 import { readInbox } from '../support/ses-inbox';
@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDailyPapers } from '../../functions/adapters/hf-papers/daily-papers-schema';
 import { HF_DAYS_DIR } from '../support/paths';
-import { aDigestBatch } from '../support/builders';
+import { aDigestBatch, storedReaders } from '../support/builders';
 
 /**
  * Faults injected around the real SES client (so the real SES adapter classifies them): SES
@@ -83,21 +83,7 @@ beforeAll(async () => {
 });
 afterAll(async () => standIns.stop());
 
-async function confirmedReaders(count: number): Promise<Subscriber[]> {
-  const now = new Date().toISOString();
-  const readers = Array.from({ length: count }, (_, index): Subscriber => ({
-    id: `faulty-${index}-${Math.random().toString(36).slice(2, 8)}`,
-    email: `faulty-${index}-${Math.random().toString(36).slice(2, 8)}@example.com`,
-    status: 'confirmed',
-    preferences: { ...defaultPreferences(), topics: ['ai-agents'] },
-    tokenVersion: 1,
-    confirmationsSentAt: [],
-    createdAt: now,
-    updatedAt: now,
-  }));
-  for (const reader of readers) await services.subscribers.create(reader);
-  return readers;
-}
+const confirmedReaders = (count: number): Promise<Subscriber[]> => storedReaders(services.subscribers, count);
 
 describe('send-digests under SES throttling (fault injected around the real SES adapter)', () => {
   it('reports the throttled recipients, sends the rest, and a retry sends each exactly once', async () => {

@@ -7,11 +7,11 @@ import { createServices, type Services } from '../../functions/composition';
 import { parseConfig } from '../../functions/config';
 import { REFUSALS_BEFORE_STOP } from '../../functions/core/digests/send-digests';
 import { findStuckClaims } from '../../functions/core/digests/settle-claims';
-import { defaultPreferences, type Subscriber } from '../../functions/core/subscribers/subscriber';
+import { type Subscriber } from '../../functions/core/subscribers/subscriber';
 import { sendDigestsHandler } from '../../functions/handlers/send-digests';
 import { startStandIns, type StandIns } from '../../infra/local/stand-ins';
 import { lambdaContext, sqsRecord } from '../fixtures/events';
-import { aDigestBatch } from '../support/builders';
+import { aDigestBatch, storedReaders } from '../support/builders';
 import { RecordingLogger } from '../support/in-memory-ports';
 import { HF_DAYS_DIR } from '../support/paths';
 import { readInbox } from '../support/ses-inbox';
@@ -73,21 +73,7 @@ beforeAll(async () => {
 });
 afterAll(async () => standIns.stop());
 
-async function confirmedReaders(count: number): Promise<Subscriber[]> {
-  const now = new Date().toISOString();
-  const readers = Array.from({ length: count }, (_, index): Subscriber => ({
-    id: `refused-${index}-${Math.random().toString(36).slice(2, 8)}`,
-    email: `refused-${index}@example.com`,
-    status: 'confirmed',
-    preferences: { ...defaultPreferences(), topics: ['ai-agents'] },
-    tokenVersion: 1,
-    confirmationsSentAt: [],
-    createdAt: now,
-    updatedAt: now,
-  }));
-  for (const reader of readers) await services.subscribers.create(reader);
-  return readers;
-}
+const confirmedReaders = (count: number): Promise<Subscriber[]> => storedReaders(services.subscribers, count);
 
 describe('send-digests while SES refuses the account its sending (SendingPausedException)', () => {
   it('stops after a run of refusals, defers the rest unclaimed, says why, and sends each reader once after', async () => {

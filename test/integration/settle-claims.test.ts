@@ -13,7 +13,7 @@ import {
   settleStuckClaims,
 } from '../../functions/core/digests/settle-claims';
 import type { Clock, DigestBatch, DigestRun, Logger } from '../../functions/core/ports';
-import { defaultPreferences, type Subscriber } from '../../functions/core/subscribers/subscriber';
+import { type Subscriber } from '../../functions/core/subscribers/subscriber';
 import { handler as sesEventsHandler } from '../../functions/handlers/ses-events';
 import { startStandIns, type StandIns } from '../../infra/local/stand-ins';
 import { standInEnvironment } from '../support/stand-in-environment';
@@ -21,6 +21,7 @@ import { lambdaContext, sesSendEvent } from '../fixtures/events';
 import { HF_DAYS_DIR } from '../support/paths';
 import { clearInbox, readInbox } from '../support/ses-inbox';
 import { killSwitch } from '../support/kill-switch';
+import { storedReaders } from '../support/builders';
 
 /**
  * A claim left with no send (a kill between the claim and SendEmail) on dynalite and aws-ses-v2-local:
@@ -67,20 +68,8 @@ beforeAll(async () => {
 afterAll(async () => standIns.stop());
 
 async function reader(name: string): Promise<Subscriber> {
-  const now = new Date().toISOString();
-  const subscriber: Subscriber = {
-    id: `claims-${name}-${Math.random().toString(36).slice(2, 8)}`,
-    email: `claims-${name}@example.com`,
-    status: 'confirmed',
-    preferences: { ...defaultPreferences(), topics: ['ai-agents'] },
-    tokenVersion: 1,
-    confirmationsSentAt: [],
-    createdAt: now,
-    updatedAt: now,
-    confirmedAt: now,
-  };
-  await services.subscribers.create(subscriber);
-  return subscriber;
+  const [stored] = await storedReaders(services.subscribers, 1, { email: `claims-${name}@example.com` });
+  return stored;
 }
 
 /** A run of the day planned in one slice: its send messages. */

@@ -86,3 +86,19 @@ export function aPlannedPaper(
 ): DigestBatch['papers'][number] {
   return { paperId, why: [{ topic, matched }] };
 }
+
+/**
+ * `count` confirmed daily readers of the catalog topic "ai-agents", stored through `subscribers` (the real
+ * repository on dynalite, or an in-memory one); `overrides` apply to each.
+ */
+export async function storedReaders(
+  subscribers: { create(subscriber: Subscriber): Promise<void> },
+  count: number,
+  overrides: SubscriberOverrides = {},
+): Promise<Subscriber[]> {
+  const readers = Array.from({ length: count }, () =>
+    aSubscriber({ ...overrides, preferences: { topics: ['ai-agents'], ...overrides.preferences } }),
+  );
+  for (const reader of readers) await subscribers.create(reader);
+  return readers;
+}
