@@ -18,7 +18,8 @@ export async function runMailWorker(
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  let handled = 0;
+  // local-aws-sqs can hand one message out twice: count each job once.
+  const handled = new Set<string>();
   try {
     for (;;) {
       const { Messages = [] } = await sqs.send(
@@ -28,7 +29,7 @@ export async function runMailWorker(
           WaitTimeSeconds: 0,
         }),
       );
-      if (Messages.length === 0) return handled;
+      if (Messages.length === 0) return handled.size;
       const { batchItemFailures } = await sendMail(
         { Records: Messages.map((m) => sqsRecord(m.Body ?? '', { messageId: m.MessageId })) },
         lambdaContext,
@@ -45,8 +46,8 @@ export async function runMailWorker(
             })),
           }),
         );
-      handled += Messages.length;
-      if (failed.size > 0) return handled;
+      for (const message of Messages) handled.add(message.MessageId as string);
+      if (failed.size > 0) return handled.size;
     }
   } finally {
     sqs.destroy();
