@@ -6,6 +6,7 @@ import { createApp } from '../../functions/http/app';
 import { createServicesWithoutEmail, type Services } from '../../functions/service-graph';
 import { startStandIns, type StandIns } from '../../infra/local/stand-ins';
 import { aSubscriber } from '../support/builders';
+import { seededRandom } from '../support/fault-injection';
 import { runMailWorker } from '../support/mail-worker';
 import { readInbox } from '../support/ses-inbox';
 import { silentLogger } from '../support/local-stack';
@@ -68,17 +69,6 @@ beforeAll(async () => {
   for (const subscriber of Object.values(known)) await services.subscribers.create(subscriber);
 }, 60_000);
 afterAll(async () => standIns?.stop());
-
-/** A small seeded generator (mulberry32), so a failing order can be replayed. */
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffled<T>(items: readonly T[], random: () => number): T[] {
   const copy = [...items];

@@ -19,12 +19,43 @@ export function createDocumentClient(
 export const isConditionFailure = (error: unknown): boolean =>
   (error as { name?: string })?.name === 'ConditionalCheckFailedException';
 
-import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 
 type Key = Record<string, string>;
 type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Key } };
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Every item of one partition, page by page. `attributes`: the only attributes to read (else all);
+ * `consistent`: a strongly consistent read.
+ */
+export async function queryPartition(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  pk: string,
+  options: { attributes?: readonly string[]; consistent?: boolean } = {},
+): Promise<Record<string, unknown>[]> {
+  const names = options.attributes?.map((name, index) => [`#a${index}`, name] as const);
+  const items: Record<string, unknown>[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ProjectionExpression: names?.map(([alias]) => alias).join(', '),
+        ExpressionAttributeNames: names ? Object.fromEntries(names) : undefined,
+        ConsistentRead: options.consistent,
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
+  return items;
+}
 
 /** BatchGetItem over any number of keys, retrying unprocessed keys with backoff. */
 export async function batchGetAll(

@@ -2,12 +2,11 @@ import {
   DeleteCommand,
   DynamoDBDocumentClient,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Clock, DeliveryRecord, DeliveryRepository, SentDigest } from '../../core/ports';
-import { batchGetAll, batchWriteAll, isConditionFailure } from './client';
+import { batchGetAll, batchWriteAll, isConditionFailure, queryPartition } from './client';
 import { keys } from './keys';
 import { toSubscriber } from './subscriber-repository';
 
@@ -30,25 +29,8 @@ export function createDeliveryRepository(
   const live = (item: Record<string, unknown>) =>
     typeof item.expiresAt !== 'number' || item.expiresAt > nowSeconds();
 
-  /** Every item of one partition, page by page (`projection`: the attributes to read, else all). */
-  const queryPartition = async (pk: string, projection?: string) => {
-    const items: Record<string, unknown>[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ProjectionExpression: projection,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
-    return items;
-  };
+  const partition = (pk: string, attributes?: readonly string[]) =>
+    queryPartition(db, tableName, pk, { attributes });
 
   const sentDigestItem = ({ subscriberId, digestDate, paperIds, messageId }: SentDigest, sentAt: string) => ({
     ...keys.sentDigest(subscriberId, digestDate),
@@ -178,12 +160,12 @@ export function createDeliveryRepository(
     },
 
     async digestRunsOf(digestDate) {
-      const runs = await queryPartition(keys.digestRun(digestDate, '').pk, 'sk');
+      const runs = await partition(keys.digestRun(digestDate, '').pk, ['sk']);
       return runs.map((item) => ({ digestDate, runId: String(item.sk) }));
     },
 
     async listForSubscriber(subscriberId) {
-      return (await queryPartition(keys.subscriberPartition(subscriberId)))
+      return (await partition(keys.subscriberPartition(subscriberId)))
         .filter(live)
         .flatMap((item): DeliveryRecord[] => {
           const { digestDate, sentAt } = item as { digestDate: string; sentAt: string };
@@ -199,7 +181,7 @@ export function createDeliveryRepository(
 
     // Single-item deletes: the API function may delete but never write, and BatchWriteItem is a write.
     async deleteForSubscriber(subscriberId) {
-      const items = await queryPartition(keys.subscriberPartition(subscriberId));
+      const items = await partition(keys.subscriberPartition(subscriberId));
       for (let start = 0; start < items.length; start += 25) {
         await Promise.all(
           items.slice(start, start + 25).map((item) =>

@@ -1,13 +1,7 @@
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock, DigestRun, PlanCounts, RunLedger, RunReport, SendCounts } from '../../core/ports';
 import { DELIVERY_RETENTION_DAYS } from './delivery-repository';
-import { isConditionFailure } from './client';
+import { isConditionFailure, queryPartition } from './client';
 import { keys } from './keys';
 
 const PLAN_FIELDS = ['subscribers', 'due', 'withDigest', 'skippedEmpty', 'alreadySent', 'messages'] as const;
@@ -38,25 +32,11 @@ export function createRunLedger(db: DynamoDBDocumentClient, tableName: string, c
   /** Each message's send counts of the run, summed. */
   const sentByMessages = async (run: DigestRun): Promise<Record<string, number>> => {
     const totals: Record<string, number> = Object.fromEntries(SEND_FIELDS.map((name) => [name, 0]));
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': messageKeys.partition(run) },
-          ProjectionExpression: SEND_FIELDS.map((_, index) => `#f${index}`).join(', '),
-          ExpressionAttributeNames: Object.fromEntries(
-            SEND_FIELDS.map((name, index) => [`#f${index}`, name]),
-          ),
-          ConsistentRead: true,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      for (const item of page.Items ?? [])
-        for (const name of SEND_FIELDS) totals[name] += numberIn(item, name);
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
+    const items = await queryPartition(db, tableName, messageKeys.partition(run), {
+      attributes: SEND_FIELDS,
+      consistent: true,
+    });
+    for (const item of items) for (const name of SEND_FIELDS) totals[name] += numberIn(item, name);
     return totals;
   };
 
