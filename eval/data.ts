@@ -7,6 +7,7 @@ import path from 'node:path';
 import { HF_DAYS_DIR, SEED_FILE } from '../data/paths';
 import { parseDailyPapers } from '../functions/adapters/hf-papers/daily-papers-schema';
 import type { Paper } from '../functions/core/papers';
+import type { Figures } from './metrics';
 
 export class MissingDataError extends Error {
   constructor(message: string) {
@@ -53,6 +54,17 @@ export const EVAL_DIR = __dirname;
 
 export function loadTopics(): EvalTopic[] {
   return JSON.parse(readFileSync(path.join(EVAL_DIR, 'topics.json'), 'utf8')) as EvalTopic[];
+}
+
+/** Per summary row, the lowest figures the report accepts (floors.json). */
+export interface Floors {
+  cold: Record<string, Partial<Figures>>;
+  afterRatings: Record<string, Partial<Figures>>;
+}
+
+export function loadFloors(): Floors {
+  const floors = JSON.parse(readFileSync(path.join(EVAL_DIR, 'floors.json'), 'utf8')) as Partial<Floors>;
+  return { cold: floors.cold ?? {}, afterRatings: floors.afterRatings ?? {} };
 }
 
 export function loadJudgments(): Judgments {

@@ -6,21 +6,20 @@
  * related.ts (written after rounds had shown their topics): on dev topics that estimates how it matches a
  * topic nobody has seen yet (held-out rounds agree with it; eval/README.md).
  *
+ * Then the after-ratings protocol (after-ratings.ts): a simulated reader per topic rates the first week
+ * of digests, and the days after are scored cold and after ratings, with the baselines on the same days.
+ * Exits 1 when a summary figure is below its floor (floors.json), which CI runs.
+ *
  *   tsx eval/run.ts              everything
  *   tsx eval/run.ts --dev-only   dev topics only (what to look at while changing the matcher: held-out
  *                                topics are reported once, at the end of a round of work)
  */
-import { allWordsBaseline, bm25Baseline, type Ranked } from './baselines';
-import { loadJudgments, loadPool, loadTopics, MissingDataError } from './data';
+import { afterRatings, RATING_DAYS, type AfterRatingsRow } from './after-ratings';
+import { allWordsBaseline, BM25_CUTOFF, bm25Baseline, type Ranked } from './baselines';
+import { loadFloors, loadJudgments, loadPool, loadTopics, MissingDataError, type Floors } from './data';
 import { average, figures, type Figures } from './metrics';
 import { createMatcher } from '../functions/core/matching';
-
-/**
- * The BM25 baseline's cut-off on the normalized score (score / the query's best possible score). 0.5
- * is the value of {0.2, 0.25, ..., 0.7} with the best mean F1 over the dev topics (eval/calibrate.ts):
- * the most favourable single cut-off, so the comparison does not flatter our matcher.
- */
-export const BM25_CUTOFF = 0.5;
+import type { Paper } from '../functions/core/papers';
 
 type System = { name: string; run: (query: string) => string[] };
 
@@ -28,6 +27,28 @@ const pct = (value: number): string => value.toFixed(2);
 
 function row(label: string, f: Figures): string {
   return `${label.padEnd(44)} ${String(Math.round(f.included)).padStart(4)}  ${pct(f.precision)}  ${pct(f.recall2)}  ${pct(f.ndcg10)}  ${pct(f.f1)}${f.unjudged ? `  (${f.unjudged} unjudged)` : ''}`;
+}
+
+/** The summary rows below their floors, as lines to print; a floor naming no row of the report fails too. */
+function belowFloors(
+  rows: Map<string, Figures>,
+  floors: Record<string, Partial<Figures>>,
+  showHeldOut: boolean,
+): string[] {
+  const failures: string[] = [];
+  for (const [label, floor] of Object.entries(floors)) {
+    const measured = rows.get(label);
+    if (!measured) {
+      // --dev-only (or no held-out round) prints no held-out or all rows.
+      if (!showHeldOut && /\((held-out|all)\)$/.test(label)) continue;
+      failures.push(`${label}: no such row in the report`);
+      continue;
+    }
+    for (const [metric, minimum] of Object.entries(floor) as [keyof Figures, number][])
+      if (measured[metric] < minimum)
+        failures.push(`${label}: ${metric} ${pct(measured[metric])} is below its floor ${pct(minimum)}`);
+  }
+  return failures;
 }
 
 function main(): void {
@@ -75,6 +96,7 @@ function main(): void {
   );
   const header = `${'topic'.padEnd(44)} incl  prec  rec2  nDCG  F1`;
   const summary: string[] = [];
+  const coldRows = new Map<string, Figures>();
   for (const system of systems) {
     console.log(`== ${system.name}`);
     console.log(header);
@@ -91,15 +113,82 @@ function main(): void {
       console.log(row('  MEAN all topics', average(all)));
     }
     console.log();
-    summary.push(row(`${system.name} (dev)`, average(bySplit.dev)));
-    if (showHeldOut) {
-      summary.push(row(`${system.name} (held-out)`, average(bySplit.heldout)));
-      summary.push(row(`${system.name} (all)`, average(all)));
+    const means: [string, Figures][] = [[`${system.name} (dev)`, average(bySplit.dev)]];
+    if (showHeldOut)
+      means.push(
+        [`${system.name} (held-out)`, average(bySplit.heldout)],
+        [`${system.name} (all)`, average(all)],
+      );
+    for (const [label, mean] of means) {
+      summary.push(row(label, mean));
+      coldRows.set(label, mean);
     }
   }
   console.log('== summary (means)');
   console.log(header.replace('topic', 'system'));
   for (const line of summary) console.log(line);
+
+  const afterRows = reportAfterRatings(papers, topics, judgments, showHeldOut);
+  const floors: Floors = loadFloors();
+  const failures = [
+    ...belowFloors(coldRows, floors.cold, showHeldOut),
+    ...belowFloors(afterRows, floors.afterRatings, showHeldOut),
+  ];
+  if (failures.length > 0) {
+    console.error(`\n${failures.length} figure(s) below the floors of eval/floors.json:`);
+    for (const failure of failures) console.error(`  ${failure}`);
+    process.exit(1);
+  }
+}
+
+/** Prints the after-ratings protocol, per topic and averaged; returns its summary rows by label. */
+function reportAfterRatings(
+  papers: Paper[],
+  topics: ReturnType<typeof loadTopics>,
+  judgments: ReturnType<typeof loadJudgments>,
+  showHeldOut: boolean,
+): Map<string, Figures> {
+  const { week, rows } = afterRatings(papers, topics, judgments, BM25_CUTOFF);
+  const days = new Set(week.scored.map((paper) => paper.dailyDate)).size;
+  console.log(
+    `\n== after ratings: each topic's reader typed only its words and rated its digests of the first week of days (${week.week[0]}..${week.week[week.week.length - 1]}, ${Math.min(RATING_DAYS, week.week.length)} days): grade 2 "more like this", grade 0 "not for me"; shown no grade-2 paper, it pasted two as examples. The ${week.scored.length} papers of the ${days} days after are scored, in the digest's order (relevance and trending).`,
+  );
+  const figuresOf = (f: Figures): string =>
+    `${String(Math.round(f.included)).padStart(4)}  ${pct(f.precision)}  ${pct(f.recall2)}  ${pct(f.ndcg10)}  ${pct(f.f1)}`;
+  console.log(
+    `${'topic'.padEnd(44)} like  not  ex |  cold: incl  prec  rec2  nDCG  F1  | after: incl  prec  rec2  nDCG  F1`,
+  );
+  for (const { reader, cold, after } of rows) {
+    const label = `${reader.topic.split === 'heldout' ? '* ' : '  '}${reader.topic.query}`;
+    const rated = `${String(reader.liked.length).padStart(4)} ${String(reader.disliked.length).padStart(4)} ${String(reader.examples.length).padStart(3)}`;
+    console.log(`${label.padEnd(44)} ${rated} |      ${figuresOf(cold)}  |        ${figuresOf(after)}`);
+  }
+  const systems: [string, (row: AfterRatingsRow) => Figures][] = [
+    ['words only, cold', (row) => row.cold],
+    ['after ratings', (row) => row.after],
+    ['papers like these: two examples, no words', (row) => row.examplesOnly],
+    ['baseline: all words present', (row) => row.allWords],
+    [`baseline: BM25 title+abstract, cut-off ${BM25_CUTOFF}`, (row) => row.bm25],
+  ];
+  const splits: [string, AfterRatingsRow[]][] = [
+    ['dev', rows.filter((row) => row.reader.topic.split === 'dev')],
+  ];
+  if (showHeldOut)
+    splits.push(['held-out', rows.filter((row) => row.reader.topic.split === 'heldout')], ['all', rows]);
+  const means = new Map<string, Figures>();
+  console.log('\n== after-ratings summary (means over the scored days)');
+  console.log(`${'system'.padEnd(44)} incl  prec  rec2  nDCG  F1`);
+  for (const [name, pick] of systems)
+    for (const [split, splitRows] of splits) {
+      const label = `${name} (${split})`;
+      const mean = average(splitRows.map(pick));
+      means.set(label, mean);
+      console.log(row(label, mean));
+    }
+  const rated = rows.filter((row) => row.reader.liked.length + row.reader.disliked.length > 0).length;
+  const pasted = rows.filter((row) => row.reader.examples.length > 0).length;
+  console.log(`(${rated} readers rated something in their week; ${pasted} pasted examples)`);
+  return means;
 }
 
 main();

@@ -23,6 +23,12 @@ import {
 import { toPaperView } from '../../functions/core/digests/paper-view';
 import { ingestDays } from '../../functions/core/ingest-papers';
 import { matchQueries } from '../../functions/core/matching';
+import {
+  matchReaders,
+  readersProblem,
+  ReadersFileSchema,
+  type ReaderQuery,
+} from '../../functions/core/matching/match-readers';
 import type { DigestRun, Logger, RunReport } from '../../functions/core/ports';
 import type { Paper } from '../../functions/core/papers';
 import { keywordLengthProblem, normalizeEmail } from '../../functions/core/subscribers/subscriber';
@@ -44,7 +50,8 @@ const USAGE = `usage: npm run cli -- <command> [options]
   digest [--date YYYY-MM-DD] [--dry-run]
   claims --date YYYY-MM-DD [--release [--force]]
   preview --email ADDR [--date YYYY-MM-DD] [--out FILE.html]
-  match --papers FILE|DIR --query "TEXT" [--query "TEXT" ...] [--json]`;
+  match --papers FILE|DIR --query "TEXT" [--query "TEXT" ...] [--json]
+  match --papers FILE|DIR --readers READERS.json [--known FILE|DIR] [--json]`;
 
 const quietLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -302,9 +309,9 @@ function normalizeEmailOrUsage(raw: string): string {
   }
 }
 
-async function loadPapers(location: string): Promise<Paper[]> {
+async function loadPapers(location: string, flag = '--papers'): Promise<Paper[]> {
   const info = await stat(location).catch(() => undefined);
-  if (!info) throw new UsageError(`--papers ${location}: no such file or folder`);
+  if (!info) throw new UsageError(`${flag} ${location}: no such file or folder`);
   const files = info.isDirectory()
     ? (await readdir(location))
         .filter((name) => name.endsWith('.json'))
@@ -312,7 +319,7 @@ async function loadPapers(location: string): Promise<Paper[]> {
         .map((name) => path.join(location, name))
     : [location];
   const papers = new Map<string, Paper>();
-  if (files.length === 0) throw new UsageError(`--papers ${location}: no .json files in this folder`);
+  if (files.length === 0) throw new UsageError(`${flag} ${location}: no .json files in this folder`);
   for (const file of files) {
     let raw: unknown;
     try {
@@ -327,8 +334,54 @@ async function loadPapers(location: string): Promise<Paper[]> {
     for (const paper of parsed.papers) if (!papers.has(paper.id)) papers.set(paper.id, paper);
   }
   if (papers.size === 0)
-    throw new UsageError(`--papers ${location}: no papers in ${plural(files.length, 'file')}`);
+    throw new UsageError(`${flag} ${location}: no papers in ${plural(files.length, 'file')}`);
   return [...papers.values()];
+}
+
+/** READERS.json, validated: the readers, or a UsageError saying what is wrong. */
+async function loadReaders(file: string): Promise<ReaderQuery[]> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    const missing = (error as { code?: string }).code === 'ENOENT';
+    throw new UsageError(`--readers ${file}: ${missing ? 'no such file' : 'not valid JSON'}`);
+  }
+  const parsed = ReadersFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue.path.length > 0 ? ` (at ${issue.path.join('.')})` : '';
+    throw new UsageError(`--readers ${file}: ${issue.message}${where}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * `match --readers`: each reader's digest from --papers, with their ratings and examples (looked up in
+ * --known and --papers), through the digest's ranking: every included paper, best first.
+ */
+async function matchReadersCommand(values: {
+  papers: string;
+  readers: string;
+  known?: string;
+  json?: boolean;
+}) {
+  const readers = await loadReaders(values.readers);
+  const papers = await loadPapers(values.papers);
+  const known = values.known ? await loadPapers(values.known, '--known') : [];
+  const ids = new Set([...papers, ...known].map((paper) => paper.id));
+  const problem = readersProblem(readers, (id) => ids.has(id));
+  if (problem) throw new UsageError(`--readers ${values.readers}: ${problem}`);
+  const result = matchReaders(papers, readers, known);
+  if (values.json) {
+    console.log(JSON.stringify(result));
+    return;
+  }
+  console.log(`${plural(papers.length, 'paper')} read`);
+  for (const [name, matches] of Object.entries(result)) {
+    console.log(`${name}: ${plural(matches.length, 'paper')} included`);
+    for (const match of matches) console.log(`  ${match.id}  ${match.relevance.toFixed(3)}  ${match.why}`);
+  }
 }
 
 async function match(args: string[]) {
@@ -337,12 +390,20 @@ async function match(args: string[]) {
     options: {
       papers: { type: 'string' },
       query: { type: 'string', multiple: true },
+      readers: { type: 'string' },
+      known: { type: 'string' },
       json: { type: 'boolean' },
     },
   });
   if (!values.papers) throw new UsageError('match needs --papers FILE|DIR');
+  if (values.readers !== undefined) {
+    if (values.query) throw new UsageError('match takes --query or --readers, not both');
+    return matchReadersCommand({ ...values, papers: values.papers, readers: values.readers });
+  }
+  if (values.known !== undefined) throw new UsageError('--known goes with --readers');
   const queries = (values.query ?? []).map((query) => query.trim()).filter(Boolean);
-  if (queries.length === 0) throw new UsageError('match needs at least one --query "TEXT"');
+  if (queries.length === 0)
+    throw new UsageError('match needs at least one --query "TEXT" (or --readers READERS.json)');
   for (const query of queries) {
     const problem = keywordLengthProblem(query);
     if (problem) throw new UsageError(`--query "${query.slice(0, 40)}": ${problem}`);

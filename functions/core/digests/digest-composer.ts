@@ -1,6 +1,7 @@
 import {
   createMatcher,
   rankForDigest,
+  ratedReader,
   reasonsKey,
   topicKey,
   topicNaming,
@@ -10,6 +11,7 @@ import {
   type TopicNaming,
   type TopicRef,
 } from '../matching';
+import { hasRatings, type ReaderRatings } from '../matching/reader-model';
 import { addDays, daysEnding, isoWeekday } from '../dates';
 import { GenerationalCache } from '../generational-cache';
 import type { Paper } from '../papers';
@@ -36,9 +38,18 @@ const CANDIDATE_SLACK = 20;
 const RANKINGS_KEPT = 20_000;
 /** Distinct reasons a window shares (a paper's reasons differ by the reader's topics that matched it). */
 const REASONS_KEPT = 10_000;
+/** Rated papers from outside the window a composer keeps (read from storage once each). */
+const RATED_PAPERS_KEPT = 20_000;
 
 /** A paper of one reader's digest: its digest score (rounded) and why it matched. */
-export type PlannedPaper = RankedPaper;
+export type PlannedPaper = Omit<RankedPaper, 'relevance'>;
+
+/** What the reader model reads of a subscriber: their ratings and example papers. */
+export const readerRatingsOf = (subscriber: Subscriber): ReaderRatings => ({
+  liked: subscriber.ratings?.liked,
+  disliked: subscriber.ratings?.disliked,
+  examples: subscriber.examplePapers,
+});
 
 export function subscriberTopics(preferences: Preferences): TopicRef[] {
   return [
@@ -77,6 +88,7 @@ interface PreparedTopic {
 class WindowMatcher {
   private readonly matcher: PaperMatcher;
   private readonly hitsByKey = new Map<string, TopicHit[]>();
+  private readonly nearMissesByKey = new Map<string, ReadonlyMap<string, number>>();
   private readonly preparedByText = new Map<string, PreparedTopic>();
   /** One object per distinct reasons content, shared by every ranking that shows them. */
   private readonly reasons = new GenerationalCache<string, RankedPaper['why']>(REASONS_KEPT);
@@ -127,6 +139,45 @@ class WindowMatcher {
       this.rankings.set(key, ranked);
     }
     return ranked;
+  }
+
+  /**
+   * The ranking of one reader with ratings or example papers (reader-model.ts): their own, never shared;
+   * undefined when none of their rated papers is known (they are ranked as readers without ratings).
+   */
+  rankedFor(
+    topics: TopicRef[],
+    limit: number,
+    ratings: ReaderRatings,
+    paperOf: (id: string) => Paper | undefined,
+  ): PlannedPaper[] | undefined {
+    const reader = ratedReader(
+      this.matcher,
+      ratings,
+      paperOf,
+      topics.map((topic) => this.nearMisses(topic)),
+    );
+    if (!reader) return undefined;
+    return rankForDigest(
+      topics.map((topic) => this.prepared(topic)),
+      this.papersById,
+      limit,
+      reader,
+    ).map(({ paperId, score, why }) => ({
+      paperId,
+      score: Math.round(score * 1000) / 1000,
+      why: this.shared(why),
+    }));
+  }
+
+  private nearMisses(topic: TopicRef): ReadonlyMap<string, number> {
+    const key = topicKey(topic);
+    let near = this.nearMissesByKey.get(key);
+    if (!near) {
+      near = this.matcher.nearMisses(topic);
+      this.nearMissesByKey.set(key, near);
+    }
+    return near;
   }
 
   /**
@@ -183,6 +234,10 @@ export async function createDigestComposer(deps: { papers: PaperRepository }, di
     daily: new WindowMatcher(windowPapers.filter((paper) => dailyDays.has(paper.dailyDate))),
     weekly: new WindowMatcher(windowPapers),
   };
+  // Papers readers rated that are not in the window, read from storage as their readers come.
+  const ratedPapers = new GenerationalCache<string, Paper>(RATED_PAPERS_KEPT);
+  const absent = new GenerationalCache<string, true>(RATED_PAPERS_KEPT);
+  const paperOf = (id: string): Paper | undefined => windows.weekly.papersById.get(id) ?? ratedPapers.get(id);
   return {
     digestDate,
     papersInWindow: windowPapers.length,
@@ -190,16 +245,39 @@ export async function createDigestComposer(deps: { papers: PaperRepository }, di
       return windows.daily.distinctTopics + windows.weekly.distinctTopics;
     },
     /**
+     * Reads the papers these readers rated or gave as examples that are neither in the window nor read
+     * before (one read for a page of readers): call before digestFor. Readers without ratings cost nothing.
+     */
+    async prepareReaders(subscribers: Subscriber[]): Promise<void> {
+      const wanted = new Set<string>();
+      for (const subscriber of subscribers) {
+        if (!subscriber.ratings && !subscriber.examplePapers) continue;
+        const { liked = [], disliked = [], examples = [] } = readerRatingsOf(subscriber);
+        for (const id of [...liked, ...disliked, ...examples])
+          if (!paperOf(id) && !absent.get(id)) wanted.add(id);
+      }
+      if (wanted.size === 0) return;
+      for (const paper of await deps.papers.getMany([...wanted])) {
+        ratedPapers.set(paper.id, paper);
+        wanted.delete(paper.id);
+      }
+      for (const id of wanted) absent.set(id, true);
+    },
+    /**
      * The reader's digest: their matches, best first, without papers already sent to them. Readers
      * with nothing to leave out share one array: read it, never change it.
      */
     digestFor(subscriber: Subscriber): PlannedPaper[] {
       const { preferences } = subscriber;
-      if (!hasAnyTopic(preferences)) return [];
-      const ranked = windows[preferences.cadence].ranked(
-        subscriberTopics(preferences),
-        preferences.papersPerEmail + CANDIDATE_SLACK,
-      );
+      const ratings =
+        subscriber.ratings || subscriber.examplePapers ? readerRatingsOf(subscriber) : undefined;
+      if (!hasAnyTopic(preferences) && !hasRatings(ratings)) return [];
+      const window = windows[preferences.cadence];
+      const topics = subscriberTopics(preferences);
+      const limit = preferences.papersPerEmail + CANDIDATE_SLACK;
+      const ranked =
+        (hasRatings(ratings) ? window.rankedFor(topics, limit, ratings, paperOf) : undefined) ??
+        window.ranked(topics, limit);
       if (ranked.length === 0) return [];
       const alreadySent = sentOnOtherDays(subscriber, digestDate);
       if (!alreadySent) return ranked.slice(0, preferences.papersPerEmail);

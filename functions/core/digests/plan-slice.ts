@@ -136,6 +136,8 @@ export async function planSlice(
   let cursor = slice.cursor;
   do {
     const page = await deps.subscribers.scanPage(slice.segment, slice.totalSegments, cursor);
+    // Papers the page's readers rated outside the window: one read for the page (none without ratings).
+    await composer.prepareReaders(page.subscribers);
     for (const subscriber of page.subscribers) {
       counts.subscribers++;
       if (!isDue(subscriber, slice.digestDate)) continue;

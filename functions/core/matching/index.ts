@@ -8,7 +8,17 @@
 import { engagement, type Paper } from '../papers';
 import { findCatalogTopic, topicCatalog, type CatalogTopic } from '../topics/catalog';
 import { normalizeName } from './analysis';
-import { FOLLOW_LABELS } from './labels';
+import { FOLLOW_LABELS, likeLabel } from './labels';
+import { PaperSpace } from './paper-vectors';
+import {
+  buildReaderModel,
+  hasRatings,
+  judgeWindow,
+  type KnownPaper,
+  type ReaderModel,
+  type ReaderRatings,
+} from './reader-model';
+import { GenerationalCache } from '../generational-cache';
 import { acronymSpelling } from './lexicon';
 import {
   parseQuery,
@@ -48,6 +58,15 @@ export interface TopicHit {
 export interface PaperMatcher {
   /** Only the papers truly about the topic, best first; deterministic. */
   match(topic: TopicRef): TopicHit[];
+  /**
+   * Papers with some evidence for the topic below the threshold (score.ts), by id: where the reader's words
+   * say part of a paper, the reader model (reader-model.ts) needs less similarity to bring it in.
+   */
+  nearMisses(topic: TopicRef): ReadonlyMap<string, number>;
+  /** The papers as vectors (paper-vectors.ts), built on first use: only readers with ratings need them. */
+  space(): PaperSpace;
+  /** A paper, in the window or not, as the reader model keeps it (its vector with the window's statistics). */
+  knownPaper(paper: Paper): KnownPaper;
 }
 
 /**
@@ -100,21 +119,30 @@ function buildIndex(papers: Paper[]): PaperIndex {
  */
 function candidates(index: PaperIndex, query: ParsedQuery): IndexedPaper[] {
   const found = new Set<number>();
-  const visit = (concept: Concept): void => {
-    const lists = contentOf(concept.tokens).map((stem) => index.postings.get(stem) ?? []);
+  for (const concept of query.include) for (const at of candidatesOf(index, concept)) found.add(at);
+  return [...found].sort((a, b) => a - b).map((at) => index.papers[at]);
+}
+
+/** The papers that can have evidence of one phrase: its words, its related phrases', or both its sides'. */
+function candidatesOf(index: PaperIndex, concept: Concept): Set<number> {
+  const found = new Set<number>();
+  const visit = (phrase: Concept): void => {
+    const lists = contentOf(phrase.tokens).map((stem) => index.postings.get(stem) ?? []);
     lists.sort((a, b) => a.length - b.length);
     if (lists.length > 0) {
       const others = lists.slice(1).map((list) => new Set(list));
       for (const at of lists[0]) if (others.every((set) => set.has(at))) found.add(at);
     }
-    for (const token of concept.tokens)
+    for (const token of phrase.tokens)
       for (const at of index.ownAcronyms.get(token.stem) ?? []) found.add(at);
   };
-  for (const concept of query.include) {
-    visit(concept);
-    for (const expansion of concept.expansions ?? []) visit(expansion);
+  visit(concept);
+  for (const expansion of concept.expansions ?? []) visit(expansion);
+  if (concept.sides) {
+    const [first, second] = concept.sides.map((side) => candidatesOf(index, side));
+    for (const at of first) if (second.has(at)) found.add(at);
   }
-  return [...found].sort((a, b) => a - b).map((at) => index.papers[at]);
+  return found;
 }
 
 /**
@@ -149,6 +177,16 @@ function matchQuery(index: PaperIndex, query: ParsedQuery, focus = false): Topic
     .map(({ evidence: _evidence, ...hit }) => hit);
 }
 
+function nearMissesOf(index: PaperIndex, query: ParsedQuery): Map<string, number> {
+  const near = new Map<string, number>();
+  if (query.include.length === 0) return near;
+  for (const paper of candidates(index, query)) {
+    const { score } = topicEvidence(paper, query.include, query.exclude);
+    if (score > 0 && score < THRESHOLD) near.set(paper.paper.id, score);
+  }
+  return near;
+}
+
 function matchFollow(index: PaperIndex, topic: TopicRef & { kind: 'organization' | 'author' }): TopicHit[] {
   const wanted = normalizeName(topic.name);
   if (!wanted) return [];
@@ -168,19 +206,46 @@ function matchFollow(index: PaperIndex, topic: TopicRef & { kind: 'organization'
   return hits.sort((a, b) => a.paperId.localeCompare(b.paperId));
 }
 
+/** Rated papers from outside the window whose vectors a matcher keeps. */
+const KNOWN_PAPERS_KEPT = 20_000;
+
 /** Indexes the papers once; `match` is then called once per distinct topic. */
 export function createMatcher(papers: Paper[], queryOptions: QueryOptions = {}): PaperMatcher {
   const index = buildIndex(papers);
+  let space: PaperSpace | undefined;
+  const spaceOf = (): PaperSpace => (space ??= new PaperSpace(index.papers));
+  // Rated papers outside the window are analysed once each (many readers rate the same papers).
+  const known = new GenerationalCache<string, KnownPaper>(KNOWN_PAPERS_KEPT);
+  const queryOf = (topic: TopicRef): ParsedQuery | undefined =>
+    topic.kind === 'catalog'
+      ? catalogQuery(topic.id)
+      : topic.kind === 'keyword'
+        ? parseQuery(topic.text, queryOptions)
+        : undefined;
   return {
+    nearMisses(topic) {
+      const query = queryOf(topic);
+      return query ? nearMissesOf(index, query) : new Map();
+    },
+    space: spaceOf,
+    knownPaper(paper) {
+      const at = spaceOf().positionOf(paper.id);
+      if (at !== undefined) return { id: paper.id, title: paper.title, vector: spaceOf().vectorAt(at) };
+      let kept = known.get(paper.id);
+      if (!kept || kept.title !== paper.title) {
+        kept = { id: paper.id, title: paper.title, vector: spaceOf().vectorOf(indexPaper(paper)) };
+        known.set(paper.id, kept);
+      }
+      return kept;
+    },
     match(topic: TopicRef): TopicHit[] {
       switch (topic.kind) {
-        case 'catalog': {
-          const query = catalogQuery(topic.id);
+        case 'catalog':
+        case 'keyword': {
+          const query = queryOf(topic);
           // A curated topic is broad (many phrases): a paper is in it only when mainly about one of them.
-          return query ? matchQuery(index, query, true) : [];
+          return query ? matchQuery(index, query, topic.kind === 'catalog') : [];
         }
-        case 'keyword':
-          return matchQuery(index, parseQuery(topic.text, queryOptions));
         case 'organization':
         case 'author':
           return matchFollow(index, topic);
@@ -281,6 +346,8 @@ export function reasonsKey(why: MatchReason[]): string {
 export interface RankedPaper {
   paperId: string;
   score: number;
+  /** The paper's best relevance over the reader's topics (0..1), as the reader model adjusted it. */
+  relevance: number;
   why: MatchReason[];
 }
 
@@ -303,24 +370,69 @@ export function trendingScore(paper: Pick<Paper, 'upvotes' | 'numComments'>): nu
 }
 
 /**
+ * What the ranking needs of a reader with ratings or example papers: their model (reader-model.ts), the
+ * window's papers as vectors, and the evidence of their topics below the threshold.
+ */
+export interface RatedReader {
+  model: ReaderModel;
+  /** The window's papers as vectors: PaperMatcher.space(). */
+  space: PaperSpace;
+  /** Per topic of the reader, the evidence below the threshold by paper: PaperMatcher.nearMisses. */
+  nearMisses?: readonly ReadonlyMap<string, number>[];
+}
+
+/**
+ * A reader's ratings over a matcher's window, ready for rankForDigest; undefined for a reader without
+ * ratings, or none of whose rated papers is known. `paperOf` finds a rated paper (the window's, or one
+ * read from storage); `nearMisses` are the matcher's near misses of each of the reader's topics.
+ */
+export function ratedReader(
+  matcher: PaperMatcher,
+  ratings: ReaderRatings | undefined,
+  paperOf: (id: string) => Paper | undefined,
+  nearMisses: readonly ReadonlyMap<string, number>[] = [],
+): RatedReader | undefined {
+  if (!hasRatings(ratings)) return undefined;
+  const model = buildReaderModel(ratings, (id) => {
+    const paper = paperOf(id);
+    return paper && matcher.knownPaper(paper);
+  });
+  if (!model) return undefined;
+  return { model, space: matcher.space(), nearMisses };
+}
+
+/**
  * Combines one reader's per-topic hits into the digest order: relevance and trending together (weights
  * in RANKING). A paper matched by several topics appears once, listing every topic. Hits of papers not
- * in `papersById` are dropped.
+ * in `papersById` are dropped. With `reader` (ratings, example papers), the reader model adjusts the
+ * relevance of each hit, leaves out papers close to rejected ones and papers the reader already rated,
+ * and brings in papers like the liked and example ones (reason: labels.ts `likeLabel`).
  */
 export function rankForDigest(
   perTopic: { topic: TopicRef; hits: TopicHit[]; naming?: TopicNaming }[],
   papersById: Map<string, Paper>,
   limit?: number,
+  reader?: RatedReader,
 ): RankedPaper[] {
+  const judge = reader && judgeWindow(reader.model, reader.space);
   // A catalog topic and a keyword that ask for the same ("Mixture of experts", "world model(s)") are one
   // reason, keyed by meaningKey; a label that asks for nothing keeps a reason of its own.
   const byPaper = new Map<string, { relevance: number; reasons: Map<string, MatchReason> }>();
+  const matched = new Set<string>();
   for (const { topic, hits, naming } of perTopic) {
     const { label, name } = naming ?? topicNaming(topic);
     for (const hit of hits) {
       if (!papersById.has(hit.paperId)) continue;
+      let { relevance } = hit;
+      if (judge) {
+        matched.add(hit.paperId);
+        if (judge.knows(hit.paperId)) continue;
+        const affinity = judge.affinityOf(hit.paperId);
+        if (affinity.vetoed) continue;
+        relevance = judge.adjust(relevance, affinity);
+      }
       const entry = byPaper.get(hit.paperId) ?? { relevance: 0, reasons: new Map() };
-      entry.relevance = Math.max(entry.relevance, hit.relevance);
+      entry.relevance = Math.max(entry.relevance, relevance);
       const key = name || `${label}#${entry.reasons.size}`;
       const same = entry.reasons.get(key);
       if (same) {
@@ -334,6 +446,20 @@ export function rankForDigest(
         });
       }
       byPaper.set(hit.paperId, entry);
+    }
+  }
+  if (judge) {
+    const near = reader.nearMisses ?? [];
+    const support = (id: string): number => {
+      let best = 0;
+      for (const topicMisses of near) best = Math.max(best, topicMisses.get(id) ?? 0);
+      return best;
+    };
+    const wordless = !perTopic.some(({ topic }) => topic.kind === 'keyword' || topic.kind === 'catalog');
+    for (const { paperId, relevance, like } of judge.additions(matched, support, wordless)) {
+      if (!papersById.has(paperId)) continue;
+      const reason: MatchReason = { topic: likeLabel(like.title, like.example), matched: [] };
+      byPaper.set(paperId, { relevance, reasons: new Map([[`like\u0000${like.id}`, reason]]) });
     }
   }
   const ranked = [...byPaper.entries()].map(([paperId, entry]) => {
@@ -358,7 +484,7 @@ export function rankForDigest(
       a.paperId.localeCompare(b.paperId),
   );
   const limited = limit === undefined ? ranked : ranked.slice(0, Math.max(0, limit));
-  return limited.map(({ paperId, score, why }) => ({ paperId, score, why }));
+  return limited.map(({ paperId, score, relevance, why }) => ({ paperId, score, relevance, why }));
 }
 
 /**

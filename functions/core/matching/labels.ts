@@ -22,3 +22,21 @@ export function topicNames(label: string): string[] {
     ...inner,
   ];
 }
+
+/** Titles longer than this are cut at a word in a "like" reason. */
+const LIKE_TITLE_CHARS = 90;
+
+function shortTitle(title: string): string {
+  const clean = title.replace(/\s+/g, ' ').trim();
+  if (clean.length <= LIKE_TITLE_CHARS) return clean;
+  const space = clean.lastIndexOf(' ', LIKE_TITLE_CHARS - 1);
+  return `${clean.slice(0, space > 0 ? space : LIKE_TITLE_CHARS - 1)}…`;
+}
+
+/**
+ * The reason of a paper that came in by similarity to one the reader liked ("like “…” you rated") or gave
+ * as an example ("like “…”"): the one place these words are written.
+ */
+export function likeLabel(title: string, example: boolean): string {
+  return example ? `like “${shortTitle(title)}”` : `like “${shortTitle(title)}” you rated`;
+}

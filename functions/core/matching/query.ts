@@ -44,6 +44,15 @@ export interface Concept {
    * ("generate", "synthesis"), not another one on the same subject (long video understanding).
    */
   process?: string[];
+  /**
+   * "X for Y", "X in Y" with a subject on each side ("graph neural networks for drug discovery"): papers
+   * say the two apart ("GNN" in the title, "molecular property prediction" in the keywords). The phrase
+   * also counts when the paper says each side, with its related terms, where it says what it is about
+   * (score.ts `topicEvidence`).
+   */
+  sides?: [Concept, Concept];
+  /** Its words count scattered only in their order ("image … 3D" for "image-to-3D", not "3D … image"). */
+  ordered?: boolean;
 }
 
 export interface ParsedQuery {
@@ -103,14 +112,45 @@ export function toConcept(
       expansions.push(expansion);
     };
     if (dropped) add(dropped);
+    const reordered = withoutTo(text, tokens);
+    if (reordered) add(reordered);
     [...expansionsOf(concept, rules), ...agentNounForms(concept)].forEach(add);
     // The shorter phrase has related terms of its own ("visual document understanding" ->
     // "document understanding" -> "document parsing", "OCR"): as related phrases, never as the reader's.
     if (dropped)
       for (const expansion of expansionsOf(dropped, rules)) add({ ...expansion, modifierDropped: undefined });
     if (expansions.length > 0) concept.expansions = expansions;
+    const sides = sidesOf(text, relatedTerms);
+    if (sides) concept.sides = sides;
   }
   return concept;
+}
+
+/**
+ * The words that join two subjects into one topic ("X for Y", "X in Y"). Not "of", "with", "to": those
+ * make names ("mixture of experts", "thinking with images", "learning to rank").
+ */
+const JOINED_SUBJECTS = /^(.+?)\s+(?:for|in)\s+(.+)$/i;
+
+/**
+ * The two subjects of "X for Y" / "X in Y", when each side says something of its own (not "AI for
+ * finance": a generic side is read by withoutGenericModifier / withoutGenericHead instead).
+ */
+function sidesOf(text: string, relatedTerms: boolean): [Concept, Concept] | undefined {
+  const joined = JOINED_SUBJECTS.exec(text.trim());
+  if (!joined) return undefined;
+  const sides = [joined[1], joined[2]].map((side) => toConcept(side, true, true, { relatedTerms }));
+  const [first, second] = sides;
+  if (!first || !second || sides.some((side) => isGenericSide((side as Concept).tokens))) return undefined;
+  return [first, second];
+}
+
+/** A side that names no subject of its own: only generic words, or a model family's name ("LLMs"). */
+function isGenericSide(tokens: Token[]): boolean {
+  const content = tokens.filter((token) => !token.stop);
+  return content.every(
+    (token) => GENERIC_WORDS.has(token.stem) || isModelHead(token.group) || GENERIC_STEMS.has(token.stem),
+  );
 }
 
 /**
@@ -122,6 +162,9 @@ export function toConcept(
 const GENERIC_MODIFIERS: string[][] = [...MODEL_NAME_TEXTS, 'LLM-based', 'AI', 'neural', 'deep'].map((text) =>
   trimStops(analyze(text)).map((token) => token.stem),
 );
+
+/** Every word of a generic modifier ("AI", "neural", "deep", a model family's words). */
+const GENERIC_STEMS = new Set(GENERIC_MODIFIERS.flat());
 
 /**
  * Modality modifiers ("visual document understanding", "multimodal hallucination"): papers on the rest
@@ -255,6 +298,23 @@ function withoutConnector(tokens: Token[]): Concept | undefined {
   const content = rest.filter((token) => !token.stop);
   if (content.length < 2 || content.every((token) => GENERIC_WORDS.has(token.stem))) return undefined;
   return droppedConcept(rest);
+}
+
+/** "X-to-Y" written as one word: a transformation ("image-to-3D", "text-to-video generation"). */
+const X_TO_Y = /[\p{L}\p{N}]-to-[\p{L}\p{N}]/iu;
+
+/**
+ * "X-to-Y" less its "to": papers name the same transformation "single-image 3D reconstruction",
+ * "image-conditioned 3D generation", "text-guided video generation". Its words count in their order only
+ * ("speech-to-text" is no text-to-speech), close together, where the paper says what it is about.
+ */
+function withoutTo(text: string, tokens: Token[]): Concept | undefined {
+  if (!X_TO_Y.test(text)) return undefined;
+  const rest = tokens.filter((token, at) => !(token.stop && token.stem === 'to' && at > 0));
+  if (rest.length < 2 || rest.length === tokens.length) return undefined;
+  const content = rest.filter((token) => !token.stop);
+  if (content.length < 2 || content.every((token) => GENERIC_WORDS.has(token.stem))) return undefined;
+  return { ...droppedConcept(rest), text: text.trim().replace(/-to-/gi, ' '), ordered: true };
 }
 
 interface RelatedRule {
@@ -496,6 +556,46 @@ function partsOf(text: string): { sub: Concept; rest: Concept }[] {
  */
 export const saysAWord = (text: string): boolean => /(?=[\p{L}\p{N}]*\p{L})[\p{L}\p{N}]{2,}/u.test(text);
 
+const BOTH = /\s+(?:and|&)\s+/i;
+
+/**
+ * "A and B" as the reader means it: the area, a paper about either or both ("privacy and federated
+ * learning"), so each is a phrase of the topic (a paper about both ranks higher: topicEvidence). A lone
+ * word before a compound shares its head ("image and video generation": image generation, video
+ * generation), and alone it is a phrase too unless it says nothing on its own ("image", "audio"). A phrase
+ * whose parts are all such words ("vision and language") stays one phrase.
+ */
+function eitherOf(text: string): string[] {
+  const parts = text
+    .split(BOTH)
+    .map((part) => part.trim())
+    .filter(saysAWord);
+  const words = (part: string): string[] => part.split(/\s+/);
+  const vague = (part: string): boolean => words(part).length === 1 && isVagueWord(part);
+  if (parts.length < 2 || parts.every(vague)) return [text];
+  const last = parts[parts.length - 1];
+  const lastTokens = trimStops(tokenize(last));
+  // "video generation": a compound of plain words, whose last word is the head to share.
+  const head =
+    words(last).length >= 2 && lastTokens.every((token) => !token.stop) ? words(last).pop() : undefined;
+  const phrases: string[] = [];
+  for (const part of parts.slice(0, -1)) {
+    if (head && words(part).length === 1) phrases.push(`${part} ${head}`);
+    if (!vague(part)) phrases.push(part);
+  }
+  return [...phrases, last];
+}
+
+/** A word that names no subject alone: generic ("model", "image"), a medium ("audio") or a generic modifier. */
+const isVagueWord = (word: string): boolean =>
+  tokenize(word).every(
+    (token) =>
+      token.stop ||
+      GENERIC_WORDS.has(token.stem) ||
+      MEDIA_WORDS.has(token.stem) ||
+      GENERIC_STEMS.has(token.stem),
+  );
+
 /** Parses what a reader typed into phrases to include and phrases to exclude. */
 export function parseQuery(text: string, options: QueryOptions = {}): ParsedQuery {
   const include: Concept[] = [];
@@ -517,7 +617,7 @@ export function parseQuery(text: string, options: QueryOptions = {}): ParsedQuer
     // word ("world model(s)", "agents (1)") is no way to say anything.
     const inner = [...rest.matchAll(/\(([^()]+)\)/g)].map((match) => match[1]);
     const outer = rest.replace(/\([^()]*\)/g, ' ');
-    for (const phrase of [outer, ...inner].filter(saysAWord)) {
+    for (const phrase of [...eitherOf(outer), ...inner].filter(saysAWord)) {
       const concept = toConcept(phrase, true, true, options);
       if (concept && !include.some((known) => sameTokens(known.tokens, concept.tokens)))
         include.push(concept);

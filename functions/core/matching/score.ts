@@ -259,6 +259,37 @@ function nearestWindow(segment: Token[], words: string[]): { start: number; end:
   return best;
 }
 
+/**
+ * Words that may stand between two words of a phrase read in order ("image-conditioned 3D" for
+ * "image-to-3D"); never a stop word ("text and speech" is no text-to-speech).
+ */
+const ORDERED_GAP = 1;
+
+/** The first window holding the stems in their order, at most ORDERED_GAP other words between two of them. */
+function orderedWindow(segment: Token[], stems: string[]): { start: number; end: number } | undefined {
+  const wanted = new Set(stems);
+  for (let start = 0; start < segment.length; start += 1) {
+    if (segment[start].stem !== stems[0] || !usable(segment[start], wanted)) continue;
+    let at = start;
+    let next = 1;
+    while (next < stems.length) {
+      let found = -1;
+      for (let step = at + 1; step <= at + 1 + ORDERED_GAP && step < segment.length; step += 1) {
+        if (segment[step].stem === stems[next] && usable(segment[step], wanted)) {
+          found = step;
+          break;
+        }
+        if (segment[step].stop) break;
+      }
+      if (found < 0) break;
+      at = found;
+      next += 1;
+    }
+    if (next === stems.length) return { start, end: at };
+  }
+  return undefined;
+}
+
 function surfaceOf(tokens: Token[]): string {
   const parts: string[] = [];
   for (const token of tokens) if (parts[parts.length - 1] !== token.surface) parts.push(token.surface);
@@ -364,6 +395,8 @@ export function conceptEvidence(
   let lead = false;
   let sentences = 0;
   for (const field of FIELDS) {
+    // Words read in order are read where no list can run them together ("text, speech, and video").
+    if (concept.ordered && (field === 'summary' || field === 'abstract')) continue;
     for (const [at, segment] of paper.fields[field].entries()) {
       const spans = occurrences(segment, phrase);
       if (spans.length > 0) {
@@ -379,7 +412,7 @@ export function conceptEvidence(
       // Related terms (and fixed expressions) count only as whole phrases; the reader's own words less a
       // modifier or head may be said in another order ("data synthesis" for "synthetic data").
       if (content.length < 2 || concept.rigid || (concept.related && !concept.modifierDropped)) continue;
-      const window = nearestWindow(segment, content);
+      const window = concept.ordered ? orderedWindow(segment, content) : nearestWindow(segment, content);
       if (!window || window.end - window.start + 1 > maxSpan) continue;
       const words = segment
         .slice(window.start, window.end + 1)
@@ -457,6 +490,72 @@ export function conceptEvidence(
   return best;
 }
 
+/**
+ * Evidence for one phrase of a topic: the reader's words, or the best of its related phrases at a lower
+ * weight (not both: "human feedback" inside "reinforcement learning from human feedback" is no second
+ * signal). When the paper never says the phrase, several different related phrases corroborate each other
+ * ("function calling" and "MCP" for "tool use"): the best one plus a share of the others. Undefined when
+ * the paper has no evidence of it.
+ */
+function phraseEvidence(
+  paper: IndexedPaper,
+  concept: Concept,
+  params: ScoringParameters,
+): Evidence | undefined {
+  const direct = conceptEvidence(paper, concept, params);
+  const related = (concept.expansions ?? [])
+    .map((expansion) => {
+      const evidence = conceptEvidence(paper, expansion, params);
+      const share = expansion.modifierDropped ? params.modifierDropped : params.expansion;
+      return { ...evidence, score: evidence.score * share };
+    })
+    .filter((evidence) => evidence.score > 0)
+    .sort((a, b) => b.score - a.score);
+  let best: Evidence | undefined;
+  if (related.length === 0 || direct.score >= related[0].score) {
+    if (direct.score > 0) best = { ...direct, saysReaderWords: true };
+  } else {
+    const [first, ...others] = related;
+    const corroboration =
+      direct.score > 0
+        ? 0
+        : Math.min(1, others.reduce((sum, evidence) => sum + evidence.score, 0) * params.secondaryShare);
+    best = {
+      ...first,
+      score: first.score + corroboration,
+      matched: [...first.matched, ...others.flatMap((other) => other.matched)],
+      saysReaderWords: direct.score > 0,
+    };
+  }
+  const joined = concept.sides && sidesEvidence(paper, concept.sides, params);
+  return joined && joined.score > (best?.score ?? 0) ? joined : best;
+}
+
+/** Where a paper says what it is about: title, summary or keywords (the abstract, for a paper with neither). */
+const saysCentrally = (paper: IndexedPaper, { counts }: Evidence): boolean =>
+  counts.title + counts.summary + counts.keywords > 0 || (hasAbstractOnly(paper) && counts.abstract >= 1);
+
+/**
+ * "X for Y" said apart: each side (with its related terms) where the paper says what it is about; the
+ * stronger side plus a share of the other, as for a topic's secondary phrases.
+ */
+function sidesEvidence(
+  paper: IndexedPaper,
+  sides: [Concept, Concept],
+  params: ScoringParameters,
+): Evidence | undefined {
+  const [first, second] = sides.map((side) => phraseEvidence(paper, side, params));
+  if (!first || !second || !saysCentrally(paper, first) || !saysCentrally(paper, second)) return undefined;
+  const [strong, weak] = first.score >= second.score ? [first, second] : [second, first];
+  return {
+    ...strong,
+    score: strong.score + Math.min(1, weak.score * params.secondaryShare),
+    matched: [...strong.matched, ...weak.matched],
+    direct: strong.direct !== false && weak.direct !== false,
+    saysReaderWords: !!strong.saysReaderWords && !!weak.saysReaderWords,
+  };
+}
+
 /** Evidence for a topic made of several phrases: the best phrase plus a share of the others. */
 export function topicEvidence(
   paper: IndexedPaper,
@@ -464,37 +563,10 @@ export function topicEvidence(
   exclude: Concept[] = [],
   params: ScoringParameters = SCORING,
 ): Evidence {
-  // Per phrase: the reader's words, or the best of its related phrases at a lower weight (not both:
-  // "human feedback" inside "reinforcement learning from human feedback" is no second signal).
-  // When the paper never says the phrase, several different related phrases corroborate each other
-  // ("function calling" and "MCP" for "tool use"): the best one plus a share of the others.
   const evidences: Evidence[] = [];
-  let saysReaderWords = false;
   for (const concept of include) {
-    const direct = conceptEvidence(paper, concept, params);
-    if (direct.score > 0) saysReaderWords = true;
-    const related = (concept.expansions ?? [])
-      .map((expansion) => {
-        const evidence = conceptEvidence(paper, expansion, params);
-        const share = expansion.modifierDropped ? params.modifierDropped : params.expansion;
-        return { ...evidence, score: evidence.score * share };
-      })
-      .filter((evidence) => evidence.score > 0)
-      .sort((a, b) => b.score - a.score);
-    if (related.length === 0 || direct.score >= related[0].score) {
-      if (direct.score > 0) evidences.push(direct);
-      continue;
-    }
-    const [best, ...others] = related;
-    const corroboration =
-      direct.score > 0
-        ? 0
-        : Math.min(1, others.reduce((sum, evidence) => sum + evidence.score, 0) * params.secondaryShare);
-    evidences.push({
-      ...best,
-      score: best.score + corroboration,
-      matched: [...best.matched, ...others.flatMap((o) => o.matched)],
-    });
+    const evidence = phraseEvidence(paper, concept, params);
+    if (evidence) evidences.push(evidence);
   }
   evidences.sort((a, b) => b.score - a.score);
   const empty: Evidence = {
@@ -516,6 +588,6 @@ export function topicEvidence(
   for (const text of evidences.flatMap((evidence) => evidence.matched)) {
     if (!matched.some((known) => known.toLowerCase() === text.toLowerCase())) matched.push(text);
   }
-  saysReaderWords ||= evidences.some((evidence) => evidence.direct !== false);
+  const saysReaderWords = evidences.some((evidence) => evidence.saysReaderWords || evidence.direct !== false);
   return { ...best, score: best.score + extra, matched, saysReaderWords };
 }

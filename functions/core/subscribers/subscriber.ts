@@ -115,6 +115,13 @@ export interface Subscriber {
    * a saved profile never overwrites it.
    */
   digestHistory?: Record<string, string[]>;
+  /**
+   * Papers the reader rated "more like this" (liked) and "not for me" (disliked), by arXiv id, oldest
+   * first: the reader model (core/matching/reader-model.ts) reads them when their digest is ranked.
+   */
+  ratings?: { liked: string[]; disliked: string[] };
+  /** Papers the reader gave as "papers like these", by arXiv id, oldest first (read like ratings). */
+  examplePapers?: string[];
   createdAt: string;
   updatedAt: string;
   confirmedAt?: string;
