@@ -1,57 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { LOCK_FILE } from '../../infra/local/data-dir-lock';
-import { REPO_ROOT } from '../support/paths';
+import { spawnNpmStart, startNpmStart, stopNpmStart } from '../support/npm-start';
 import { linksTo, waitForEmail } from '../support/ses-inbox';
 
 /** `npm start` as an operator runs it: a real process, stopped with Ctrl-C (SIGINT), started again. */
-interface Running {
-  child: ChildProcess;
-  app: string;
-  inbox: string;
-  output: () => string;
-}
-
-/** `npm start` on `dataDir`, each server on a free port of its own (so never on another instance's). */
-const spawnStart = (dataDir: string) =>
-  spawn(process.execPath, [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'infra/local/start.ts'], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      PORT: '0',
-      SES_PORT: '0',
-      DYNAMODB_PORT: '0',
-      SQS_PORT: '0',
-      DATA_DIR: dataDir,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-
-async function start(dataDir: string): Promise<Running> {
-  const child = spawnStart(dataDir);
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-  const deadline = Date.now() + 60_000;
-  while (!/Stop: Ctrl-C/.test(output)) {
-    if (child.exitCode !== null || Date.now() > deadline)
-      throw new Error(`npm start did not come up:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  const url = (label: string) => new RegExp(`${label}\\s+(http\\S+)`).exec(output)?.[1] as string;
-  return { child, app: url('web app'), inbox: url('inbox \\(SES\\)'), output: () => output };
-}
-
-function stop(running: Running): Promise<number | null> {
-  return new Promise((resolve) => {
-    running.child.once('exit', (code) => resolve(code));
-    running.child.kill('SIGINT');
-  });
-}
+const start = (dataDir: string) => startNpmStart(dataDir);
+const stop = stopNpmStart;
 
 let dataDir: string;
 beforeAll(async () => {
@@ -110,7 +67,7 @@ it('refuses a second instance on the same data folder with one line and exit cod
   const lockWhileRunning = existsSync(path.join(dataDir, LOCK_FILE));
   let firstExit: number | null = null;
   try {
-    const second = spawnStart(dataDir);
+    const second = spawnNpmStart(dataDir);
     let stdout = '';
     let stderr = '';
     second.stdout?.on('data', (chunk) => (stdout += chunk));
