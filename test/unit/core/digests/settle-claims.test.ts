@@ -10,6 +10,7 @@ import {
 import { sendDigestBatch } from '@functions/core/digests/send-digests';
 import type { DigestRun } from '@functions/core/ports';
 import type { Subscriber } from '@functions/core/subscribers/subscriber';
+import type { Paper } from '@functions/core/papers';
 import { aDigestBatch, aPaper, aPlannedPaper, aSubscriber } from '@support/builders';
 import {
   FakeEmailRenderer,
@@ -33,6 +34,17 @@ function setup(readers: Subscriber[], options: { pageSize?: number } = {}) {
   const ledger = new InMemoryRunLedger(clock);
   const deliveries = new InMemoryDeliveryRepository(subscribers, clock, ledger);
   const logger = new RecordingLogger();
+  /** What sendDigestBatch needs to send `papers` through the same stores. */
+  const sendDeps = (papers: Paper[], mailer: RecordingMailer) => ({
+    papers: new InMemoryPaperRepository(papers),
+    deliveries,
+    mailer,
+    renderer: new FakeEmailRenderer(),
+    ledger,
+    clock,
+    logger,
+    linksFor: () => ({ manageUrl: 'https://x.example/m', unsubscribeUrl: 'https://x.example/u' }),
+  });
   return {
     clock,
     subscribers,
@@ -40,6 +52,7 @@ function setup(readers: Subscriber[], options: { pageSize?: number } = {}) {
     deliveries,
     logger,
     deps: { subscribers, deliveries, ledger, clock, logger },
+    sendDeps,
   };
 }
 
@@ -76,20 +89,11 @@ describe('the claim tag', () => {
 
   it('is sent with every digest, naming its reader and day', async () => {
     const reader = aSubscriber();
-    const { deliveries, ledger, clock, logger } = setup([reader]);
+    const { sendDeps } = setup([reader]);
     const paper = aPaper();
     const mailer = new RecordingMailer();
     await sendDigestBatch(
-      {
-        papers: new InMemoryPaperRepository([paper]),
-        deliveries,
-        mailer,
-        renderer: new FakeEmailRenderer(),
-        ledger,
-        clock,
-        logger,
-        linksFor: () => ({ manageUrl: 'https://x.example/m', unsubscribeUrl: 'https://x.example/u' }),
-      },
+      sendDeps([paper], mailer),
       aDigestBatch({ digestDate: DAY, papers: [aPlannedPaper(paper.id)], recipients: [reader.id] }),
     );
     expect(mailer.sent.map((email) => email.tags)).toEqual([{ [CLAIM_TAG]: `${reader.id}_${DAY}` }]);
@@ -269,24 +273,10 @@ describe('stuck claims of a day', () => {
 describe('after a sender was killed midway', () => {
   it("releases its claims without force once the message was redelivered and the run's lease passed", async () => {
     const readers = [aSubscriber(), aSubscriber(), aSubscriber()];
-    const clock = new SettableClock(`${DAY}T07:00:00.000Z`);
-    const subscribers = new InMemorySubscriberRepository().seed(...readers);
-    const ledger = new InMemoryRunLedger(clock);
-    const deliveries = new InMemoryDeliveryRepository(subscribers, clock, ledger);
-    const logger = new RecordingLogger();
+    const { clock, ledger, deps: settleDeps, sendDeps: depsToSend } = setup(readers, { pageSize: 100 });
     const mailer = new RecordingMailer();
     const paper = aPaper();
-    const sendDeps = {
-      papers: new InMemoryPaperRepository([paper]),
-      deliveries,
-      mailer,
-      renderer: new FakeEmailRenderer(),
-      ledger,
-      clock,
-      logger,
-      linksFor: () => ({ manageUrl: 'https://x.example/m', unsubscribeUrl: 'https://x.example/u' }),
-    };
-    const settleDeps = { subscribers, deliveries, ledger, clock, logger };
+    const sendDeps = depsToSend([paper], mailer);
     const batch = aDigestBatch({
       ...RUN,
       papers: [aPlannedPaper(paper.id)],
