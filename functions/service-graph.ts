@@ -113,6 +113,7 @@ export async function assembleServices(config: Config, overrides: Overrides, ren
     links,
     clock,
     logger,
+    papers,
     isKnownTopic: (id) => Boolean(findCatalogTopic(id)),
   });
   return {

@@ -7,6 +7,8 @@ export function createLinks(publicUrl: string) {
     confirm: (token: string) => withToken('/confirm', token),
     manage: (token: string) => withToken('/preferences', token),
     unsubscribe: (token: string) => withToken('/unsubscribe', token),
+    /** A paper's rating page; the email adds `&verdict=more` or `&verdict=less`. */
+    rate: (token: string) => withToken('/rate', token),
   };
 }
 export type Links = ReturnType<typeof createLinks>;

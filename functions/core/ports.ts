@@ -1,6 +1,7 @@
 import type { Paper } from './papers';
 import type { Subscriber } from './subscribers/subscriber';
 import type { MatchReason } from './matching';
+import type { MinedVocabulary } from './matching/mine-vocabulary';
 
 /** Ports the core talks to; adapters in functions/adapters implement them. */
 
@@ -11,6 +12,16 @@ export interface PaperRepository {
   getMany(ids: string[]): Promise<Paper[]>;
   /** Most recent Daily Papers days that have papers, newest first. */
   recentDays(limit: number, notAfter?: string): Promise<string[]>;
+}
+
+/**
+ * The vocabulary mined from the papers stored so far (matching/mine-vocabulary.ts): rebuilt by the
+ * ingest, read once per digest run by the planner. One current vocabulary; a put replaces it whole.
+ */
+export interface VocabularyRepository {
+  /** The vocabulary stored last, or undefined when none is (or it cannot be read whole). */
+  get(): Promise<MinedVocabulary | undefined>;
+  put(vocabulary: MinedVocabulary): Promise<void>;
 }
 
 export interface PapersSource {
@@ -267,6 +278,16 @@ export interface Logger {
   error(message: string, extra?: Record<string, unknown>): void;
 }
 
+/**
+ * One reader's links in an email: manage and unsubscribe in every one, and in a digest each paper's
+ * rating link (signed for that reader and paper; the email adds `&verdict=more|less`).
+ */
+export interface ReaderLinks {
+  manageUrl: string;
+  unsubscribeUrl: string;
+  rateUrl?: (paperId: string) => string;
+}
+
 export interface RenderedEmail {
   subject: string;
   html: string;
@@ -283,5 +304,5 @@ export interface EmailRenderer {
     papers: import('./digests/paper-view').DigestPaperView[];
   }): Promise<RenderedEmail>;
   /** Fills one subscriber's links into an email rendered once for many. */
-  personalize(email: RenderedEmail, links: { manageUrl: string; unsubscribeUrl: string }): RenderedEmail;
+  personalize(email: RenderedEmail, links: ReaderLinks): RenderedEmail;
 }

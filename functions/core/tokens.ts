@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { TokenError } from './errors';
 
-export type TokenPurpose = 'confirm' | 'manage' | 'unsubscribe';
+export type TokenPurpose = 'confirm' | 'manage' | 'unsubscribe' | 'rate';
 
 export interface TokenClaims {
   purpose: TokenPurpose;
@@ -10,6 +10,8 @@ export interface TokenClaims {
   version: number;
   /** Expiry, epoch seconds; absent for links that live as long as the subscription. */
   expiresAt?: number;
+  /** The paper a `rate` link rates (arXiv id): signed, so a link rates that paper only. */
+  paperId?: string;
 }
 
 export const CONFIRM_TOKEN_TTL_SECONDS = 48 * 3600;
@@ -53,6 +55,7 @@ export function createTokenSigner(secret: string) {
             s: claims.subscriberId,
             v: claims.version,
             e: claims.expiresAt,
+            a: claims.paperId,
           }),
         ),
       );
@@ -71,7 +74,7 @@ export function createTokenSigner(secret: string) {
       if (!claimsBytes || !given || given.length !== SIGNATURE_BYTES) throw altered();
       const expected = sign(payload);
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw altered();
-      let raw: { p?: unknown; s?: unknown; v?: unknown; e?: unknown };
+      let raw: { p?: unknown; s?: unknown; v?: unknown; e?: unknown; a?: unknown };
       try {
         raw = JSON.parse(claimsBytes.toString('utf8'));
       } catch {
@@ -90,6 +93,7 @@ export function createTokenSigner(secret: string) {
         subscriberId: raw.s,
         version: raw.v,
         expiresAt: typeof raw.e === 'number' ? raw.e : undefined,
+        ...(typeof raw.a === 'string' ? { paperId: raw.a } : {}),
       };
     },
   };

@@ -104,6 +104,29 @@ describe('subscriber repository on dynalite', () => {
     expect((await subscribers.get(subscriber.id))?.preferences.keywords).toEqual(['R']);
   });
 
+  it('keeps the ratings and example papers a reader saved, and reads a reader saved before either existed', async () => {
+    const subscribers = createSubscriberRepository(db(), standIns.tables.subscribers);
+    const before = aSubscriber();
+    const { examplePapers: _none, ...preferencesBefore } = before.preferences;
+    await subscribers.create({ ...before, preferences: preferencesBefore as typeof before.preferences });
+    const rater = aSubscriber({ preferences: { examplePapers: ['2510.01234'] } });
+    await subscribers.create(rater);
+
+    await subscribers.save(
+      {
+        ...rater,
+        ratings: { liked: ['2510.00001'], disliked: ['2510.00002'] },
+        updatedAt: '2025-11-14T08:00:00.000Z',
+      },
+      rater.updatedAt,
+    );
+
+    const saved = await subscribers.get(rater.id);
+    expect(saved?.ratings).toEqual({ liked: ['2510.00001'], disliked: ['2510.00002'] });
+    expect(saved?.preferences.examplePapers).toEqual(['2510.01234']);
+    expect((await subscribers.get(before.id))?.preferences.examplePapers).toEqual([]);
+  });
+
   it('refuses a save based on a stale copy', async () => {
     const subscribers = createSubscriberRepository(db(), standIns.tables.subscribers);
     const subscriber = aSubscriber();

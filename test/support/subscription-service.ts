@@ -9,6 +9,7 @@ import { createTokenSigner, type TokenPurpose } from '../../functions/core/token
 import {
   FakeEmailRenderer,
   InMemoryDeliveryRepository,
+  InMemoryPaperRepository,
   InMemorySubscriberRepository,
   RecordingLogger,
   RecordingMailer,
@@ -51,6 +52,8 @@ export function inMemorySubscriptionService(
     subscribers?: InMemorySubscriberRepository;
     mailer?: RecordingMailer;
     mailJobs?: 'inline' | 'held';
+    /** The papers the service can name (rated and example papers). */
+    papers?: InMemoryPaperRepository;
   } = {},
 ) {
   const subscribers = options.subscribers ?? new InMemorySubscriberRepository();
@@ -61,6 +64,7 @@ export function inMemorySubscriptionService(
   const logger = new RecordingLogger();
   const tokens = createTokenSigner(options.secret ?? 'unit-test-secret-that-is-long-enough-0123456789');
   const mailJobs = new InMemoryMailJobs(options.mailJobs ?? 'inline');
+  const papers = options.papers ?? new InMemoryPaperRepository();
   const service = createSubscriptionService({
     subscribers,
     deliveries,
@@ -71,6 +75,7 @@ export function inMemorySubscriptionService(
     links: createLinks('https://paperboy.example/'),
     clock,
     logger,
+    papers,
     isKnownTopic: (id) => Boolean(findCatalogTopic(id)),
   });
   mailJobs.worker = service.doMailJob;
@@ -87,6 +92,7 @@ export function inMemorySubscriptionService(
     logger,
     clock,
     tokens,
+    papers,
     tokenFor,
     lastConfirmToken,
   };

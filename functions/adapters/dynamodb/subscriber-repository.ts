@@ -33,6 +33,7 @@ const SubscriberItemSchema = z.object({
   confirmedAt: z.string().optional(),
   unsubscribedAt: z.string().optional(),
   digestHistory: z.record(z.string(), z.array(z.string())).optional(),
+  ratings: z.object({ liked: z.array(z.string()), disliked: z.array(z.string()) }).optional(),
 });
 
 /** A stored subscriber item as the domain's Subscriber; throws when it no longer fits the schema. */

@@ -5,7 +5,7 @@ import {
   CONFIRM_URL_PLACEHOLDER,
   cutAtLinks,
   emailWithLinkSlots,
-  prefixSlots,
+  joinSlots,
   type LinkSlots,
   personalize,
   RenderError,
@@ -57,9 +57,10 @@ interface RenderedCard {
   /** Tells the card apart in a digest's cache key; a card rendered again gets a new one. */
   serial: number;
   model: PaperCard;
-  html: string;
-  /** The card's part of the plain text, cut where its position goes. */
-  text: string[];
+  /** Cut at its rating links. */
+  html: LinkSlots;
+  /** The card's part of the plain text, cut where its position goes, each piece cut at its links. */
+  text: LinkSlots[];
 }
 
 /** Where a card's position goes in its text part until the email's order is known. */
@@ -168,7 +169,7 @@ export function createAssembledRenderer(
     options.digestCacheSize ?? DEFAULT_DIGEST_CACHE_SIZE,
   );
   const fastHead = slotsOfFlatTemplate(compiled.digest.htmlHead);
-  // The tail holds the only link placeholders of a digest: cut once, so no email is searched for them.
+  // The tail's links are cut once, as each card's are: no whole email is searched for them.
   const htmlTail = cutAtLinks(compiled.digest.htmlTail);
   let textTailSlots: LinkSlots | undefined;
   let cardsRendered = 0;
@@ -184,8 +185,10 @@ export function createAssembledRenderer(
       rendered = {
         serial: cardsRendered,
         model,
-        html: collapseIndentation(card(model)),
-        text: textPaper({ papers: [model] }).split(NUMBER_SLOT),
+        html: cutAtLinks(collapseIndentation(card(model))),
+        text: textPaper({ papers: [model] })
+          .split(NUMBER_SLOT)
+          .map(cutAtLinks),
       };
       cards.set(key, rendered);
       cardsRendered++;
@@ -210,18 +213,19 @@ export function createAssembledRenderer(
         input,
         rendered.map((paper) => paper.model),
       );
-      let html = fastHead?.(model) ?? collapseIndentation(head(model));
-      let text = textHead(model);
+      // The head holds no link; each card holds its rating links, cut when the card was rendered.
+      const html: (string | LinkSlots)[] = [fastHead?.(model) ?? collapseIndentation(head(model))];
+      const text: (string | LinkSlots)[] = [textHead(model)];
       rendered.forEach((paper, index) => {
-        html += paper.html;
-        text += paper.text.join(String(index + 1));
+        html.push(paper.html);
+        paper.text.forEach((piece, at) => text.push(...(at === 0 ? [] : [String(index + 1)]), piece));
       });
       // The footer holds only constants and link placeholders: filled and cut once.
       textTailSlots ??= cutAtLinks(textTail(model));
       const email = emailWithLinkSlots(
         model.subject,
-        prefixSlots(html, htmlTail),
-        prefixSlots(text, textTailSlots),
+        joinSlots([...html, htmlTail]),
+        joinSlots([...text, textTailSlots]),
       );
       digests.set(key, email);
       return email;

@@ -3,7 +3,12 @@
  * compiled from it, so that both render the same email.
  */
 import type { DigestPaperView } from '../../core/digests/paper-view';
-import { CONFIRM_URL_PLACEHOLDER, LINK_PLACEHOLDERS, type DigestEmailInput } from './email-renderer';
+import {
+  CONFIRM_URL_PLACEHOLDER,
+  LINK_PLACEHOLDERS,
+  ratePlaceholder,
+  type DigestEmailInput,
+} from './email-renderer';
 import { digestSubject, formatLongDay, plural, wrapText } from './format';
 
 export const DIGEST_FOOTER_NOTE =
@@ -31,7 +36,17 @@ export interface PaperCard {
   projectUrl: string | null;
   matchedTopics: { separator: string; topic: string; words: string }[];
   matchedText: string;
+  /** The reader's rating links, filled per reader by personalize(): the page, and its two choices. */
+  rateUrl: string;
+  rateMoreUrl: string;
+  rateLessUrl: string;
 }
+
+/**
+ * Text from the paper with any placeholder marker broken by a word joiner (invisible): a title that
+ * spells a placeholder must not become a reader's link when the email is personalized.
+ */
+const inert = (text: string): string => text.split('%%PAPERBOY_').join('%\u2060%PAPERBOY_');
 
 /** Subject, heading, lede and inbox preview of a digest. */
 export function digestHeader(input: DigestEmailInput): DigestHeader {
@@ -48,7 +63,7 @@ export function digestHeader(input: DigestEmailInput): DigestHeader {
     subject: digestSubject(input),
     heading,
     lede,
-    preview: titles.length > 150 ? `${titles.slice(0, 149).replace(/\s+\S*$/, '')}…` : titles,
+    preview: inert(titles.length > 150 ? `${titles.slice(0, 149).replace(/\s+\S*$/, '')}…` : titles),
   };
 }
 
@@ -66,25 +81,29 @@ export function paperCard(paper: DigestPaperView): PaperCard {
     topic,
     words: reasonWords(matched, related),
   }));
+  const matchedText = matchedTopics
+    .map((m) => `${m.separator}${m.topic}${m.words ? ` (${m.words})` : ''}`)
+    .join('');
+  const rateUrl = ratePlaceholder(paper.id);
   return {
-    title: paper.title,
-    url: paper.url,
-    byline,
+    title: inert(paper.title),
+    url: inert(paper.url),
+    byline: inert(byline),
     stats,
-    summary: paper.summary,
-    summaryLines: wrapText(paper.summary, 72),
-    arxivUrl: paper.arxivUrl,
-    pdfUrl: paper.pdfUrl,
-    githubUrl: paper.githubUrl ?? null,
-    projectUrl: paper.projectUrl ?? null,
-    matchedTopics,
-    matchedText: matchedTopics
-      .map((m) => `${m.separator}${m.topic}${m.words ? ` (${m.words})` : ''}`)
-      .join(''),
+    summary: inert(paper.summary),
+    summaryLines: wrapText(paper.summary, 72).map(inert),
+    arxivUrl: inert(paper.arxivUrl),
+    pdfUrl: inert(paper.pdfUrl),
+    githubUrl: paper.githubUrl ? inert(paper.githubUrl) : null,
+    projectUrl: paper.projectUrl ? inert(paper.projectUrl) : null,
+    matchedTopics: matchedTopics.map((m) => ({ ...m, topic: inert(m.topic), words: inert(m.words) })),
+    matchedText: inert(matchedText),
+    rateUrl,
+    rateMoreUrl: `${rateUrl}&verdict=more`,
+    rateLessUrl: `${rateUrl}&verdict=less`,
   };
 }
 
-/** The values of digest.mjml and digest.txt: the header, the footer with link placeholders, the cards. */
 export function digestModel(input: DigestEmailInput, cards: PaperCard[] = input.papers.map(paperCard)) {
   return {
     ...digestHeader(input),

@@ -48,7 +48,7 @@ export type PlannedPaper = Omit<RankedPaper, 'relevance'>;
 export const readerRatingsOf = (subscriber: Subscriber): ReaderRatings => ({
   liked: subscriber.ratings?.liked,
   disliked: subscriber.ratings?.disliked,
-  examples: subscriber.examplePapers,
+  examples: subscriber.preferences.examplePapers,
 });
 
 export function subscriberTopics(preferences: Preferences): TopicRef[] {
@@ -251,7 +251,7 @@ export async function createDigestComposer(deps: { papers: PaperRepository }, di
     async prepareReaders(subscribers: Subscriber[]): Promise<void> {
       const wanted = new Set<string>();
       for (const subscriber of subscribers) {
-        if (!subscriber.ratings && !subscriber.examplePapers) continue;
+        if (!subscriber.ratings && subscriber.preferences.examplePapers.length === 0) continue;
         const { liked = [], disliked = [], examples = [] } = readerRatingsOf(subscriber);
         for (const id of [...liked, ...disliked, ...examples])
           if (!paperOf(id) && !absent.get(id)) wanted.add(id);
@@ -270,7 +270,7 @@ export async function createDigestComposer(deps: { papers: PaperRepository }, di
     digestFor(subscriber: Subscriber): PlannedPaper[] {
       const { preferences } = subscriber;
       const ratings =
-        subscriber.ratings || subscriber.examplePapers ? readerRatingsOf(subscriber) : undefined;
+        subscriber.ratings || preferences.examplePapers.length > 0 ? readerRatingsOf(subscriber) : undefined;
       if (!hasAnyTopic(preferences) && !hasRatings(ratings)) return [];
       const window = windows[preferences.cadence];
       const topics = subscriberTopics(preferences);

@@ -14,7 +14,7 @@ import type {
   SentDigest,
 } from '../ports';
 import { errorLabel } from '../errors';
-import { MailNotSentError, SendingRefusedError } from '../ports';
+import { MailNotSentError, SendingRefusedError, type ReaderLinks } from '../ports';
 import type { Subscriber } from '../subscribers/subscriber';
 import type { MatchReason } from '../matching';
 import type { Paper } from '../papers';
@@ -48,7 +48,7 @@ export interface SendDeps {
   ledger: RunLedger;
   clock: Clock;
   logger: Logger;
-  linksFor: (subscriber: Subscriber) => { manageUrl: string; unsubscribeUrl: string };
+  linksFor: (subscriber: Subscriber) => ReaderLinks;
   /** Views kept across messages (cachedPaperViews); without it each message makes its own. */
   paperViews?: (paper: Paper, why: MatchReason[]) => DigestPaperView;
 }
@@ -306,7 +306,7 @@ async function sendToRecipient(context: BatchContext, recipient: Recipient): Pro
   const giveBack = () => releaseClaim(deps, subscriber.id, batch.digestDate);
 
   let email: RenderedEmail;
-  let links: { manageUrl: string; unsubscribeUrl: string };
+  let links: ReaderLinks;
   try {
     links = deps.linksFor(subscriber);
     email = deps.renderer.personalize(await context.renderFor(recipient, papers), links);

@@ -1,6 +1,6 @@
 import { NotFoundError, TokenError, ValidationError } from '../errors';
 import type { Links } from '../links';
-import type { Clock, SubscriberRepository } from '../ports';
+import type { Clock, ReaderLinks, SubscriberRepository } from '../ports';
 import { CONFIRM_TOKEN_TTL_SECONDS, type TokenClaims, type TokenPurpose, type TokenSigner } from '../tokens';
 import type { Subscriber } from './subscriber';
 import { nowSeconds } from './subscription-deps';
@@ -78,14 +78,25 @@ export function personalTokens(
   };
 }
 
-/** The links every email to the subscriber carries. */
+/** The signed link token that rates this paper for this reader (the email's two links share it). */
+export function ratingToken(tokens: TokenSigner, subscriber: Subscriber, paperId: string): string {
+  return tokens.issue({
+    purpose: 'rate',
+    subscriberId: subscriber.id,
+    version: subscriber.tokenVersion,
+    paperId,
+  });
+}
+
+/** The links every email to the subscriber carries, and a digest's rating link per paper. */
 export function personalLinks(
   deps: { tokens: TokenSigner; links: Links },
   subscriber: Subscriber,
-): { manageUrl: string; unsubscribeUrl: string } {
+): ReaderLinks {
   const { manageToken, unsubscribeToken } = personalTokens(deps.tokens, subscriber);
   return {
     manageUrl: deps.links.manage(manageToken),
     unsubscribeUrl: deps.links.unsubscribe(unsubscribeToken),
+    rateUrl: (paperId) => deps.links.rate(ratingToken(deps.tokens, subscriber, paperId)),
   };
 }

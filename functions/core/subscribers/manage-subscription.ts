@@ -6,7 +6,8 @@ import type { MailJob } from './mail-jobs';
 import { deleteData, exportData } from './personal-data';
 import { getPreferences, updatePreferences } from './preferences';
 import { renewLinks } from './renew-links';
-import { requestSignUp } from './subscribe';
+import { ratePaper, ratingLinkPaper } from './ratings';
+import { requestSignUp, type SignUpInput } from './subscribe';
 import type { Subscriber } from './subscriber';
 import type { SubscriptionDeps } from './subscription-deps';
 import { unsubscribe } from './unsubscribe';
@@ -22,8 +23,7 @@ export type { SubscriptionDeps } from './subscription-deps';
 export function createSubscriptionService(deps: SubscriptionDeps) {
   return {
     /** The sign-up form: checked, then queued for the mail worker (`doMailJob`). */
-    subscribe: (input: { email: unknown; topics?: unknown; keywords?: unknown }) =>
-      requestSignUp(deps, input),
+    subscribe: (input: SignUpInput) => requestSignUp(deps, input),
     confirm: (token: unknown) => confirmSubscription(deps, token),
     checkToken: (token: unknown, purpose: TokenPurpose) => checkLink(deps, token, purpose),
     getPreferences: (token: unknown) => getPreferences(deps, token),
@@ -33,6 +33,10 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
     exportData: (token: unknown) => exportData(deps, token),
     deleteData: (token: unknown) => deleteData(deps, token),
     renewLinks: (token: unknown) => renewLinks(deps, token),
+    /** The page of a rating link: its paper and the reader's verdict so far (records nothing). */
+    ratingLinkPaper: (token: unknown) => ratingLinkPaper(deps, token),
+    /** "More like this", "not for me" or the undo, from a rating link or the manage link. */
+    ratePaper: (input: { token: unknown; verdict: unknown; paper?: unknown }) => ratePaper(deps, input),
     /** The mail worker: a queued sign-up or new link, done. */
     doMailJob: (job: MailJob) => doMailJob(deps, job),
     /** Links for the emails a subscriber receives. */

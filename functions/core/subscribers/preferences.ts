@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors';
 import { subscriberFromLink } from './link-access';
 import { validatePreferences } from './preferences-validation';
+import { paperRefs, ratedPapers, type PaperRef, type RatedPaper } from './ratings';
 import { saveWithRetry } from './save-with-retry';
 import type { Preferences, Subscriber } from './subscriber';
 import type { SubscriptionDeps } from './subscription-deps';
@@ -8,17 +9,23 @@ import type { SubscriptionDeps } from './subscription-deps';
 export interface PreferencesView extends Preferences {
   email: string;
   subscribed: boolean;
+  /** The papers the reader rated, "more like this" first, each newest first (the page's undo list). */
+  ratings: RatedPaper[];
+  /** `examplePapers` with their titles. */
+  examples: PaperRef[];
 }
 
-const toView = (subscriber: Subscriber): PreferencesView => ({
+const toView = async (deps: SubscriptionDeps, subscriber: Subscriber): Promise<PreferencesView> => ({
   email: subscriber.email,
   subscribed: subscriber.status === 'confirmed',
   ...subscriber.preferences,
+  ratings: await ratedPapers(deps, subscriber.ratings),
+  examples: await paperRefs(deps, subscriber.preferences.examplePapers),
 });
 
 /** What the preferences page shows, behind a manage link. */
 export async function getPreferences(deps: SubscriptionDeps, token: unknown): Promise<PreferencesView> {
-  return toView(await subscriberFromLink(deps, token, ['manage']));
+  return toView(deps, await subscriberFromLink(deps, token, ['manage']));
 }
 
 /** Saves the fields the page sends; `subscribed` pauses for good (false) or comes back (true). */
@@ -49,5 +56,5 @@ export async function updatePreferences(
     };
   });
   deps.logger.info('preferences updated', { subscriberId: updated.id });
-  return toView(updated);
+  return toView(deps, updated);
 }

@@ -62,7 +62,8 @@ export async function mailNewLink(
   if (!subscriber) return 'gone';
   if (subscriber.tokenVersion !== job.tokenVersion) return 'superseded';
   if (subscriber.suppressed) return 'suppressed';
-  const email = await deps.renderer.renderNewLink(personalLinks(deps, subscriber));
+  const { manageUrl, unsubscribeUrl } = personalLinks(deps, subscriber);
+  const email = await deps.renderer.renderNewLink({ manageUrl, unsubscribeUrl });
   await deps.mailer.send({ to: subscriber.email, ...email });
   deps.logger.info('new link mailed', { subscriberId: subscriber.id });
   return 'mailed';

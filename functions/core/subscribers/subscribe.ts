@@ -14,6 +14,14 @@ export const MIN_SECONDS_BETWEEN_CONFIRMATIONS = 60;
 
 const FLOOD_LIMITED = Symbol('flood limited');
 
+/** The sign-up form: the address, and topics, keywords or example papers ("papers like these"). */
+export interface SignUpInput {
+  email: unknown;
+  topics?: unknown;
+  keywords?: unknown;
+  examplePapers?: unknown;
+}
+
 export type SignUpOutcome = 'mailed' | 'flood-limited' | 'suppressed';
 
 /**
@@ -22,11 +30,11 @@ export type SignUpOutcome = 'mailed' | 'flood-limited' | 'suppressed';
  */
 export async function requestSignUp(
   deps: Pick<SubscriptionDeps, 'mailJobs' | 'isKnownTopic'>,
-  input: { email: unknown; topics?: unknown; keywords?: unknown },
+  input: SignUpInput,
 ): Promise<void> {
   const email = normalizeEmail(input.email);
   const preferences = validatePreferences(
-    { topics: input.topics ?? [], keywords: input.keywords ?? [] },
+    { topics: input.topics ?? [], keywords: input.keywords ?? [], examplePapers: input.examplePapers ?? [] },
     defaultPreferences(),
     deps.isKnownTopic,
   );

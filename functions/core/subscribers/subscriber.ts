@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors';
+import { parseArxivReference } from '../papers';
 
 export type SubscriptionStatus = 'unconfirmed' | 'confirmed' | 'unsubscribed';
 export type Cadence = 'daily' | 'weekly';
 
 export const MAX_TOPIC_ENTRIES = 30;
+/** "Papers like these": a handful describes a topic; more only slows the reader model. */
+export const MAX_EXAMPLE_PAPERS = 20;
 export const DEFAULT_PAPERS_PER_EMAIL = 10;
 
 /**
@@ -54,6 +57,17 @@ const entryList = (what: string) =>
     .max(MAX_TOPIC_ENTRIES, `at most ${MAX_TOPIC_ENTRIES} ${what}`)
     .transform((entries) => dedupeCaseInsensitive(entries.filter((text) => text !== '')));
 
+/** An example paper as pasted (an arXiv id or a link to the paper), kept as its arXiv id. */
+const examplePaper = z.string({ error: 'must be text' }).transform((text, context) => {
+  const id = parseArxivReference(text);
+  if (id) return id;
+  context.addIssue({
+    code: 'custom',
+    message: 'is not an arXiv id or a link to a paper (like 2510.01234 or https://arxiv.org/abs/2510.01234)',
+  });
+  return z.NEVER;
+});
+
 /** What a subscriber controls from the preferences page. */
 export const PreferencesSchema = z.object({
   topics: z
@@ -63,6 +77,12 @@ export const PreferencesSchema = z.object({
   keywords: entryList('keywords'),
   organizations: entryList('organizations'),
   authors: entryList('authors'),
+  /** "Papers like these": a topic made of example papers, by arXiv id (read by the reader model). */
+  examplePapers: z
+    .array(examplePaper)
+    .max(MAX_EXAMPLE_PAPERS, `at most ${MAX_EXAMPLE_PAPERS} example papers`)
+    .default([])
+    .transform((ids) => [...new Set(ids)]),
   cadence: z.enum(['daily', 'weekly']),
   /** ISO weekday the weekly digest goes out on: 1 = Monday ... 7 = Sunday. */
   weekday: z.number().int().min(1).max(7),
@@ -80,6 +100,7 @@ export const defaultPreferences = (): Preferences => ({
   keywords: [],
   organizations: [],
   authors: [],
+  examplePapers: [],
   cadence: 'daily',
   weekday: 1,
   papersPerEmail: DEFAULT_PAPERS_PER_EMAIL,
@@ -91,6 +112,11 @@ export interface Suppression {
   reason: 'hard-bounce' | 'complaint' | 'soft-bounces';
   at: string;
   detail?: string;
+}
+
+export interface Ratings {
+  liked: string[];
+  disliked: string[];
 }
 
 export interface Subscriber {
@@ -118,10 +144,9 @@ export interface Subscriber {
   /**
    * Papers the reader rated "more like this" (liked) and "not for me" (disliked), by arXiv id, oldest
    * first: the reader model (core/matching/reader-model.ts) reads them when their digest is ranked.
+   * Set from the rating links of the emails and the pages (core/subscribers/ratings.ts).
    */
-  ratings?: { liked: string[]; disliked: string[] };
-  /** Papers the reader gave as "papers like these", by arXiv id, oldest first (read like ratings). */
-  examplePapers?: string[];
+  ratings?: Ratings;
   createdAt: string;
   updatedAt: string;
   confirmedAt?: string;
@@ -169,7 +194,8 @@ export const hasAnyTopic = (preferences: Preferences): boolean =>
   preferences.topics.length +
     preferences.keywords.length +
     preferences.organizations.length +
-    preferences.authors.length >
+    preferences.authors.length +
+    preferences.examplePapers.length >
   0;
 
 /** Whether the reader's own item says they already have (or are being sent) this day's digest. */

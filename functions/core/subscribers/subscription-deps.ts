@@ -5,6 +5,7 @@ import type {
   EmailRenderer,
   Logger,
   Mailer,
+  PaperRepository,
   SubscriberRepository,
 } from '../ports';
 import type { TokenSigner } from '../tokens';
@@ -22,6 +23,8 @@ export interface SubscriptionDeps {
   links: Links;
   clock: Clock;
   logger: Logger;
+  /** To name the papers a reader rated or gave as examples. */
+  papers: Pick<PaperRepository, 'getMany'>;
   /** Topic ids of the curated catalog, to reject unknown ones. */
   isKnownTopic: (id: string) => boolean;
 }

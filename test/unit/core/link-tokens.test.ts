@@ -20,7 +20,7 @@ const SECRET = 'link-tokens-unit-test-secret-long-enough-0123456789';
 const OTHER_SECRET = 'an-attackers-own-secret-that-is-long-enough-9876543210';
 const START = '2025-11-14T07:00:00.000Z';
 const NOW = Date.parse(START) / 1000;
-const PURPOSES: TokenPurpose[] = ['confirm', 'manage', 'unsubscribe'];
+const PURPOSES: TokenPurpose[] = ['confirm', 'manage', 'unsubscribe', 'rate'];
 
 /** The token alphabet: unpadded base64url. */
 const ALPHABET = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'];
@@ -425,6 +425,7 @@ describe('revoked links: a token of an older tokenVersion (after "Email me a new
       confirm: tokenFor(reader, 'confirm', inAnHour),
       manage: tokenFor(reader, 'manage'),
       unsubscribe: tokenFor(reader, 'unsubscribe'),
+      rate: signer.issue({ purpose: 'rate', subscriberId: reader.id, version: 1, paperId: '2511.00001' }),
     };
     await service.renewLinks(old.manage);
     const renewed = (await subscribers.get(reader.id)) as Subscriber;
@@ -444,12 +445,18 @@ describe('revoked links: a token of an older tokenVersion (after "Email me a new
       ['exportData', () => service.exportData(old.manage)],
       ['deleteData', () => service.deleteData(old.manage)],
       ['renewLinks', () => service.renewLinks(old.manage)],
+      ['ratingLinkPaper', () => service.ratingLinkPaper(old.rate)],
+      ['ratePaper (rating link)', () => service.ratePaper({ token: old.rate, verdict: 'more' })],
+      [
+        'ratePaper (manage link)',
+        () => service.ratePaper({ token: old.manage, verdict: 'less', paper: '2511.00001' }),
+      ],
       ['a version never issued', () => service.getPreferences(newer)],
     ];
     const tally = new Tally();
     for (const [label, attempt] of attempts) tally.record(label, await answer(attempt()), 'token_revoked');
 
-    expectAllRefused(tally, 13);
+    expectAllRefused(tally, 16);
     expect(await subscribers.get(reader.id)).toEqual(renewed);
     expect(await deliveries.listForSubscriber(reader.id)).toHaveLength(1);
     expect(mailer.sent).toHaveLength(mailed);
@@ -522,8 +529,13 @@ describe('replayed links', () => {
     tally.record('unsubscribe', await answer(service.unsubscribe(manageToken)), 'NotFoundError');
     tally.record('deleteData', await answer(service.deleteData(manageToken)), 'NotFoundError');
     tally.record('renewLinks', await answer(service.renewLinks(manageToken)), 'NotFoundError');
+    tally.record(
+      'ratePaper',
+      await answer(service.ratePaper({ token: manageToken, verdict: 'more', paper: '2511.00001' })),
+      'NotFoundError',
+    );
 
-    expectAllRefused(tally, 6);
+    expectAllRefused(tally, 7);
     expect(await subscribers.findByEmail('reader@example.com')).toEqual(fresh);
     expect(await answer(service.confirm(lastConfirmToken()))).toBe('passed');
   });
@@ -540,14 +552,19 @@ describe('wrong-purpose links', () => {
           `token_wrong_purpose: This link is not a ${used} link.`,
         );
 
-    expectAllRefused(tally, 6);
+    expectAllRefused(tally, 12);
   });
 
   it('every use case refuses the purposes it does not take, and nothing changes or is mailed', async () => {
     const reader = aSubscriber({ email: 'reader@example.com' });
-    const { service, subscribers, deliveries, mailer, tokenFor } = setup(
-      new InMemorySubscriberRepository().seed(reader),
-    );
+    const {
+      service,
+      subscribers,
+      deliveries,
+      mailer,
+      tokenFor,
+      tokens: signer,
+    } = setup(new InMemorySubscriberRepository().seed(reader));
     await deliveries.recordSent([
       { subscriberId: reader.id, digestDate: '2025-11-13', paperIds: ['2511.00001'], messageId: 'm-1' },
     ]);
@@ -555,6 +572,7 @@ describe('wrong-purpose links', () => {
       confirm: tokenFor(reader, 'confirm', NOW + 3600),
       manage: tokenFor(reader, 'manage'),
       unsubscribe: tokenFor(reader, 'unsubscribe'),
+      rate: signer.issue({ purpose: 'rate', subscriberId: reader.id, version: 1, paperId: '2511.00001' }),
     };
     const useCases: [string, TokenPurpose[], (token: string) => Promise<unknown>][] = [
       ['confirm', ['confirm'], (token) => service.confirm(token)],
@@ -567,6 +585,8 @@ describe('wrong-purpose links', () => {
       ['deleteData', ['manage'], (token) => service.deleteData(token)],
       ['renewLinks', ['manage'], (token) => service.renewLinks(token)],
       ['unsubscribe', ['unsubscribe', 'manage'], (token) => service.unsubscribe(token)],
+      ['ratingLinkPaper', ['rate', 'manage'], (token) => service.ratingLinkPaper(token)],
+      ['ratePaper', ['rate', 'manage'], (token) => service.ratePaper({ token, verdict: 'more' })],
     ];
     const tally = new Tally();
     for (const [label, takes, run] of useCases)
@@ -577,7 +597,7 @@ describe('wrong-purpose links', () => {
           'token_wrong_purpose',
         );
 
-    expectAllRefused(tally, 19);
+    expectAllRefused(tally, 33);
     expect(await subscribers.get(reader.id)).toEqual(reader);
     expect(await deliveries.listForSubscriber(reader.id)).toHaveLength(1);
     expect(mailer.sent).toHaveLength(0);

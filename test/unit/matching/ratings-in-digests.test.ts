@@ -97,7 +97,7 @@ describe('ratings in the planned digests (plan-slice, the digest ranking)', () =
   });
 
   it('gives a reader with only example papers ("papers like these") a digest', async () => {
-    const likeThese = aSubscriber({ examplePapers: [likedLastMonth.id] });
+    const likeThese = aSubscriber({ preferences: { examplePapers: [likedLastMonth.id] } });
 
     const { digests } = await plan(likeThese);
 

@@ -22,7 +22,13 @@ describe('preferences', () => {
 
     const view = await service.getPreferences(tokenFor(reader, 'manage'));
 
-    expect(view).toEqual({ ...reader.preferences, email: 'reader@example.com', subscribed: true });
+    expect(view).toEqual({
+      ...reader.preferences,
+      email: 'reader@example.com',
+      subscribed: true,
+      ratings: [],
+      examples: [],
+    });
   });
 
   it('does not show preferences for an unsubscribe token', async () => {
