@@ -19,12 +19,22 @@ export interface MessagePageInput {
   nextStep?: string;
 }
 
+/** A rating page: the paper, how the reader rated it so far, and the choice their email link made. */
+export interface RatePageInput {
+  token: string;
+  paper: { title: string; url: string };
+  current: 'more' | 'less' | 'none';
+  /** The link the reader followed: "More like this" or "Not for me" (none from the plain-text link). */
+  asked?: 'more' | 'less';
+}
+
 export interface PageRenderer {
   renderLandingPage(input: { topics: PageTopic[] }): string;
   renderConfirmPage(input: { token: string }): string;
   renderPreferencesPage(input: { token: string; topics: PageTopic[]; welcome?: boolean }): string;
   renderMessagePage(input: MessagePageInput): string;
   renderUnsubscribePage(input: { token: string }): string;
+  renderRatePage(input: RatePageInput): string;
   /**
    * The Content-Security-Policy header value for every page of this renderer: hashes of all their
    * inline scripts and styles, computed once when the renderer is built.
@@ -32,7 +42,23 @@ export interface PageRenderer {
   readonly contentSecurityPolicy: string;
 }
 
-const PAGE_FILES = ['landing.html', 'confirm.html', 'preferences.html', 'message.html', 'unsubscribe.html'];
+const PAGE_FILES = [
+  'landing.html',
+  'confirm.html',
+  'preferences.html',
+  'message.html',
+  'unsubscribe.html',
+  'rate.html',
+];
+
+const VERDICT_LABELS = { more: 'More like this', less: 'Not for me' } as const;
+const RATED = {
+  more: {
+    heading: 'Noted: more like this',
+    lede: 'Your next digests bring in papers like this one, with the reason “like … you rated”.',
+  },
+  less: { heading: 'Noted: not for me', lede: 'Your next digests leave out papers like this one.' },
+} as const;
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map(
   (name, index) => ({ value: index + 1, name }),
@@ -98,6 +124,41 @@ export function createPageRenderer(options: { templatesDir?: string } = {}): Pag
       });
     },
 
+    renderRatePage: ({ token, paper, current, asked }) => {
+      const action = `/rate?token=${encodeURIComponent(token)}`;
+      const common = {
+        pageTitle: 'Rate a paper · paperboy',
+        robots: PRIVATE,
+        action,
+        paperTitle: paper.title,
+      };
+      const paperUrl = paper.url;
+      if (current !== 'none') {
+        const other = current === 'more' ? 'less' : 'more';
+        return page('rate.html')({
+          ...common,
+          paperUrl,
+          rated: true,
+          ratedHeading: RATED[current].heading,
+          ratedLede: RATED[current].lede,
+          otherVerdict: other,
+          otherLabel: VERDICT_LABELS[other],
+        });
+      }
+      // The choice of the link the reader followed comes first; the other stays a click away.
+      const order: ('more' | 'less')[] = asked === 'less' ? ['less', 'more'] : ['more', 'less'];
+      return page('rate.html')({
+        ...common,
+        paperUrl,
+        rated: false,
+        choices: order.map((verdict, index) => ({
+          verdict,
+          label: VERDICT_LABELS[verdict],
+          secondary: asked !== undefined && index > 0,
+        })),
+      });
+    },
+
     renderUnsubscribePage: ({ token }) =>
       page('unsubscribe.html')({
         pageTitle: 'Unsubscribe · paperboy',
@@ -135,6 +196,16 @@ function pagePolicy(
     renderer.renderMessagePage({ title: 'Sample', message: 'Sample.', status: 400 }),
     renderer.renderMessagePage({ title: 'Sample', message: 'Sample.' }),
     renderer.renderUnsubscribePage({ token: 'sample' }),
+    renderer.renderRatePage({
+      token: 'sample',
+      paper: { title: 'Sample', url: 'https://example.com/' },
+      current: 'none',
+    }),
+    renderer.renderRatePage({
+      token: 'sample',
+      paper: { title: 'Sample', url: 'https://example.com/' },
+      current: 'more',
+    }),
   ].map(inlineBlocks);
   return buildPageContentSecurityPolicy({
     scripts: samples.flatMap((blocks) => blocks.scripts),
@@ -159,6 +230,8 @@ export const renderPreferencesPage: PageRenderer['renderPreferencesPage'] = (inp
 /** Errors (tampered, expired, wrong-purpose links) and simple confirmations. */
 export const renderMessagePage: PageRenderer['renderMessagePage'] = (input) =>
   pages().renderMessagePage(input);
+/** GET /rate: the paper of a rating link and POST forms; a GET never records a rating. */
+export const renderRatePage: PageRenderer['renderRatePage'] = (input) => pages().renderRatePage(input);
 /** GET /unsubscribe: a page with a POST form; a GET never unsubscribes. */
 export const renderUnsubscribePage: PageRenderer['renderUnsubscribePage'] = (input) =>
   pages().renderUnsubscribePage(input);

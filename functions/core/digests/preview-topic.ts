@@ -1,4 +1,12 @@
-import { createMatcher, curatedTopicFor, rankForDigest, type PaperMatcher, type TopicRef } from '../matching';
+import {
+  createMatcher,
+  curatedTopicFor,
+  rankForDigest,
+  ratedReader,
+  type PaperMatcher,
+  type TopicRef,
+} from '../matching';
+import { hasRatings, type ReaderRatings } from '../matching/reader-model';
 import type { Paper } from '../papers';
 import { paperUrl } from '../papers';
 import type { Clock, PaperRepository } from '../ports';
@@ -18,6 +26,8 @@ export interface PreviewPaper {
   matched: string[];
   /** True when the paper says only related terms, not the words typed. */
   related: boolean;
+  /** Why else it is in: a paper like one the reader rated or gave as an example ("like “…” you rated"). */
+  because: string[];
 }
 
 export interface TopicPreview {
@@ -53,23 +63,48 @@ export function createTopicPreview(deps: { papers: PaperRepository; clock: Clock
     return cached;
   };
 
-  return async (query: unknown): Promise<TopicPreview> => {
+  /** The reader model of a reader with ratings, over the preview's window (as their digest ranks them). */
+  const readerOf = async (
+    matcher: PaperMatcher,
+    papersById: Map<string, Paper>,
+    topic: TopicRef,
+    ratings?: ReaderRatings,
+  ) => {
+    if (!hasRatings(ratings)) return undefined;
+    const rated = [...(ratings.liked ?? []), ...(ratings.disliked ?? []), ...(ratings.examples ?? [])];
+    const outside = rated.filter((id) => !papersById.has(id));
+    const read = new Map((outside.length ? await deps.papers.getMany(outside) : []).map((p) => [p.id, p]));
+    return ratedReader(matcher, ratings, (id) => papersById.get(id) ?? read.get(id), [
+      matcher.nearMisses(topic),
+    ]);
+  };
+
+  /**
+   * `ratings`: the reader's, when the preview is theirs (the preferences page): the papers their digest
+   * would include for this keyword, through the digest's own ranking.
+   */
+  return async (query: unknown, ratings?: ReaderRatings): Promise<TopicPreview> => {
     const text = typeof query === 'string' ? query.replace(/\s+/g, ' ').trim() : '';
     const problem = keywordLengthProblem(text);
     if (problem) throw new ValidationError(problem);
     const { matcher, papersById, dayCount } = await index();
     const topic: TopicRef = { kind: 'keyword', text };
-    const papers = rankForDigest([{ topic, hits: matcher.match(topic) }], papersById, PREVIEW_LIMIT).map(
-      (ranked) => ({
-        id: ranked.paperId,
-        title: papersById.get(ranked.paperId)?.title ?? ranked.paperId,
-        url: paperUrl(ranked.paperId),
-        score: Math.round(ranked.score * 1000) / 1000,
-        // The email's words for the same paper (not those that only repeat the query, shown above them).
-        matched: ranked.why.flatMap((why) => readableMatches(why.matched, why.topic)),
-        related: ranked.why.every((why) => why.related),
-      }),
-    );
+    const reader = await readerOf(matcher, papersById, topic, ratings);
+    const papers = rankForDigest(
+      [{ topic, hits: matcher.match(topic) }],
+      papersById,
+      PREVIEW_LIMIT,
+      reader,
+    ).map((ranked) => ({
+      id: ranked.paperId,
+      title: papersById.get(ranked.paperId)?.title ?? ranked.paperId,
+      url: paperUrl(ranked.paperId),
+      score: Math.round(ranked.score * 1000) / 1000,
+      // The email's words for the same paper (not those that only repeat the query, shown above them).
+      matched: ranked.why.flatMap((why) => readableMatches(why.matched, why.topic)),
+      related: ranked.why.every((why) => why.related),
+      because: ranked.why.filter((why) => why.matched.length === 0).map((why) => why.topic),
+    }));
     const curated = curatedTopicFor(text);
     if (!curated) return { papers, days: dayCount };
     const { topic: catalogTopic, otherPhrases } = curated;

@@ -6,7 +6,7 @@ import type { MailJob } from './mail-jobs';
 import { deleteData, exportData } from './personal-data';
 import { getPreferences, updatePreferences } from './preferences';
 import { renewLinks } from './renew-links';
-import { ratePaper, ratingLinkPaper } from './ratings';
+import { ratePaper, ratingLinkPaper, readerRatings } from './ratings';
 import { requestSignUp, type SignUpInput } from './subscribe';
 import type { Subscriber } from './subscriber';
 import type { SubscriptionDeps } from './subscription-deps';
@@ -37,6 +37,8 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
     ratingLinkPaper: (token: unknown) => ratingLinkPaper(deps, token),
     /** "More like this", "not for me" or the undo, from a rating link or the manage link. */
     ratePaper: (input: { token: unknown; verdict: unknown; paper?: unknown }) => ratePaper(deps, input),
+    /** The ratings the reader's own preview ranks with (the manage link). */
+    readerRatings: (token: unknown) => readerRatings(deps, token),
     /** The mail worker: a queued sign-up or new link, done. */
     doMailJob: (job: MailJob) => doMailJob(deps, job),
     /** Links for the emails a subscriber receives. */

@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors';
 import { paperUrl, parseArxivReference } from '../papers';
-import { verifiedLink } from './link-access';
+import type { ReaderRatings } from '../matching/reader-model';
+import { subscriberFromLink, verifiedLink } from './link-access';
 import { saveDecision } from './save-with-retry';
 import type { Ratings, Subscriber } from './subscriber';
 import type { SubscriptionDeps } from './subscription-deps';
@@ -111,6 +112,16 @@ export async function ratePaper(
   if (outcome === 'rated') deps.logger.info('paper rated', { subscriberId: subscriber.id, verdict });
   const [paper] = await paperRefs(deps, [paperId]);
   return { paper, verdict };
+}
+
+/** What the reader model reads of the reader behind a manage link (their own preview ranks with it). */
+export async function readerRatings(deps: RatingDeps, token: unknown): Promise<ReaderRatings> {
+  const subscriber = await subscriberFromLink(deps, token, ['manage']);
+  return {
+    liked: subscriber.ratings?.liked,
+    disliked: subscriber.ratings?.disliked,
+    examples: subscriber.preferences.examplePapers,
+  };
 }
 
 /** The reader's rated papers for the preferences page, newest first. */

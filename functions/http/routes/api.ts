@@ -1,12 +1,14 @@
 import { Hono, type Context } from 'hono';
 import type { TopicPreview } from '../../core/digests/preview-topic';
+import type { ReaderRatings } from '../../core/matching/reader-model';
 import { ValidationError } from '../../core/errors';
 import type { SubscriptionService } from '../../core/subscribers/manage-subscription';
+import type { Verdict } from '../../core/subscribers/ratings';
 import { catalogForPages } from '../topic-catalog';
 
 export interface ApiDeps {
   subscriptions: SubscriptionService;
-  preview: (query: unknown) => Promise<TopicPreview>;
+  preview: (query: unknown, ratings?: ReaderRatings) => Promise<TopicPreview>;
 }
 
 async function readJson(c: Context): Promise<Record<string, unknown>> {
@@ -19,6 +21,13 @@ async function readJson(c: Context): Promise<Record<string, unknown>> {
   }
 }
 
+/** What a rating changes, in the reader's words. */
+export function ratingMessage(verdict: Verdict): string {
+  if (verdict === 'more') return 'Noted: more papers like this one. Your next digests learn from it.';
+  if (verdict === 'less') return 'Noted: fewer papers like this one. Your next digests learn from it.';
+  return 'Rating taken back.';
+}
+
 /** The JSON API the pages' scripts call, mounted under /api. Errors answer `{ error: { code, message } }`. */
 export function apiRoutes({ subscriptions, preview }: ApiDeps): Hono {
   const api = new Hono();
@@ -27,7 +36,12 @@ export function apiRoutes({ subscriptions, preview }: ApiDeps): Hono {
 
   api.post('/subscribe', async (c) => {
     const body = await readJson(c);
-    await subscriptions.subscribe({ email: body.email, topics: body.topics, keywords: body.keywords });
+    await subscriptions.subscribe({
+      email: body.email,
+      topics: body.topics,
+      keywords: body.keywords,
+      examplePapers: body.examplePapers,
+    });
     return c.json({ message: 'Check your inbox: we sent a link to confirm your subscription.' }, 202);
   });
 
@@ -63,7 +77,18 @@ export function apiRoutes({ subscriptions, preview }: ApiDeps): Hono {
         });
   });
 
-  api.get('/preview', async (c) => c.json(await preview(c.req.query('q'))));
+  // With the manage link (the preferences page), the reader's own ratings rank the preview.
+  api.get('/preview', async (c) => {
+    const token = c.req.query('token');
+    const ratings = token === undefined ? undefined : await subscriptions.readerRatings(token);
+    return c.json(await preview(c.req.query('q'), ratings));
+  });
+
+  api.post('/ratings', async (c) => {
+    const { token, verdict, paper } = await readJson(c);
+    const rated = await subscriptions.ratePaper({ token, verdict, paper });
+    return c.json({ ...rated, message: ratingMessage(rated.verdict) });
+  });
 
   api.get('/export', async (c) => {
     const data = await subscriptions.exportData(c.req.query('token'));

@@ -4,6 +4,7 @@ import {
   renderLandingPage,
   renderMessagePage,
   renderPreferencesPage,
+  renderRatePage,
   renderUnsubscribePage,
 } from '../../adapters/render/pages';
 import { ValidationError } from '../../core/errors';
@@ -50,6 +51,29 @@ export function pageRoutes({ subscriptions }: { subscriptions: SubscriptionServi
         welcome: c.req.query('welcome') === '1',
       }),
     );
+  });
+
+  // A rating link from a digest: the page names the paper and asks; a link scanner's GET records nothing.
+  pages.get('/rate', async (c) => {
+    const token = c.req.query('token');
+    const { paper, verdict } = await subscriptions.ratingLinkPaper(token);
+    const asked = c.req.query('verdict');
+    return c.html(
+      renderRatePage({
+        token: token as string,
+        paper,
+        current: verdict,
+        asked: asked === 'more' || asked === 'less' ? asked : undefined,
+      }),
+    );
+  });
+
+  // The page's buttons; then back to the page, which shows the rating with its undo (a reload records nothing).
+  pages.post('/rate', async (c) => {
+    const form = await readForm(c);
+    const token = c.req.query('token');
+    await subscriptions.ratePaper({ token, verdict: form.verdict });
+    return c.redirect(`/rate?token=${encodeURIComponent(token as string)}`, 303);
   });
 
   pages.get('/unsubscribe', async (c) => {

@@ -24,9 +24,14 @@ function viewsOf(day: string): DigestPaperView[] {
   return papers.map((paper, index) => toPaperView(paper, [reasons[index % reasons.length]]));
 }
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Links as long as the real ones: a rating token is ~140 characters (reader, version and paper, signed). */
 const links = {
   manageUrl: 'https://paperboy.example/preferences?token=manage.abc',
   unsubscribeUrl: 'https://paperboy.example/unsubscribe?token=unsub.def',
+  rateUrl: (paperId: string) =>
+    `https://paperboy.example/rate?token=${Buffer.from(JSON.stringify({ p: 'rate', s: '0b7c6a58-2f7e-4c1e-9d3e-4b1f6f0e9a11', v: 1, a: paperId })).toString('base64url')}.${'x'.repeat(43)}`,
 };
 
 describe('digest email, assembled from the precompiled pieces, of 10 real papers of 2025-11-13', () => {
@@ -75,6 +80,36 @@ describe('digest email, assembled from the precompiled pieces, of 10 real papers
     expect(personal.html).toContain(`href="${links.unsubscribeUrl}"`);
     expect(personal.text).toContain(`Manage your topics: ${links.manageUrl}`);
     expect(personal.text).toContain(`Unsubscribe: ${links.unsubscribeUrl}`);
+  });
+
+  it('gives each paper its two rating links, for this reader and that paper, in the HTML and the text', async () => {
+    const personal = personalize(await render(), links);
+
+    for (const paper of papers) {
+      const rate = escapeHtml(links.rateUrl(paper.id));
+      expect(personal.html).toMatch(
+        new RegExp(`<a href="${escapeRegExp(rate)}&amp;verdict=more"[^>]*>&#128077; More like this</a>`),
+      );
+      expect(personal.html).toMatch(
+        new RegExp(`<a href="${escapeRegExp(rate)}&amp;verdict=less"[^>]*>&#128078; Not for me</a>`),
+      );
+      expect(personal.text).toContain(`More like this or not for me? ${links.rateUrl(paper.id)}\n`);
+    }
+  });
+
+  it('makes no link of a paper that spells a placeholder', async () => {
+    const [first] = papers;
+    const spelled = {
+      ...first,
+      title: `Attack %%PAPERBOY_MANAGE_URL%% and %%PAPERBOY_RATE_URL:${first.id}%%`,
+    };
+    const email = await renderer.renderDigest({ date: '2025-11-13', cadence: 'daily', papers: [spelled] });
+
+    const personal = personalize(email, links);
+
+    expect(personal.html).not.toContain(`Attack ${links.manageUrl}`);
+    expect(personal.html.split(escapeHtml(links.rateUrl(first.id))).length - 1).toBe(2);
+    expect(personal.text.split(links.rateUrl(first.id)).length - 1).toBe(1);
   });
 
   it('has a plain-text part with every title and link', async () => {

@@ -141,6 +141,7 @@ describe('the precompiled renderer against the MJML oracle', () => {
     const links = {
       manageUrl: 'https://paperboy.example/preferences?token=m.1&v=<2>',
       unsubscribeUrl: "https://paperboy.example/unsubscribe?token=u.1&v='3'",
+      rateUrl: (paperId: string) => `https://paperboy.example/rate?token=r.${paperId}&v="4"`,
     };
     const input = { date: '2025-11-13', cadence: 'weekly' as const, papers: week.slice(2, 12) };
     const expected = personalize(await mjml.renderDigest(input), links);
