@@ -29,6 +29,8 @@ import { countDynamoRequests } from './dynamo-requests';
 import { costPer1000Emails } from './cost';
 import { measureNaive, measureScale } from './scale';
 import { measureSendRate } from './send-rate-bench';
+import { measureVocabularyMining } from './vocabulary-bench';
+import { loadPool } from '../eval/data';
 
 const DIGEST_DATE = '2025-11-13';
 
@@ -263,6 +265,16 @@ async function benchBundles() {
   }
 }
 
+/** Mining the vocabulary the ingest rebuilds (data/'s papers, and 30,000 made by repeating them). */
+function benchVocabulary() {
+  console.log('\nvocabulary mining (mine-vocabulary.ts, one core)');
+  for (const figures of measureVocabularyMining(loadPool()))
+    row(
+      `${figures.papers.toLocaleString('en-US')} papers: cold / warm, groups, JSON`,
+      `${figures.coldMs.toFixed(0)} ms / ${figures.warmMs.toFixed(0)} ms, ${figures.groups}, ${figures.jsonKB.toFixed(1)} KB`,
+    );
+}
+
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -295,6 +307,7 @@ async function main() {
   for (const [item, usd] of Object.entries(cost.items)) row(item, `$${usd.toFixed(5)}`);
   row('total (SES itself: $0.10)', `$${cost.total.toFixed(4)}`);
   await benchMatcher(papers);
+  benchVocabulary();
   await benchIngest(papers);
   await benchBundles();
   console.log(`\nprocess peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

@@ -7,7 +7,7 @@
  * and after ratings, with the baselines on the same papers.
  */
 import { DEFAULT_PAPERS_PER_EMAIL } from '../functions/core/subscribers/subscriber';
-import { createMatcher } from '../functions/core/matching';
+import { createMatcher, type MinedVocabulary } from '../functions/core/matching';
 import { matchReaders, type ReaderQuery } from '../functions/core/matching/match-readers';
 import type { Paper } from '../functions/core/papers';
 import { allWordsBaseline, bm25Baseline } from './baselines';
@@ -66,6 +66,7 @@ export function simulateReaders(
   topics: EvalTopic[],
   judgments: Judgments,
   { week, scored }: RatingWeek,
+  vocabulary?: MinedVocabulary,
 ): SimulatedReader[] {
   const weekDays = new Set(week);
   const weekPapers = papers.filter((paper) => weekDays.has(paper.dailyDate));
@@ -74,6 +75,8 @@ export function simulateReaders(
   const cold = matchReaders(
     weekPapers,
     topics.map((topic) => ({ name: topic.query, keywords: [topic.query] })),
+    [],
+    createMatcher(weekPapers, { vocabulary }),
   );
   return topics.map((topic) => {
     const grades = judgments[topic.query];
@@ -130,10 +133,11 @@ export function afterRatings(
   topics: EvalTopic[],
   judgments: Judgments,
   bm25Cutoff: number,
+  vocabulary?: MinedVocabulary,
 ): { week: RatingWeek; rows: AfterRatingsRow[] } {
   const week = ratingWeek(papers);
-  const readers = simulateReaders(papers, topics, judgments, week);
-  const matcher = createMatcher(week.scored);
+  const readers = simulateReaders(papers, topics, judgments, week, vocabulary);
+  const matcher = createMatcher(week.scored, { vocabulary });
   const queries: ReaderQuery[] = readers.flatMap((reader) => [
     { name: `cold\u0000${reader.topic.query}`, keywords: [reader.topic.query] },
     {

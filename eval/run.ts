@@ -2,9 +2,11 @@
  * `npm run eval`: our matcher against two baselines on the judged evaluation set.
  * Prints, per topic and averaged (dev topics, held-out topics, all), the precision of what a digest
  * would include, the recall of grade-2 papers, nDCG@10 and F1. Exits 1 when the data is missing.
- * See eval/README.md for how the set was made. The matcher is also run without the related terms of
+ * See eval/README.md for how the set was made. The matcher reads the vocabulary mined from the papers
+ * (mine-vocabulary.ts) after the hand-written related terms. It is also run without the related terms of
  * related.ts (written after rounds had shown their topics): on dev topics that estimates how it matches a
- * topic nobody has seen yet (held-out rounds agree with it; eval/README.md).
+ * topic nobody has seen yet (held-out rounds agree with it; eval/README.md); and with the mined or the
+ * hand-written related terms alone.
  *
  * Then the after-ratings protocol (after-ratings.ts): a simulated reader per topic rates the first week
  * of digests, and the days after are scored cold and after ratings, with the baselines on the same days.
@@ -18,7 +20,7 @@ import { afterRatings, RATING_DAYS, type AfterRatingsRow } from './after-ratings
 import { allWordsBaseline, BM25_CUTOFF, bm25Baseline, type Ranked } from './baselines';
 import { loadFloors, loadJudgments, loadPool, loadTopics, MissingDataError, type Floors } from './data';
 import { average, figures, type Figures } from './metrics';
-import { createMatcher } from '../functions/core/matching';
+import { createMatcher, mineVocabulary, type MinedVocabulary } from '../functions/core/matching';
 import type { Paper } from '../functions/core/papers';
 
 type System = { name: string; run: (query: string) => string[] };
@@ -72,10 +74,17 @@ function main(): void {
     console.error(`no judgments for: ${missing.map((topic) => topic.query).join(', ')}`);
     process.exit(1);
   }
-  const matcher = createMatcher(papers);
+  // The vocabulary mined from the papers (mine-vocabulary.ts), as the ingest mines it from the papers
+  // stored so far: the matcher reads it after the hand-written related terms.
+  const vocabulary = mineVocabulary(papers);
+  const matcher = createMatcher(papers, { vocabulary });
   // The related terms (related.ts) were written for topics earlier rounds showed; without them a dev
   // topic is read as a topic nobody has seen yet is (eval/README.md, "unseen-topic proxy").
-  const unseenMatcher = createMatcher(papers, { relatedTerms: false });
+  const unseenMatcher = createMatcher(papers, { relatedTerms: false, vocabulary });
+  // Mined against hand-written: each alone (eval/vocabulary.ts compares more combinations).
+  const handOnly = createMatcher(papers);
+  const minedOnly = createMatcher(papers, { relatedTerms: false, fieldTerms: false, vocabulary });
+  const unseenHandOnly = createMatcher(papers, { relatedTerms: false });
   const ids = (ranked: Ranked[]): string[] => ranked.map((entry) => entry.id);
   const allWords = allWordsBaseline(papers);
   const bm25 = bm25Baseline(papers, BM25_CUTOFF);
@@ -87,6 +96,18 @@ function main(): void {
     {
       name: 'matcher without related terms',
       run: (query) => unseenMatcher.match({ kind: 'keyword', text: query }).map((hit) => hit.paperId),
+    },
+    {
+      name: 'matcher, hand-written related terms only',
+      run: (query) => handOnly.match({ kind: 'keyword', text: query }).map((hit) => hit.paperId),
+    },
+    {
+      name: 'matcher, mined related terms only',
+      run: (query) => minedOnly.match({ kind: 'keyword', text: query }).map((hit) => hit.paperId),
+    },
+    {
+      name: 'without related terms, nor mined ones',
+      run: (query) => unseenHandOnly.match({ kind: 'keyword', text: query }).map((hit) => hit.paperId),
     },
     { name: 'baseline: all words present', run: (query) => ids(allWords(query)) },
     { name: `baseline: BM25 title+abstract, cut-off ${BM25_CUTOFF}`, run: (query) => ids(bm25(query)) },
@@ -128,7 +149,11 @@ function main(): void {
   console.log(header.replace('topic', 'system'));
   for (const line of summary) console.log(line);
 
-  const afterRows = reportAfterRatings(papers, topics, judgments, showHeldOut);
+  console.log(
+    `(mined vocabulary: ${vocabulary.groups.length} groups from ${vocabulary.papers} papers, ${vocabulary.from}..${vocabulary.to})`,
+  );
+
+  const afterRows = reportAfterRatings(papers, topics, judgments, showHeldOut, vocabulary);
   const floors: Floors = loadFloors();
   const failures = [
     ...belowFloors(coldRows, floors.cold, showHeldOut),
@@ -147,8 +172,9 @@ function reportAfterRatings(
   topics: ReturnType<typeof loadTopics>,
   judgments: ReturnType<typeof loadJudgments>,
   showHeldOut: boolean,
+  vocabulary: MinedVocabulary,
 ): Map<string, Figures> {
-  const { week, rows } = afterRatings(papers, topics, judgments, BM25_CUTOFF);
+  const { week, rows } = afterRatings(papers, topics, judgments, BM25_CUTOFF, vocabulary);
   const days = new Set(week.scored.map((paper) => paper.dailyDate)).size;
   console.log(
     `\n== after ratings: each topic's reader typed only its words and rated its digests of the first week of days (${week.week[0]}..${week.week[week.week.length - 1]}, ${Math.min(RATING_DAYS, week.week.length)} days): grade 2 "more like this", grade 0 "not for me"; shown no grade-2 paper, it pasted two as examples. The ${week.scored.length} papers of the ${days} days after are scored, in the digest's order (relevance and trending).`,

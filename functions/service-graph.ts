@@ -4,6 +4,7 @@ import { createDocumentClient } from './adapters/dynamodb/client';
 import { createDeliveryRepository } from './adapters/dynamodb/delivery-repository';
 import { createPaperRepository } from './adapters/dynamodb/paper-repository';
 import { createSubscriberRepository } from './adapters/dynamodb/subscriber-repository';
+import { createVocabularyRepository } from './adapters/dynamodb/vocabulary-repository';
 import { createPapersSource } from './adapters/hf-papers/papers-source';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createSesClient, createSesMailer } from './adapters/ses/ses-mailer';
@@ -62,6 +63,7 @@ export async function assembleServices(config: Config, overrides: Overrides, ren
   const logger = overrides.logger ?? consoleLogger;
   const db = createDocumentClient({ endpoint: config.DYNAMODB_ENDPOINT });
   const papers = createPaperRepository(db, config.PAPERS_TABLE_NAME);
+  const vocabulary = createVocabularyRepository(db, config.PAPERS_TABLE_NAME);
   const subscribers = createSubscriberRepository(db, config.SUBSCRIBERS_TABLE_NAME, {
     onUnreadable: (key, reason) => logger.error('unreadable subscriber item skipped', { key, reason }),
   });
@@ -123,6 +125,7 @@ export async function assembleServices(config: Config, overrides: Overrides, ren
     db,
     sqs,
     papers,
+    vocabulary,
     subscribers,
     deliveries,
     mailer,

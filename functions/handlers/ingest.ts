@@ -23,7 +23,12 @@ export const handler = instrumented(
           ? [input.date]
           : [addDays(today, -1), today]);
     const result = await ingestDays(
-      { source: services.papersSource(), papers: services.papers, logger: services.logger },
+      {
+        source: services.papersSource(),
+        papers: services.papers,
+        logger: services.logger,
+        vocabulary: services.vocabulary,
+      },
       days,
     );
     services.logger.info('ingest finished', { ...result, rejected: result.rejected.length });

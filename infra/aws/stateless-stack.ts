@@ -414,7 +414,7 @@ export class StatelessStack extends Stack {
       }),
     );
 
-    bindTable(ingest, stateful.papers, 'batchUpsert');
+    bindTable(ingest, stateful.papers, 'ingest');
 
     // Starting a run: its ledger item and one message per slice.
     bindTable(planDigests, stateful.deliveries, 'ledger');

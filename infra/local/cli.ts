@@ -22,7 +22,7 @@ import {
 } from '../../functions/core/digests/settle-claims';
 import { toPaperView } from '../../functions/core/digests/paper-view';
 import { ingestDays } from '../../functions/core/ingest-papers';
-import { matchQueries } from '../../functions/core/matching';
+import { createMatcher, matchQueries, mineVocabulary } from '../../functions/core/matching';
 import {
   matchReaders,
   readersProblem,
@@ -50,7 +50,7 @@ const USAGE = `usage: npm run cli -- <command> [options]
   digest [--date YYYY-MM-DD] [--dry-run]
   claims --date YYYY-MM-DD [--release [--force]]
   preview --email ADDR [--date YYYY-MM-DD] [--out FILE.html]
-  match --papers FILE|DIR --query "TEXT" [--query "TEXT" ...] [--json]
+  match --papers FILE|DIR --query "TEXT" [--query "TEXT" ...] [--known FILE|DIR] [--json]
   match --papers FILE|DIR --readers READERS.json [--known FILE|DIR] [--json]`;
 
 const quietLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -372,7 +372,9 @@ async function matchReadersCommand(values: {
   const ids = new Set([...papers, ...known].map((paper) => paper.id));
   const problem = readersProblem(readers, (id) => ids.has(id));
   if (problem) throw new UsageError(`--readers ${values.readers}: ${problem}`);
-  const result = matchReaders(papers, readers, known);
+  // The vocabulary the ingest would have mined: from every paper given.
+  const vocabulary = mineVocabulary([...papers, ...known]);
+  const result = matchReaders(papers, readers, known, createMatcher(papers, { vocabulary }));
   if (values.json) {
     console.log(JSON.stringify(result));
     return;
@@ -400,7 +402,6 @@ async function match(args: string[]) {
     if (values.query) throw new UsageError('match takes --query or --readers, not both');
     return matchReadersCommand({ ...values, papers: values.papers, readers: values.readers });
   }
-  if (values.known !== undefined) throw new UsageError('--known goes with --readers');
   const queries = (values.query ?? []).map((query) => query.trim()).filter(Boolean);
   if (queries.length === 0)
     throw new UsageError('match needs at least one --query "TEXT" (or --readers READERS.json)');
@@ -409,7 +410,9 @@ async function match(args: string[]) {
     if (problem) throw new UsageError(`--query "${query.slice(0, 40)}": ${problem}`);
   }
   const papers = await loadPapers(values.papers);
-  const result = matchQueries(papers, queries);
+  // --known papers are only mined for vocabulary here (with --readers they are rated papers too).
+  const known = values.known ? await loadPapers(values.known, '--known') : [];
+  const result = matchQueries(papers, queries, { vocabulary: mineVocabulary([...papers, ...known]) });
   if (values.json) {
     console.log(JSON.stringify(result));
     return;

@@ -23,7 +23,7 @@ import {
 import { aDeployConfig, removeSynthOutputs, synthApp, type SynthesizedApp } from './support/test-app';
 import { FUNCTIONS } from './support/functions';
 
-const { read, readWrite, readDelete, batchUpsert, scan, settleClaims, claim, ledger, suppress, recordSent } =
+const { read, readWrite, readDelete, ingest, scan, settleClaims, claim, ledger, suppress, recordSent } =
   TABLE_ACTIONS;
 const PAPERS = ['Papers', 'Papers/index/byDay'];
 const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
@@ -66,7 +66,7 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
   IngestFunction: [
     ...grants(LOGS, ['IngestFunctionLogs']),
     ...XRAY,
-    ...grants(batchUpsert, PAPERS),
+    ...grants(ingest, PAPERS),
     ...grants(['sqs:SendMessage'], ['IngestFailedEvents']),
   ],
   PlanDigestsFunction: [

@@ -33,11 +33,32 @@ import {
   type PaperRepository,
   type RenderedEmail,
   type SubscriberRepository,
+  type VocabularyRepository,
 } from '../../functions/core/ports';
+import type { MinedVocabulary } from '../../functions/core/matching/mine-vocabulary';
 import { noPlanCounts } from '../../functions/core/digests/plan-slice';
 import { hasDigestOf, isActive, type Subscriber } from '../../functions/core/subscribers/subscriber';
 
 const copy = <T>(value: T): T => structuredClone(value);
+
+/** The current mined vocabulary, a copy in and out as the DynamoDB adapter gives; `puts` counts the writes. */
+export class InMemoryVocabularyRepository implements VocabularyRepository {
+  private stored: MinedVocabulary | undefined;
+  puts = 0;
+
+  constructor(initial?: MinedVocabulary) {
+    this.stored = initial && copy(initial);
+  }
+
+  async get(): Promise<MinedVocabulary | undefined> {
+    return this.stored && copy(this.stored);
+  }
+
+  async put(vocabulary: MinedVocabulary): Promise<void> {
+    this.puts++;
+    this.stored = copy(vocabulary);
+  }
+}
 
 /** Papers by id; a paper keeps the day it was first listed on, as the DynamoDB adapter does. */
 export class InMemoryPaperRepository implements PaperRepository {

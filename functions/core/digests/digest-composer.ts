@@ -12,10 +12,12 @@ import {
   type TopicRef,
 } from '../matching';
 import { hasRatings, type ReaderRatings } from '../matching/reader-model';
+import type { MinedVocabulary } from '../matching/mine-vocabulary';
+import { shippedVocabulary } from '../matching/shipped-vocabulary';
 import { addDays, daysEnding, isoWeekday } from '../dates';
 import { GenerationalCache } from '../generational-cache';
 import type { Paper } from '../papers';
-import type { PaperRepository } from '../ports';
+import type { PaperRepository, VocabularyRepository } from '../ports';
 import {
   hasAnyTopic,
   hasDigestOf,
@@ -95,8 +97,8 @@ class WindowMatcher {
   private readonly rankings = new GenerationalCache<string, PlannedPaper[]>(RANKINGS_KEPT);
   readonly papersById: Map<string, Paper>;
 
-  constructor(papers: Paper[]) {
-    this.matcher = createMatcher(papers);
+  constructor(papers: Paper[], vocabulary: MinedVocabulary) {
+    this.matcher = createMatcher(papers, { vocabulary });
     this.papersById = new Map(papers.map((paper) => [paper.id, paper]));
   }
 
@@ -222,17 +224,35 @@ export function historyDaysToForget(subscriber: Subscriber, oldest: string): str
 export type DigestComposer = Awaited<ReturnType<typeof createDigestComposer>>;
 
 /**
- * Matches readers against the papers of one digest day: the daily window (last DAILY_WINDOW_DAYS days)
- * and the weekly window (last WEEKLY_WINDOW_DAYS), each indexed once. Reads nothing per reader: what a
- * reader was already sent comes with their own item.
+ * The vocabulary a digest run matches with: the one the ingest stored (read once per composer), else the
+ * one mined from the shipped data (matching/shipped-vocabulary.ts).
  */
-export async function createDigestComposer(deps: { papers: PaperRepository }, digestDate: string) {
+export async function digestVocabulary(vocabulary?: VocabularyRepository): Promise<MinedVocabulary> {
+  return (await vocabulary?.get()) ?? shippedVocabulary();
+}
+
+/**
+ * Matches readers against the papers of one digest day: the daily window (last DAILY_WINDOW_DAYS days)
+ * and the weekly window (last WEEKLY_WINDOW_DAYS), each indexed once, with the mined vocabulary
+ * (digestVocabulary, read once). Reads nothing per reader: what a reader was already sent comes with
+ * their own item.
+ */
+export async function createDigestComposer(
+  deps: { papers: PaperRepository; vocabulary?: VocabularyRepository },
+  digestDate: string,
+) {
   const weeklyDays = daysEnding(digestDate, WEEKLY_WINDOW_DAYS);
   const dailyDays = new Set(daysEnding(digestDate, DAILY_WINDOW_DAYS));
-  const windowPapers = await deps.papers.listByDays(weeklyDays);
+  const [windowPapers, vocabulary] = await Promise.all([
+    deps.papers.listByDays(weeklyDays),
+    digestVocabulary(deps.vocabulary),
+  ]);
   const windows = {
-    daily: new WindowMatcher(windowPapers.filter((paper) => dailyDays.has(paper.dailyDate))),
-    weekly: new WindowMatcher(windowPapers),
+    daily: new WindowMatcher(
+      windowPapers.filter((paper) => dailyDays.has(paper.dailyDate)),
+      vocabulary,
+    ),
+    weekly: new WindowMatcher(windowPapers, vocabulary),
   };
   // Papers readers rated that are not in the window, read from storage as their readers come.
   const ratedPapers = new GenerationalCache<string, Paper>(RATED_PAPERS_KEPT);
@@ -241,6 +261,8 @@ export async function createDigestComposer(deps: { papers: PaperRepository }, di
   return {
     digestDate,
     papersInWindow: windowPapers.length,
+    /** Groups of the vocabulary the run matches with (stored or shipped). */
+    vocabularyGroups: vocabulary.groups.length,
     get distinctTopics() {
       return windows.daily.distinctTopics + windows.weekly.distinctTopics;
     },

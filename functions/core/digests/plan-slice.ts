@@ -10,6 +10,7 @@ import type {
   Recipient,
   RunLedger,
   SubscriberRepository,
+  VocabularyRepository,
 } from '../ports';
 import { hasDigestOf, type Subscriber } from '../subscribers/subscriber';
 import {
@@ -99,6 +100,8 @@ class BatchBuilder {
 
 export interface PlanSliceDeps {
   papers: PaperRepository;
+  /** The vocabulary the ingest mined; without it (or before the first ingest) the shipped one. */
+  vocabulary?: VocabularyRepository;
   subscribers: SubscriberRepository;
   queue: DigestQueue;
   logger: Logger;
@@ -166,6 +169,7 @@ export async function planSlice(
     totalSegments: slice.totalSegments,
     ...counts,
     papersInWindow: composer.papersInWindow,
+    vocabularyGroups: composer.vocabularyGroups,
     distinctTopics: composer.distinctTopics,
     continues: cursor !== undefined,
   });

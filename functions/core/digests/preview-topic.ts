@@ -9,7 +9,8 @@ import {
 import { hasRatings, type ReaderRatings } from '../matching/reader-model';
 import type { Paper } from '../papers';
 import { paperUrl } from '../papers';
-import type { Clock, PaperRepository } from '../ports';
+import type { Clock, PaperRepository, VocabularyRepository } from '../ports';
+import { digestVocabulary } from './digest-composer';
 import { ValidationError } from '../errors';
 import { keywordLengthProblem } from '../subscribers/subscriber';
 import { readableMatches } from './paper-view';
@@ -42,9 +43,15 @@ const CURATED_PHRASES_SHOWN = 3;
 
 /**
  * "Which recent papers would this topic have matched?" for the preferences page. The matcher
- * over the last days' papers is built once and reused for a few minutes.
+ * over the last days' papers (with the vocabulary a digest matches with) is built once and reused for a
+ * few minutes.
  */
-export function createTopicPreview(deps: { papers: PaperRepository; clock: Clock }) {
+export function createTopicPreview(deps: {
+  papers: PaperRepository;
+  clock: Clock;
+  /** The vocabulary the ingest mined, as the digest reads it (the shipped one until there is one). */
+  vocabulary?: VocabularyRepository;
+}) {
   let cached:
     { builtAt: number; matcher: PaperMatcher; papersById: Map<string, Paper>; dayCount: number } | undefined;
 
@@ -52,10 +59,13 @@ export function createTopicPreview(deps: { papers: PaperRepository; clock: Clock
     const now = deps.clock.now().getTime();
     if (!cached || now - cached.builtAt > INDEX_TTL_MS) {
       const days = await deps.papers.recentDays(PREVIEW_DAYS);
-      const papers = await deps.papers.listByDays(days);
+      const [papers, vocabulary] = await Promise.all([
+        deps.papers.listByDays(days),
+        digestVocabulary(deps.vocabulary),
+      ]);
       cached = {
         builtAt: now,
-        matcher: createMatcher(papers),
+        matcher: createMatcher(papers, { vocabulary }),
         papersById: new Map(papers.map((p) => [p.id, p])),
         dayCount: days.length,
       };

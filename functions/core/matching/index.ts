@@ -209,8 +209,16 @@ function matchFollow(index: PaperIndex, topic: TopicRef & { kind: 'organization'
 /** Rated papers from outside the window whose vectors a matcher keeps. */
 const KNOWN_PAPERS_KEPT = 20_000;
 
+/**
+ * How a matcher reads the reader's words: `vocabulary`, the related terms mined from the papers stored so
+ * far (mine-vocabulary.ts; the ingest stores one, the digest planner and the `match` command pass it),
+ * read after the hand-written ones; `relatedTerms` / `fieldTerms: false` leave out the hand-written lists
+ * (the evaluation's unseen-topic proxy and its "mined only").
+ */
+export type MatcherOptions = QueryOptions;
+
 /** Indexes the papers once; `match` is then called once per distinct topic. */
-export function createMatcher(papers: Paper[], queryOptions: QueryOptions = {}): PaperMatcher {
+export function createMatcher(papers: Paper[], queryOptions: MatcherOptions = {}): PaperMatcher {
   const index = buildIndex(papers);
   let space: PaperSpace | undefined;
   const spaceOf = (): PaperSpace => (space ??= new PaperSpace(index.papers));
@@ -492,8 +500,12 @@ export function rankForDigest(
  * digest would include for it, best first, with the relevance (0..1, the matcher's; a digest then mixes
  * in trending, see RANKING) and the words that matched. Any query text is a key, "__proto__" included.
  */
-export function matchQueries(papers: Paper[], queries: string[]): Record<string, MatchedPaper[]> {
-  const matcher = createMatcher(papers);
+export function matchQueries(
+  papers: Paper[],
+  queries: string[],
+  options: MatcherOptions = {},
+): Record<string, MatchedPaper[]> {
+  const matcher = createMatcher(papers, options);
   const result: Record<string, MatchedPaper[]> = Object.create(null);
   for (const query of queries) {
     result[query] = matcher.match({ kind: 'keyword', text: query }).map((hit) => ({
@@ -541,4 +553,5 @@ export { parseQuery } from './query';
 export { FOLLOW_LABELS, topicNames } from './labels';
 export { tokenize, stem } from './analysis';
 export { findAcronymDefinitions } from './acronyms';
+export { mineVocabulary, type MinedVocabulary } from './mine-vocabulary';
 export { THRESHOLD, FIELD_WEIGHTS } from './score';

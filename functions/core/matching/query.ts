@@ -7,6 +7,7 @@ import { analyze, isModelName, MODEL_NAME_TEXTS } from './canonical';
 import { GENERIC_WORDS } from './lexicon';
 import { RELATED, type RelatedGroup } from './related';
 import { FIELD_RELATED } from './related-field-terms';
+import type { MinedVocabulary } from './mine-vocabulary';
 
 /** One phrase to look for, already analyzed (stemmed, lexicon forms rewritten). */
 export interface Concept {
@@ -75,10 +76,13 @@ const isTypedAcronym = (token: Token): boolean => !token.group && /^[A-Z][A-Z0-9
  * What a query is read with. `relatedTerms: false` leaves out the related terms of related.ts, which
  * were written after a round of evaluation had shown their topics; the field terms, written ahead of any
  * topic, stay. The eval reads its development topics that way to estimate how a topic nobody has seen
- * yet is matched.
+ * yet is matched. `fieldTerms: false` leaves out the field terms too (the eval's "mined only").
+ * `vocabulary`: groups mined from the corpus (mine-vocabulary.ts), read after the hand-written ones.
  */
 export interface QueryOptions {
   relatedTerms?: boolean;
+  fieldTerms?: boolean;
+  vocabulary?: MinedVocabulary;
 }
 
 /** A phrase as a concept, or undefined when nothing but stop words is left. */
@@ -86,7 +90,7 @@ export function toConcept(
   text: string,
   withParts = true,
   expand = false,
-  { relatedTerms = true }: QueryOptions = {},
+  options: QueryOptions = {},
 ): Concept | undefined {
   const tokens = trimStops(analyze(text)).map((token) =>
     isTypedAcronym(token) ? { ...token, spelled: true } : token,
@@ -100,7 +104,7 @@ export function toConcept(
     if (parts.length > 0) concept.parts = parts;
   }
   if (expand) {
-    const rules = relatedTerms ? relatedRules() : fieldRules();
+    const rules = rulesFor(options);
     const dropped = withoutGenericModifier(tokens) ?? withoutConnector(tokens) ?? withoutGenericHead(tokens);
     // Each related phrase once: in topicEvidence a second copy would corroborate the first.
     const expansions: Concept[] = [];
@@ -120,7 +124,7 @@ export function toConcept(
     if (dropped)
       for (const expansion of expansionsOf(dropped, rules)) add({ ...expansion, modifierDropped: undefined });
     if (expansions.length > 0) concept.expansions = expansions;
-    const sides = sidesOf(text, relatedTerms);
+    const sides = sidesOf(text, options);
     if (sides) concept.sides = sides;
   }
   return concept;
@@ -136,10 +140,10 @@ const JOINED_SUBJECTS = /^(.+?)\s+(?:for|in)\s+(.+)$/i;
  * The two subjects of "X for Y" / "X in Y", when each side says something of its own (not "AI for
  * finance": a generic side is read by withoutGenericModifier / withoutGenericHead instead).
  */
-function sidesOf(text: string, relatedTerms: boolean): [Concept, Concept] | undefined {
+function sidesOf(text: string, options: QueryOptions): [Concept, Concept] | undefined {
   const joined = JOINED_SUBJECTS.exec(text.trim());
   if (!joined) return undefined;
-  const sides = [joined[1], joined[2]].map((side) => toConcept(side, true, true, { relatedTerms }));
+  const sides = [joined[1], joined[2]].map((side) => toConcept(side, true, true, options));
   const [first, second] = sides;
   if (!first || !second || sides.some((side) => isGenericSide((side as Concept).tokens))) return undefined;
   return [first, second];
@@ -358,10 +362,43 @@ function rulesOf(groups: RelatedGroup[], hidesParts: boolean): RelatedRule[] {
 
 // Built on the first query, not at import: analysing some 9,000 phrases takes ~0.2 s, which a function
 // that never reads a topic (most api requests) should not pay at cold start.
+let handRuleCache: RelatedRule[] | undefined;
 let fieldRuleCache: RelatedRule[] | undefined;
-let relatedRuleCache: RelatedRule[] | undefined;
+const handRules = (): RelatedRule[] => (handRuleCache ??= rulesOf(RELATED, true));
 const fieldRules = (): RelatedRule[] => (fieldRuleCache ??= rulesOf(FIELD_RELATED, false));
-const relatedRules = (): RelatedRule[] => (relatedRuleCache ??= [...rulesOf(RELATED, true), ...fieldRules()]);
+/** The rules of a mined vocabulary, built once per vocabulary object (a planner reads one per run). */
+const minedRuleCache = new WeakMap<MinedVocabulary, RelatedRule[]>();
+function minedRules(vocabulary: MinedVocabulary): RelatedRule[] {
+  let rules = minedRuleCache.get(vocabulary);
+  if (!rules) minedRuleCache.set(vocabulary, (rules = rulesOf(vocabulary.groups, false)));
+  return rules;
+}
+/** The combined lists, one array per combination (rulesByFirstStem indexes each array once). */
+const combinedRuleCache = new Map<string, RelatedRule[]>();
+const combinedByVocabulary = new WeakMap<MinedVocabulary, Map<string, RelatedRule[]>>();
+
+/**
+ * The rules a query is expanded with, in order: related.ts, the field terms, then the mined vocabulary
+ * (MAX_EXPANSIONS keeps the first: the hand-written groups come before the mined ones).
+ */
+function rulesFor({ relatedTerms = true, fieldTerms = true, vocabulary }: QueryOptions): RelatedRule[] {
+  const key = `${relatedTerms ? 'r' : ''}${fieldTerms ? 'f' : ''}`;
+  let cache = combinedRuleCache;
+  if (vocabulary) {
+    cache = combinedByVocabulary.get(vocabulary) ?? new Map();
+    combinedByVocabulary.set(vocabulary, cache);
+  }
+  let rules = cache.get(key);
+  if (!rules) {
+    rules = [
+      ...(relatedTerms ? handRules() : []),
+      ...(fieldTerms ? fieldRules() : []),
+      ...(vocabulary ? minedRules(vocabulary) : []),
+    ];
+    cache.set(key, rules);
+  }
+  return rules;
+}
 
 /** At most this many expansions per phrase, in the lexicon's order (the closest terms come first). */
 export const MAX_EXPANSIONS = 48;

@@ -16,7 +16,7 @@ export type TableAccess =
   | 'recordSent'
   | 'readWrite'
   | 'readDelete'
-  | 'batchUpsert';
+  | 'ingest';
 
 /**
  * Reads by key: never Scan, which only the digest planner and the operator's settle-claims hold (one flaw
@@ -41,8 +41,10 @@ export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
   recordSent: ['dynamodb:PutItem'],
   readWrite: [...READ, ...WRITE],
   readDelete: [...READ, 'dynamodb:DeleteItem'],
-  // Ingest reads what it already has and writes what changed, in batches, and nothing else.
-  batchUpsert: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
+  // Ingest reads what it already has and writes what changed, in batches; then it rebuilds the mined
+  // vocabulary: a Query of the recent days' papers and of the vocabulary's parts, its parts in batches
+  // (old ones deleted there too) and one PutItem of the pointer to them (vocabulary-repository.ts).
+  ingest: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query', 'dynamodb:PutItem'],
 };
 
 /**
