@@ -6,6 +6,7 @@ const ENTRY_NOUNS: Record<string, string> = {
   keywords: 'Keyword',
   organizations: 'Organization',
   authors: 'Author',
+  examplePapers: 'Example paper',
 };
 
 /**

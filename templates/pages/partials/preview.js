@@ -1,5 +1,8 @@
-/* Live preview: which recent papers the keyword being typed would have matched. */
-function paperboyPreview(textarea, box) {
+/*
+ * Live preview: which recent papers the keyword being typed would have matched. On the preferences page
+ * (options.token, options.rate) it is the reader's own: ranked with their ratings, each paper rateable.
+ */
+function paperboyPreview(textarea, box, options = {}) {
   const SHOWN = 6;
   let timer;
   let controller;
@@ -38,6 +41,32 @@ function paperboyPreview(textarea, box) {
     offer.append(tick);
     return [offer];
   };
+  const rateButtons = (paper) => {
+    const group = el('span', 'rate-buttons');
+    const choices = [
+      ['more', 'More like this'],
+      ['less', 'Not for me'],
+    ].map(([verdict, label]) => {
+      const button = el('button', 'chip', label);
+      button.type = 'button';
+      button.setAttribute('aria-pressed', 'false');
+      button.setAttribute('aria-label', label + ': ' + paper.title);
+      button.addEventListener('click', async () => {
+        choices.forEach((choice) => (choice.disabled = true));
+        try {
+          await options.rate(paper.id, verdict);
+          choices.forEach((choice) => choice.setAttribute('aria-pressed', String(choice === button)));
+        } catch (error) {
+          // The page says why (its status line); the buttons stay usable.
+        } finally {
+          choices.forEach((choice) => (choice.disabled = false));
+        }
+      });
+      return button;
+    });
+    group.append(...choices);
+    return group;
+  };
   const lastDays = (days) => (days === 1 ? 'the last day' : 'the last ' + days + ' days');
   async function run() {
     const query = currentKeyword();
@@ -66,7 +95,8 @@ function paperboyPreview(textarea, box) {
     // else (throttled, 5xx, a gateway page, no network) is asked again on the next keystroke or click.
     let final = false;
     try {
-      const response = await fetch('/api/preview?q=' + encodeURIComponent(query), {
+      const mine = options.token ? '&token=' + encodeURIComponent(options.token) : '';
+      const response = await fetch('/api/preview?q=' + encodeURIComponent(query) + mine, {
         headers: { accept: 'application/json' },
         signal: request.signal,
       });
@@ -106,6 +136,9 @@ function paperboyPreview(textarea, box) {
           });
           item.append(line);
         }
+        if (Array.isArray(paper.because) && paper.because.length)
+          item.append(el('span', 'words', paper.because.join(' · ')));
+        if (options.rate) item.append(rateButtons(paper));
         list.append(item);
       }
       const more = body.papers.length - SHOWN;

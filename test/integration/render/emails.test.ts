@@ -88,10 +88,10 @@ describe('digest email, assembled from the precompiled pieces, of 10 real papers
     for (const paper of papers) {
       const rate = escapeHtml(links.rateUrl(paper.id));
       expect(personal.html).toMatch(
-        new RegExp(`<a href="${escapeRegExp(rate)}&amp;verdict=more"[^>]*>&#128077; More like this</a>`),
+        new RegExp(`<a href="${escapeRegExp(rate)}&amp;verdict=more"[^>]*>More like this</a>`),
       );
       expect(personal.html).toMatch(
-        new RegExp(`<a href="${escapeRegExp(rate)}&amp;verdict=less"[^>]*>&#128078; Not for me</a>`),
+        new RegExp(`<a href="${escapeRegExp(rate)}&amp;verdict=less"[^>]*>Not for me</a>`),
       );
       expect(personal.text).toContain(`More like this or not for me? ${links.rateUrl(paper.id)}\n`);
     }

@@ -204,7 +204,7 @@ describe('example papers ("papers like these")', () => {
     await expect(
       service.updatePreferences(manage, { examplePapers: [liked.id, 'my favourite paper'] }),
     ).rejects.toThrow(
-      'examplePapers.1: is not an arXiv id or a link to a paper (like 2510.01234 or https://arxiv.org/abs/2510.01234)',
+      'Example paper 2 (“my favourite paper”) is not an arXiv id or a link to a paper (like 2510.01234 or https://arxiv.org/abs/2510.01234)',
     );
     expect((await subscribers.get(reader.id))?.preferences.examplePapers).toEqual([liked.id, other.id]);
   });
