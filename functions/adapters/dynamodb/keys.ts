@@ -12,7 +12,18 @@ export const keys = {
   /** The running totals of one digest run (deliveries table). */
   digestRun: (digestDate: string, runId: string) => ({ pk: `RUN#${digestDate}`, sk: runId }),
   subscriberPartition: (subscriberId: string) => `SUB#${subscriberId}`,
+  /** The mined vocabulary (papers table): a pointer to the current generation of its parts ... */
+  vocabularyCurrent: () => ({ pk: VOCABULARY_PARTITION, sk: 'CURRENT' }),
+  /** ... and each part; `vocabularyPartPrefix` begins the keys of one generation's parts, or all (''). */
+  vocabularyPart: (generation: string, index: number) => ({
+    pk: VOCABULARY_PARTITION,
+    sk: `${keys.vocabularyPartPrefix(generation)}${String(index).padStart(4, '0')}`,
+  }),
+  vocabularyPartPrefix: (generation: string) => (generation ? `PART#${generation}#` : 'PART#'),
+  vocabularyPartition: () => VOCABULARY_PARTITION,
 };
+
+const VOCABULARY_PARTITION = 'VOCABULARY';
 
 /** GSI of the papers table: papers by the day they were listed on. */
 export const PAPERS_BY_DAY_INDEX = 'byDay';

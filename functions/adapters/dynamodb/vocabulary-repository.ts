@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@a
 import { VOCABULARY_VERSION, type MinedVocabulary } from '../../core/matching/mine-vocabulary';
 import type { VocabularyRepository } from '../../core/ports';
 import { batchWriteAll } from './client';
+import { keys } from './keys';
 
 /**
  * The mined vocabulary in the papers table, as gzip-compressed JSON cut into parts: a DynamoDB item holds
@@ -14,13 +15,10 @@ import { batchWriteAll } from './client';
  *   pk VOCABULARY / sk CURRENT                       { generation, parts, bytes }
  *   pk VOCABULARY / sk PART#<generation>#<0000>      { data: gzip bytes }
  */
-const PARTITION = 'VOCABULARY';
-const CURRENT = { pk: PARTITION, sk: 'CURRENT' };
-const partPrefix = (generation: string): string => `PART#${generation}#`;
-const partKey = (generation: string, index: number) => ({
-  pk: PARTITION,
-  sk: `${partPrefix(generation)}${String(index).padStart(4, '0')}`,
-});
+const PARTITION = keys.vocabularyPartition();
+const CURRENT = keys.vocabularyCurrent();
+const partPrefix = keys.vocabularyPartPrefix;
+const partKey = keys.vocabularyPart;
 
 /** Bytes of compressed vocabulary per item: well under 400 KB with the keys and attribute names. */
 export const VOCABULARY_PART_BYTES = 300_000;
@@ -85,7 +83,7 @@ export function createVocabularyRepository(
           Item: { ...CURRENT, generation, parts: parts.length, bytes: bytes.length },
         }),
       );
-      const older = (await partsOf('PART#', 'pk, sk')).filter(
+      const older = (await partsOf(partPrefix(''), 'pk, sk')).filter(
         (item) => (item.sk as string) < partPrefix(generation),
       );
       await batchWriteAll(
