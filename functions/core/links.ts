@@ -9,6 +9,10 @@ export function createLinks(publicUrl: string) {
     unsubscribe: (token: string) => withToken('/unsubscribe', token),
     /** A paper's rating page; the email adds `&verdict=more` or `&verdict=less`. */
     rate: (token: string) => withToken('/rate', token),
+    /** The hosted copy of one reader's digest of one day ("View in browser"). */
+    view: (token: string) => withToken('/digest', token),
+    /** The reader's Atom feed of their matched papers. */
+    feed: (token: string) => withToken('/feed', token),
   };
 }
 export type Links = ReturnType<typeof createLinks>;

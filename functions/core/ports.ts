@@ -286,6 +286,8 @@ export interface ReaderLinks {
   manageUrl: string;
   unsubscribeUrl: string;
   rateUrl?: (paperId: string) => string;
+  /** The hosted copy of this digest ("View in browser"). */
+  viewUrl?: string;
 }
 
 export interface RenderedEmail {

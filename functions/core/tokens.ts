@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { TokenError } from './errors';
 
-export type TokenPurpose = 'confirm' | 'manage' | 'unsubscribe' | 'rate';
+export type TokenPurpose = 'confirm' | 'manage' | 'unsubscribe' | 'rate' | 'view' | 'feed';
 
 export interface TokenClaims {
   purpose: TokenPurpose;
@@ -12,6 +12,8 @@ export interface TokenClaims {
   expiresAt?: number;
   /** The paper a `rate` link rates (arXiv id): signed, so a link rates that paper only. */
   paperId?: string;
+  /** The digest day a `view` link shows (YYYY-MM-DD). */
+  digestDate?: string;
 }
 
 export const CONFIRM_TOKEN_TTL_SECONDS = 48 * 3600;
@@ -56,6 +58,7 @@ export function createTokenSigner(secret: string) {
             v: claims.version,
             e: claims.expiresAt,
             a: claims.paperId,
+            d: claims.digestDate,
           }),
         ),
       );
@@ -74,7 +77,7 @@ export function createTokenSigner(secret: string) {
       if (!claimsBytes || !given || given.length !== SIGNATURE_BYTES) throw altered();
       const expected = sign(payload);
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw altered();
-      let raw: { p?: unknown; s?: unknown; v?: unknown; e?: unknown; a?: unknown };
+      let raw: { p?: unknown; s?: unknown; v?: unknown; e?: unknown; a?: unknown; d?: unknown };
       try {
         raw = JSON.parse(claimsBytes.toString('utf8'));
       } catch {
@@ -94,6 +97,7 @@ export function createTokenSigner(secret: string) {
         version: raw.v,
         expiresAt: typeof raw.e === 'number' ? raw.e : undefined,
         ...(typeof raw.a === 'string' ? { paperId: raw.a } : {}),
+        ...(typeof raw.d === 'string' ? { digestDate: raw.d } : {}),
       };
     },
   };

@@ -7,6 +7,7 @@ import {
   CONFIRM_URL_PLACEHOLDER,
   LINK_PLACEHOLDERS,
   ratePlaceholder,
+  VIEW_URL_PLACEHOLDER,
   type DigestEmailInput,
 } from './email-renderer';
 import { digestSubject, formatLongDay, plural, wrapText } from './format';
@@ -110,6 +111,7 @@ export function digestModel(input: DigestEmailInput, cards: PaperCard[] = input.
     footerNote: DIGEST_FOOTER_NOTE,
     manageUrl: LINK_PLACEHOLDERS.manageUrl,
     unsubscribeUrl: LINK_PLACEHOLDERS.unsubscribeUrl,
+    viewUrl: VIEW_URL_PLACEHOLDER,
     papers: cards,
   };
 }

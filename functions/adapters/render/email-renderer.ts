@@ -31,6 +31,9 @@ export const LINK_PLACEHOLDERS = {
   unsubscribeUrl: '%%PAPERBOY_UNSUBSCRIBE_URL%%',
 } as const satisfies { manageUrl: string; unsubscribeUrl: string };
 
+/** Stand-in for the digest's "View in browser" link, filled per reader (and day) by personalize(). */
+export const VIEW_URL_PLACEHOLDER = '%%PAPERBOY_VIEW_URL%%';
+
 const PLACEHOLDER_START = '%%PAPERBOY_';
 const RATE_PLACEHOLDER_START = `${PLACEHOLDER_START}RATE_URL:`;
 
@@ -62,12 +65,18 @@ export function assertHttpUrl(url: string, what: string): void {
 export function personalize(email: RenderedEmail, links: ReaderLinks): RenderedEmail {
   assertHttpUrl(links.manageUrl, 'manageUrl');
   assertHttpUrl(links.unsubscribeUrl, 'unsubscribeUrl');
+  if (links.viewUrl !== undefined) assertHttpUrl(links.viewUrl, 'viewUrl');
   const slots = linkSlotsOf(email);
   // Each paper's link is made once for both parts (an HMAC each).
   const rateUrls = new Map<string, string>();
   const urlOf = (link: LinkSlot): string => {
     if (link === 'manage') return links.manageUrl;
     if (link === 'unsubscribe') return links.unsubscribeUrl;
+    if (link === 'view') {
+      if (!links.viewUrl)
+        throw new RenderError('this email has a view-in-browser link and no viewUrl was given');
+      return links.viewUrl;
+    }
     let url = rateUrls.get(link.rate);
     if (url === undefined) {
       if (!links.rateUrl) throw new RenderError('this email has rating links and no rateUrl was given');
@@ -85,7 +94,7 @@ export function personalize(email: RenderedEmail, links: ReaderLinks): RenderedE
 }
 
 /** A personal link in an email: manage, unsubscribe or a paper's rating link. */
-export type LinkSlot = 'manage' | 'unsubscribe' | { rate: string };
+export type LinkSlot = 'manage' | 'unsubscribe' | 'view' | { rate: string };
 
 /** Content cut at its link placeholders: parts[i] comes before the link links[i]. */
 export interface LinkSlots {
@@ -107,12 +116,12 @@ function linkSlotsOf(email: RenderedEmail): { html: LinkSlots; text: LinkSlots }
 }
 
 /** The text of a placeholder, for an email not yet personalized. */
-const placeholderOf = (link: LinkSlot): string =>
-  link === 'manage'
-    ? LINK_PLACEHOLDERS.manageUrl
-    : link === 'unsubscribe'
-      ? LINK_PLACEHOLDERS.unsubscribeUrl
-      : ratePlaceholder(link.rate);
+const placeholderOf = (link: LinkSlot): string => {
+  if (link === 'manage') return LINK_PLACEHOLDERS.manageUrl;
+  if (link === 'unsubscribe') return LINK_PLACEHOLDERS.unsubscribeUrl;
+  if (link === 'view') return VIEW_URL_PLACEHOLDER;
+  return ratePlaceholder(link.rate);
+};
 
 /**
  * An email whose link placeholders are known to be exactly where `html` and `text` are cut (a renderer
@@ -160,6 +169,8 @@ export function cutAtLinks(content: string): LinkSlots {
     let end = at;
     if (content.startsWith(manage, at)) [link, end] = ['manage', at + manage.length];
     else if (content.startsWith(unsubscribe, at)) [link, end] = ['unsubscribe', at + unsubscribe.length];
+    else if (content.startsWith(VIEW_URL_PLACEHOLDER, at))
+      [link, end] = ['view', at + VIEW_URL_PLACEHOLDER.length];
     else if (content.startsWith(RATE_PLACEHOLDER_START, at)) {
       const close = content.indexOf('%%', at + RATE_PLACEHOLDER_START.length);
       if (close > 0)

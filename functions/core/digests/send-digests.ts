@@ -48,7 +48,8 @@ export interface SendDeps {
   ledger: RunLedger;
   clock: Clock;
   logger: Logger;
-  linksFor: (subscriber: Subscriber) => ReaderLinks;
+  /** The reader's links in the digest of `digestDate` (manage, unsubscribe, rating, view in browser). */
+  linksFor: (subscriber: Subscriber, digestDate: string) => ReaderLinks;
   /** Views kept across messages (cachedPaperViews); without it each message makes its own. */
   paperViews?: (paper: Paper, why: MatchReason[]) => DigestPaperView;
 }
@@ -308,7 +309,7 @@ async function sendToRecipient(context: BatchContext, recipient: Recipient): Pro
   let email: RenderedEmail;
   let links: ReaderLinks;
   try {
-    links = deps.linksFor(subscriber);
+    links = deps.linksFor(subscriber, batch.digestDate);
     email = deps.renderer.personalize(await context.renderFor(recipient, papers), links);
   } catch (error) {
     // Nothing left for SES: give the claim back so the retried message sends it.

@@ -88,15 +88,35 @@ export function ratingToken(tokens: TokenSigner, subscriber: Subscriber, paperId
   });
 }
 
-/** The links every email to the subscriber carries, and a digest's rating link per paper. */
+/** The signed link token of the hosted copy of the reader's digest of `digestDate`. */
+export function viewToken(tokens: TokenSigner, subscriber: Subscriber, digestDate: string): string {
+  return tokens.issue({
+    purpose: 'view',
+    subscriberId: subscriber.id,
+    version: subscriber.tokenVersion,
+    digestDate,
+  });
+}
+
+/** The signed link token of the reader's Atom feed. */
+export function feedToken(tokens: TokenSigner, subscriber: Subscriber): string {
+  return tokens.issue({ purpose: 'feed', subscriberId: subscriber.id, version: subscriber.tokenVersion });
+}
+
+/**
+ * The links every email to the subscriber carries; with `digestDate`, a digest's too: a rating link per
+ * paper and the hosted copy of that day's digest.
+ */
 export function personalLinks(
   deps: { tokens: TokenSigner; links: Links },
   subscriber: Subscriber,
+  digestDate?: string,
 ): ReaderLinks {
   const { manageToken, unsubscribeToken } = personalTokens(deps.tokens, subscriber);
   return {
     manageUrl: deps.links.manage(manageToken),
     unsubscribeUrl: deps.links.unsubscribe(unsubscribeToken),
     rateUrl: (paperId) => deps.links.rate(ratingToken(deps.tokens, subscriber, paperId)),
+    ...(digestDate ? { viewUrl: deps.links.view(viewToken(deps.tokens, subscriber, digestDate)) } : {}),
   };
 }

@@ -42,7 +42,7 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
     /** The mail worker: a queued sign-up or new link, done. */
     doMailJob: (job: MailJob) => doMailJob(deps, job),
     /** Links for the emails a subscriber receives. */
-    linksFor: (subscriber: Subscriber) => personalLinks(deps, subscriber),
+    linksFor: (subscriber: Subscriber, digestDate?: string) => personalLinks(deps, subscriber, digestDate),
   };
 }
 export type SubscriptionService = ReturnType<typeof createSubscriptionService>;

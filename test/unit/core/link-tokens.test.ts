@@ -20,7 +20,7 @@ const SECRET = 'link-tokens-unit-test-secret-long-enough-0123456789';
 const OTHER_SECRET = 'an-attackers-own-secret-that-is-long-enough-9876543210';
 const START = '2025-11-14T07:00:00.000Z';
 const NOW = Date.parse(START) / 1000;
-const PURPOSES: TokenPurpose[] = ['confirm', 'manage', 'unsubscribe', 'rate'];
+const PURPOSES: TokenPurpose[] = ['confirm', 'manage', 'unsubscribe', 'rate', 'view', 'feed'];
 
 /** The token alphabet: unpadded base64url. */
 const ALPHABET = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'];
@@ -552,7 +552,7 @@ describe('wrong-purpose links', () => {
           `token_wrong_purpose: This link is not a ${used} link.`,
         );
 
-    expectAllRefused(tally, 12);
+    expectAllRefused(tally, 30);
   });
 
   it('every use case refuses the purposes it does not take, and nothing changes or is mailed', async () => {
@@ -573,6 +573,8 @@ describe('wrong-purpose links', () => {
       manage: tokenFor(reader, 'manage'),
       unsubscribe: tokenFor(reader, 'unsubscribe'),
       rate: signer.issue({ purpose: 'rate', subscriberId: reader.id, version: 1, paperId: '2511.00001' }),
+      view: signer.issue({ purpose: 'view', subscriberId: reader.id, version: 1, digestDate: '2025-11-13' }),
+      feed: tokenFor(reader, 'feed'),
     };
     const useCases: [string, TokenPurpose[], (token: string) => Promise<unknown>][] = [
       ['confirm', ['confirm'], (token) => service.confirm(token)],
@@ -597,7 +599,7 @@ describe('wrong-purpose links', () => {
           'token_wrong_purpose',
         );
 
-    expectAllRefused(tally, 33);
+    expectAllRefused(tally, 57);
     expect(await subscribers.get(reader.id)).toEqual(reader);
     expect(await deliveries.listForSubscriber(reader.id)).toHaveLength(1);
     expect(mailer.sent).toHaveLength(0);
