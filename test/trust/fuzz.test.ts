@@ -86,7 +86,9 @@ type TokenSpec =
   | { $token: 'raw'; value: unknown }
   | { $token: 'absent' };
 
-const PURPOSES: TokenPurpose[] = ['confirm', 'manage', 'unsubscribe'];
+const PURPOSES: TokenPurpose[] = ['confirm', 'manage', 'unsubscribe', 'rate'];
+/** The paper every generated rating link rates (a real id; whether it is stored does not matter). */
+const RATED_PAPER = '2511.07416';
 
 /** A token for `purpose` most of the time, for another purpose sometimes. */
 const tokenSpec = (purpose: TokenPurpose): fc.Arbitrary<TokenSpec> => {
@@ -150,7 +152,12 @@ async function makeToken(spec: TokenSpec): Promise<unknown> {
     case 'forged':
       return `${Buffer.from(JSON.stringify(spec.claims) ?? '').toString('base64url')}.${spec.signature}`;
     case 'stranger':
-      return services.tokens.issue({ purpose: spec.purpose, subscriberId: spec.subscriberId, version: 1 });
+      return services.tokens.issue({
+        purpose: spec.purpose,
+        subscriberId: spec.subscriberId,
+        version: 1,
+        ...(spec.purpose === 'rate' ? { paperId: RATED_PAPER } : {}),
+      });
     default: {
       const reader = await storedReader(spec.who);
       const expiresAt =
@@ -165,6 +172,7 @@ async function makeToken(spec: TokenSpec): Promise<unknown> {
         subscriberId: reader.id,
         version,
         expiresAt,
+        ...(spec.purpose === 'rate' ? { paperId: RATED_PAPER } : {}),
       });
       return spec.$token === 'mutated' ? mutateToken(token, spec.mutation) : token;
     }
@@ -407,6 +415,34 @@ const ROUTE_PLANS: Record<string, fc.Arbitrary<RequestPlan>> = {
     body: fc.oneof(fc.constant({ 'List-Unsubscribe': 'One-Click' }), hostileObject),
     encoding: bodyEncoding('form'),
   }),
+  'GET /rate': plan('GET /rate', {
+    query: fc
+      .tuple(queryToken('rate'), fc.oneof(fc.constantFrom('more', 'less', 'none'), hostileString()))
+      .map(([token, verdict]): [string, unknown][] => [...token, ['verdict', verdict]]),
+  }),
+  'POST /rate': plan('POST /rate', {
+    query: queryToken('rate'),
+    body: fc.record({ verdict: formOrHostile(fc.constantFrom('more', 'less', 'none'), hostileValue) }),
+    encoding: bodyEncoding('form'),
+  }),
+  'POST /api/ratings': plan('POST /api/ratings', {
+    body: fc
+      .tuple(
+        fc.oneof(withToken('rate'), withToken('manage')),
+        fc.record(
+          {
+            verdict: formOrHostile(fc.constantFrom('more', 'less', 'none'), hostileValue),
+            paper: formOrHostile(
+              fc.constantFrom(RATED_PAPER, `https://arxiv.org/abs/${RATED_PAPER}v2`),
+              hostileValue,
+            ),
+          },
+          { requiredKeys: [] },
+        ),
+      )
+      .map(([withToken, fields]) => ({ ...withToken, ...fields })),
+    encoding: bodyEncoding('json'),
+  }),
   'GET /api/topics': plan('GET /api/topics', {}),
   'POST /api/subscribe': plan('POST /api/subscribe', {
     body: fc
@@ -440,9 +476,13 @@ const ROUTE_PLANS: Record<string, fc.Arbitrary<RequestPlan>> = {
     encoding: bodyEncoding('json'),
   }),
   'GET /api/preview': plan('GET /api/preview', {
+    // Anyone's preview, or the reader's own (ranked with their ratings) behind the manage link.
     query: fc
-      .oneof(fc.constantFrom('diffusion', 'speculative decoding', 'LLM reasoning', 'x'), hostileString())
-      .map((q): [string, unknown][] => [['q', q]]),
+      .tuple(
+        fc.oneof(fc.constantFrom('diffusion', 'speculative decoding', 'LLM reasoning', 'x'), hostileString()),
+        fc.oneof(fc.constant([]), queryToken('manage')),
+      )
+      .map(([q, token]): [string, unknown][] => [['q', q], ...token]),
   }),
   'GET /api/export': plan('GET /api/export', { query: queryToken('manage') }),
   'DELETE /api/subscriber': plan('DELETE /api/subscriber', {
