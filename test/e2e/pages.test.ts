@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page, Response } from 'playwright-core';
 import { parseDailyPapers } from '../../functions/adapters/hf-papers/daily-papers-schema';
 import { launchBrowser, screenshotPath } from '../support/browser';
 import { startTestStack, type TestStack } from '../support/local-stack';
@@ -66,6 +66,12 @@ afterAll(async () => {
 });
 
 const stored = () => stack.services.subscribers.findByEmail(READER);
+/** Whether the element is on screen, wholly, in the current viewport. */
+const inView = (locator: Locator) =>
+  locator.evaluate((element) => {
+    const box = element.getBoundingClientRect();
+    return box.height > 0 && box.top >= 0 && box.bottom <= window.innerHeight;
+  });
 
 afterEach(async () => {
   // Let violation reports of the last action reach the test before checking.
@@ -96,17 +102,71 @@ describe('pages in a real browser', () => {
     expect(await readInbox(stack.urls.inbox, READER)).toHaveLength(1);
   });
 
-  it('shows a validation error without losing what was typed', async () => {
+  it('shows a validation error next to the field, in view, without losing what was typed', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(stack.urls.app);
     await page.fill('input[name=email]', 'not-an-email');
     await page.check('input[name=topics][value=ai-agents]');
-    await page.click('button[type=submit]');
-    const message = page.locator('#form-message');
-    await message.filter({ hasText: /email/i }).waitFor();
+    await page.click('#subscribe-form button[type=submit]');
+    const error = page.locator('#email-error');
+    await error.filter({ hasText: /email/i }).waitFor();
     await page.screenshot({ path: screenshotPath('landing-error') });
 
+    expect(await error.innerText()).toBe('Enter a valid email address, like you@example.com.');
+    expect(await inView(error)).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('email');
+    expect(await page.getAttribute('#email', 'aria-invalid')).toBe('true');
+    expect(await page.getAttribute('#email', 'aria-describedby')).toContain('email-error');
+    expect(await page.locator('#form-message').innerText()).toBe('');
     expect(await page.inputValue('input[name=email]')).toBe('not-an-email');
     expect(await page.isChecked('input[name=topics][value=ai-agents]')).toBe(true);
+
+    // Typing in the field takes the error away.
+    await page.fill('input[name=email]', 'not-an-email.');
+    expect(await error.innerText()).toBe('');
+    expect(await page.getAttribute('#email', 'aria-invalid')).toBeNull();
+    await page.setViewportSize({ width: 1200, height: 900 });
+  });
+
+  it("shows the server's refusal of an address at the field too, in sentence case", async () => {
+    await page.goto(stack.urls.app);
+    // Past the page's own check: the server knows more (at most 64 characters before the @).
+    await page.fill('input[name=email]', `${'a'.repeat(65)}@example.com`);
+    await page.check('input[name=topics][value=ai-agents]');
+    await page.click('#subscribe-form button[type=submit]');
+    const error = page.locator('#email-error');
+    await error.filter({ hasText: /64/ }).waitFor();
+
+    expect(await error.innerText()).toMatch(/^Email is not a valid address: the part before the @ is longer/);
+    expect(await inView(error)).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('email');
+  });
+
+  it('asks for at least one topic, keyword or paper before sending, at the topics', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(stack.urls.app);
+    const sent: string[] = [];
+    const watch = (request: { url: () => string }) => void sent.push(request.url());
+    page.on('request', watch);
+    await page.fill('input[name=email]', 'nobody@example.com');
+    await page.click('#subscribe-form button[type=submit]');
+    const error = page.locator('#topics-error');
+    await error.filter({ hasText: /at least one topic/ }).waitFor();
+    await page.screenshot({ path: screenshotPath('landing-no-topic') });
+    const focused = await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name);
+    const errorInView = await inView(error);
+    page.off('request', watch);
+
+    // A keyword is enough: the error goes as soon as one is typed.
+    await page.fill('textarea[name=keywords]', 'speculative decoding');
+    const afterTyping = await error.innerText();
+    await page.setViewportSize({ width: 1200, height: 900 });
+
+    expect(focused).toBe('topics');
+    expect(errorInView).toBe(true);
+    expect(sent.filter((url) => url.includes('/api/subscribe'))).toEqual([]);
+    expect(afterTyping).toBe('');
+    expect(await stack.services.subscribers.findByEmail('nobody@example.com')).toBeUndefined();
   });
 
   it('confirms with the button on the page the email links to, not by opening it', async () => {
@@ -118,8 +178,15 @@ describe('pages in a real browser', () => {
 
     await Promise.all([page.waitForURL(/\/preferences\?token=/), page.click('#confirm-button')]);
     await page.locator('#welcome-banner').waitFor({ state: 'visible' });
+    await page.locator('#preferences-form').waitFor({ state: 'visible' });
     preferencesUrl = page.url();
+    // Said once: the address bar loses welcome=1, so a reload or a bookmark does not say it again.
+    await page.reload();
+    await page.locator('#preferences-form').waitFor({ state: 'visible' });
+    const bannerAfterReload = await page.locator('#welcome-banner').count();
 
+    expect(preferencesUrl).toMatch(/\/preferences\?token=[^&]+$/);
+    expect(bannerAfterReload).toBe(0);
     expect(statusAfterOpening).toBe('unconfirmed');
     expect((await stored())?.status).toBe('confirmed');
   });
@@ -139,7 +206,7 @@ describe('pages in a real browser', () => {
     await page.selectOption('select[name=weekday]', '5');
     await page.fill('input[name=papersPerEmail]', '7');
     await page.click('#save-button');
-    await page.locator('#status').filter({ hasText: /saved/i }).waitFor();
+    await page.locator('#save-message').filter({ hasText: /saved/i }).waitFor();
     await page.screenshot({ path: screenshotPath('preferences-saved'), fullPage: true });
 
     expect(previewText.length).toBeGreaterThan(20);
@@ -212,17 +279,82 @@ describe('pages in a real browser', () => {
     expect(await preview.locator('.looking').count()).toBe(0);
   });
 
-  it('rejects a bad value with a message and keeps what was stored', async () => {
+  it('rejects a bad value with a message at the field and beside Save, and keeps what was stored', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(preferencesUrl);
     await page.locator('#preferences-form').waitFor({ state: 'visible' });
     await page.fill('input[name=papersPerEmail]', '500');
     await page.click('#save-button');
-    await page
-      .locator('#status')
-      .filter({ hasText: /papersPerEmail|50/i })
-      .waitFor();
+    const error = page.locator('#papersPerEmail-error');
+    await error.filter({ hasText: /50/ }).waitFor();
+    const saveMessage = await page.locator('#save-message').innerText();
+    const errorInView = await inView(error);
+    const focused = await page.evaluate(() => document.activeElement?.id);
+    await page.screenshot({ path: screenshotPath('preferences-error-phone') });
 
+    // One the page cannot tell: the server's refusal lands at its field.
+    await page.fill('input[name=papersPerEmail]', '7');
+    await page.fill('textarea[name=keywords]', 'speculative decoding\nx');
+    await page.click('#save-button');
+    const keywordError = page.locator('#keywords-error');
+    await keywordError.filter({ hasText: /Keyword 2/ }).waitFor();
+    const keywordErrorText = await keywordError.innerText();
+    const keywordErrorInView = await inView(keywordError);
+    const keywordsFocused = await page.evaluate(() => document.activeElement?.id);
+    const keywordsInvalid = await page.getAttribute('textarea[name=keywords]', 'aria-invalid');
+    await page.setViewportSize({ width: 1200, height: 900 });
+
+    expect(await error.innerText()).toBe('');
+    expect(saveMessage).toBe('Not saved. Papers per email is a whole number from 1 to 50.');
+    expect(errorInView).toBe(true);
+    expect(focused).toBe('papersPerEmail');
+    expect(keywordErrorText).toBe('Keyword 2 (“x”) must be at least 2 characters.');
+    expect(keywordErrorInView).toBe(true);
+    expect(keywordsFocused).toBe('keywords');
+    expect(keywordsInvalid).toBe('true');
+    expect(await page.locator('#save-message').innerText()).toMatch(/^Not saved\. Keyword 2/);
     expect((await stored())?.preferences.papersPerEmail).toBe(7);
+    expect((await stored())?.preferences.keywords).toEqual(['speculative decoding', 'video generation']);
+  });
+
+  it('shows the personal feed address with a copy button when the API gives one, and nothing when not', async () => {
+    await page.goto(preferencesUrl);
+    await page.locator('#preferences-form').waitFor({ state: 'visible' });
+    const feedUrl = (await (
+      await fetch(
+        `${stack.urls.app}/api/preferences?token=${new URL(preferencesUrl).searchParams.get('token')}`,
+      )
+    ).json()) as { feedUrl?: string };
+    const shownWhenGiven = feedUrl.feedUrl ? await page.inputValue('#feed-url') : undefined;
+
+    // The same page when the API answers without a feed address: no "Your feed" line.
+    await page.route('**/api/preferences?*', async (route) => {
+      const response = await route.fetch();
+      const { feedUrl: _omitted, ...body } = await response.json();
+      await route.fulfill({ response, json: body });
+    });
+    await page.goto(preferencesUrl);
+    await page.locator('#preferences-form').waitFor({ state: 'visible' });
+    const hiddenWithout = await page.locator('#feed-field').isHidden();
+    await page.unroute('**/api/preferences?*');
+
+    // And with one, whatever the server says today.
+    await page.route('**/api/preferences?*', async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      await route.fulfill({ response, json: { ...body, feedUrl: 'http://localhost/feed?token=abc' } });
+    });
+    await page.goto(preferencesUrl);
+    await page.locator('#feed-field').waitFor({ state: 'visible' });
+    const shown = await page.inputValue('#feed-url');
+    await page.click('#feed-copy');
+    await page.locator('#status').filter({ hasText: 'Feed address copied' }).waitFor();
+    await page.locator('#feed-field').screenshot({ path: screenshotPath('preferences-feed') });
+    await page.unroute('**/api/preferences?*');
+
+    if (feedUrl.feedUrl) expect(shownWhenGiven).toBe(feedUrl.feedUrl);
+    expect(hiddenWithout).toBe(true);
+    expect(shown).toBe('http://localhost/feed?token=abc');
   });
 
   it('pauses, unsubscribes and resubscribes', async () => {
@@ -230,7 +362,7 @@ describe('pages in a real browser', () => {
     await page.locator('#preferences-form').waitFor({ state: 'visible' });
     await page.check('input[name=paused]');
     await page.click('#save-button');
-    await page.locator('#status').filter({ hasText: /saved/i }).waitFor();
+    await page.locator('#save-message').filter({ hasText: /saved/i }).waitFor();
     const paused = (await stored())?.preferences.paused;
 
     await page.click('#unsubscribe-button');
@@ -340,12 +472,43 @@ describe('pages in a real browser', () => {
     expect(await page.locator('h1').innerText()).toMatch(/link/i);
   });
 
-  it('fits a phone screen', async () => {
+  it('fits a phone screen, compactly: every topic a tick away, two to a row', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(stack.urls.app);
     await page.screenshot({ path: screenshotPath('landing-mobile'), fullPage: true });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    const measure = () =>
+      page.evaluate(() => ({
+        overflow: document.documentElement.scrollWidth - window.innerWidth,
+        height: document.documentElement.scrollHeight,
+        columns: new Set(
+          Array.from(document.querySelectorAll('.topic'), (topic) => topic.getBoundingClientRect().left),
+        ).size,
+        topics: document.querySelectorAll('.topic').length,
+        visibleTopics: Array.from(document.querySelectorAll('.topic')).filter((topic) => {
+          const box = topic.getBoundingClientRect();
+          return box.width > 100 && box.height > 20;
+        }).length,
+      }));
+    const landing = await measure();
+    // The descriptions are a button away (and in each checkbox's name all along).
+    const description = page.locator('.topic small').first();
+    const describedBefore = await description.boundingBox();
+    const accessibleName = await page
+      .getByRole('checkbox', { name: /LLM reasoning.*chain of thought/i })
+      .count();
+    await page.click('.topics-toggle');
+    const describedAfter = await description.boundingBox();
+    const expanded = await page.getAttribute('.topics-toggle', 'aria-expanded');
+    await page.setViewportSize({ width: 1200, height: 900 });
+
+    expect(landing.overflow).toBeLessThanOrEqual(0);
+    expect(landing.columns).toBe(2);
+    expect(landing.visibleTopics).toBe(landing.topics);
+    expect(landing.height).toBeLessThan(2_800);
+    expect(describedBefore?.width ?? 0).toBeLessThanOrEqual(1);
+    expect(describedAfter?.width ?? 0).toBeGreaterThan(100);
+    expect(expanded).toBe('true');
+    expect(accessibleName).toBe(1);
   });
 
   it('served every page with a strict Content-Security-Policy', () => {

@@ -145,7 +145,11 @@ describe('no email address or token in any log line', () => {
       });
       expect(answer.statusCode).toBe(202);
     }
-    const again = await callApi({ method: 'POST', path: '/api/subscribe', body: { email: ADA } });
+    const again = await callApi({
+      method: 'POST',
+      path: '/api/subscribe',
+      body: { email: ADA, topics: ['ai-agents'] },
+    });
     expect(again.statusCode).toBe(202);
     expect(await runMailWorker(standIns, handlers.sendMail)).toBe(READERS.length + 1);
 

@@ -3,9 +3,16 @@ import { CONFIRM_TOKEN_TTL_SECONDS } from '../tokens';
 import type { MailJob } from './mail-jobs';
 import { validatePreferences } from './preferences-validation';
 import { saveWithRetry } from './save-with-retry';
-import { defaultPreferences, normalizeEmail, type Preferences, type Subscriber } from './subscriber';
+import {
+  defaultPreferences,
+  hasAnyTopic,
+  normalizeEmail,
+  type Preferences,
+  type Subscriber,
+} from './subscriber';
 import { nowSeconds, type SubscriptionDeps } from './subscription-deps';
 import { EmailTakenError } from '../ports';
+import { ValidationError } from '../errors';
 
 /** Flood control: at most this many confirmation mails per address ... */
 export const MAX_CONFIRMATIONS_PER_DAY = 3;
@@ -24,9 +31,14 @@ export interface SignUpInput {
 
 export type SignUpOutcome = 'mailed' | 'flood-limited' | 'suppressed';
 
+/** A sign-up with nothing to match would confirm an address that never gets a digest. */
+export const NOTHING_TO_MATCH =
+  'Pick at least one topic, or type a keyword or paste a paper you liked, so paperboy knows what to send you.';
+
 /**
- * The sign-up form's request: checked here (a bad address or topic is answered at once), then queued
- * whole for the mail worker. The answer is the same work for every address, new or known.
+ * The sign-up form's request: checked here (a bad address or topic, or nothing to match at all, is
+ * answered at once), then queued whole for the mail worker. The answer is the same work for every
+ * address, new or known.
  */
 export async function requestSignUp(
   deps: Pick<SubscriptionDeps, 'mailJobs' | 'isKnownTopic'>,
@@ -38,6 +50,7 @@ export async function requestSignUp(
     defaultPreferences(),
     deps.isKnownTopic,
   );
+  if (!hasAnyTopic(preferences)) throw new ValidationError(NOTHING_TO_MATCH);
   await deps.mailJobs.enqueue({ job: 'sign-up', email, preferences });
 }
 

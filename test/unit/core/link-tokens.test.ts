@@ -387,13 +387,13 @@ describe('expired confirmation links (48 hours, to the second)', () => {
 
   it('through the use cases: the mailed link confirms at 48 hours, and 1 second later is refused and changes nothing', async () => {
     const onTime = setup();
-    await onTime.service.subscribe({ email: 'reader@example.com' });
+    await onTime.service.subscribe({ email: 'reader@example.com', topics: ['ai-agents'] });
     onTime.clock.advance({ hours: 48 });
     expect(await answer(onTime.service.confirm(onTime.lastConfirmToken()))).toBe('passed');
     expect((await onTime.subscribers.findByEmail('reader@example.com'))?.status).toBe('confirmed');
 
     const { service, subscribers, clock, lastConfirmToken } = setup();
-    await service.subscribe({ email: 'reader@example.com' });
+    await service.subscribe({ email: 'reader@example.com', topics: ['ai-agents'] });
     const pending = await subscribers.findByEmail('reader@example.com');
     clock.advance({ hours: 48, seconds: 1 });
     const tally = new Tally();
@@ -514,7 +514,7 @@ describe('replayed links', () => {
 
   it("a deleted reader's links open nothing of the subscription made again with the same address", async () => {
     const { service, subscribers, clock, lastConfirmToken } = setup();
-    await service.subscribe({ email: 'reader@example.com' });
+    await service.subscribe({ email: 'reader@example.com', topics: ['ai-agents'] });
     const oldConfirm = lastConfirmToken();
     const { manageToken } = await service.confirm(oldConfirm);
     await service.deleteData(manageToken);
@@ -611,7 +611,7 @@ describe('wrong-purpose links', () => {
 describe('through the use cases', () => {
   it('every alteration of the mailed confirmation link is refused as token_invalid and the reader stays unconfirmed', async () => {
     const { service, subscribers, lastConfirmToken } = setup();
-    await service.subscribe({ email: 'reader@example.com' });
+    await service.subscribe({ email: 'reader@example.com', topics: ['ai-agents'] });
     const token = lastConfirmToken();
     const pending = await subscribers.findByEmail('reader@example.com');
     const altered = [

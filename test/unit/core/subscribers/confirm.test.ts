@@ -14,7 +14,7 @@ function setup(subscribers = new InMemorySubscriberRepository(), mailer = new Re
 describe('confirm', () => {
   it('confirms the subscriber and returns a manage token for them', async () => {
     const { service, subscribers, lastConfirmToken, tokens, clock } = setup();
-    await service.subscribe({ email: 'reader@example.com' });
+    await service.subscribe({ email: 'reader@example.com', topics: ['ai-agents'] });
     clock.advance({ hours: 2 });
 
     const result = await service.confirm(lastConfirmToken());
@@ -30,7 +30,7 @@ describe('confirm', () => {
 
   it('is idempotent: confirming twice keeps the first confirmation time', async () => {
     const { service, subscribers, lastConfirmToken, clock } = setup();
-    await service.subscribe({ email: 'reader@example.com' });
+    await service.subscribe({ email: 'reader@example.com', topics: ['ai-agents'] });
     const token = lastConfirmToken();
     await service.confirm(token);
     const firstConfirmedAt = (await subscribers.findByEmail('reader@example.com'))?.confirmedAt;
@@ -43,7 +43,7 @@ describe('confirm', () => {
 
   it('rejects a confirmation link 49 hours old as expired and leaves the subscriber unconfirmed', async () => {
     const { service, subscribers, lastConfirmToken, clock } = setup();
-    await service.subscribe({ email: 'reader@example.com' });
+    await service.subscribe({ email: 'reader@example.com', topics: ['ai-agents'] });
     clock.advance({ hours: 49 });
 
     expect(await rejection(service.confirm(lastConfirmToken()))).toBe('token_expired');
@@ -52,7 +52,7 @@ describe('confirm', () => {
 
   it('rejects a link whose signature was tampered with', async () => {
     const { service, subscribers, lastConfirmToken } = setup();
-    await service.subscribe({ email: 'reader@example.com' });
+    await service.subscribe({ email: 'reader@example.com', topics: ['ai-agents'] });
     const [payload, signature] = lastConfirmToken().split('.');
     const tampered = `${payload}.${signature[0] === 'x' ? 'y' : 'x'}${signature.slice(1)}`;
 

@@ -20,10 +20,10 @@ describe('logging', () => {
     );
 
     await service.subscribe({ email: 'reader@example.com', keywords: ['speculative decoding'] });
-    await service.subscribe({ email: 'reader@example.com' }); // flood limit
-    await service.subscribe({ email: 'bounced@example.com' }); // suppressed
+    await service.subscribe({ email: 'reader@example.com', topics: ['ai-agents'] }); // flood limit
+    await service.subscribe({ email: 'bounced@example.com', topics: ['ai-agents'] }); // suppressed
     clock.advance({ minutes: 5 });
-    await service.subscribe({ email: 'reader@example.com' }); // re-sent
+    await service.subscribe({ email: 'reader@example.com', topics: ['ai-agents'] }); // re-sent
     const { manageToken } = await service.confirm(lastConfirmToken());
     await service.updatePreferences(manageToken, { cadence: 'weekly' });
     await service.unsubscribe(manageToken);

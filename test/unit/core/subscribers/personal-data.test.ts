@@ -63,7 +63,7 @@ describe('deleteData', () => {
     const { service, subscribers, mailer, tokenFor } = setup(new InMemorySubscriberRepository().seed(reader));
     await service.deleteData(tokenFor(reader, 'manage'));
 
-    await service.subscribe({ email: 'reader@example.com' });
+    await service.subscribe({ email: 'reader@example.com', topics: ['ai-agents'] });
 
     const fresh = await subscribers.findByEmail('reader@example.com');
     expect(fresh?.id).not.toBe(reader.id);

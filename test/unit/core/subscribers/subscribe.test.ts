@@ -41,7 +41,9 @@ describe('subscribe', () => {
   it('rejects an invalid address with a ValidationError and stores and mails nothing', async () => {
     const { service, subscribers, mailer } = setup();
 
-    await expect(service.subscribe({ email: 'not-an-address' })).rejects.toBeInstanceOf(ValidationError);
+    await expect(
+      service.subscribe({ email: 'not-an-address', topics: ['ai-agents'] }),
+    ).rejects.toBeInstanceOf(ValidationError);
 
     expect(subscribers.all()).toHaveLength(0);
     expect(mailer.attempts).toHaveLength(0);
@@ -85,6 +87,39 @@ describe('subscribe', () => {
     expect(mailer.attempts).toHaveLength(0);
   });
 
+  it('refuses a sign-up with no topic, keyword or example paper, saying what to do, and queues nothing', async () => {
+    const { service, subscribers, mailer, mailJobs } = inMemorySubscriptionService({
+      secret: SECRET,
+      start: START,
+      mailJobs: 'held',
+    });
+
+    for (const input of [
+      { email: 'reader@example.com' },
+      { email: 'reader@example.com', topics: [], keywords: [], examplePapers: [] },
+    ]) {
+      const attempt = service.subscribe(input);
+      await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+      await expect(attempt).rejects.toThrow(/^Pick at least one topic, or type a keyword or paste a paper/);
+    }
+
+    expect(mailJobs.queued).toEqual([]);
+    expect(subscribers.all()).toHaveLength(0);
+    expect(mailer.attempts).toHaveLength(0);
+  });
+
+  it.each([
+    ['a topic', { topics: ['ai-agents'] }],
+    ['a keyword', { keywords: ['speculative decoding'] }],
+    ['an example paper', { examplePapers: ['2511.07416'] }],
+  ])('accepts a sign-up with only %s', async (_what, interests) => {
+    const { service, subscribers } = setup();
+
+    await service.subscribe({ email: 'reader@example.com', ...interests });
+
+    expect((await subscribers.findByEmail('reader@example.com'))?.preferences).toMatchObject(interests);
+  });
+
   it('does not change the topics or status of an already-confirmed address and answers the same', async () => {
     const reader = aSubscriber({
       email: 'reader@example.com',
@@ -105,8 +140,8 @@ describe('subscribe', () => {
     const { service } = setup(new InMemorySubscriberRepository().seed(known));
 
     const answers = [
-      await service.subscribe({ email: 'new@example.com' }),
-      await service.subscribe({ email: 'known@example.com' }),
+      await service.subscribe({ email: 'new@example.com', topics: ['ai-agents'] }),
+      await service.subscribe({ email: 'known@example.com', topics: ['ai-agents'] }),
     ];
 
     expect(answers).toEqual([undefined, undefined]);
@@ -176,12 +211,12 @@ describe('subscribe', () => {
   it(`sends at most ${MAX_CONFIRMATIONS_PER_DAY} confirmations a day: the 4th request sends nothing`, async () => {
     const { service, mailer, clock, logger } = setup();
     for (let request = 0; request < 3; request++) {
-      await service.subscribe({ email: 'reader@example.com' });
+      await service.subscribe({ email: 'reader@example.com', topics: ['ai-agents'] });
       clock.advance({ minutes: 10 });
     }
     expect(mailer.sent).toHaveLength(3);
 
-    const answer = await service.subscribe({ email: 'reader@example.com' });
+    const answer = await service.subscribe({ email: 'reader@example.com', topics: ['ai-agents'] });
 
     expect(answer).toBeUndefined();
     expect(mailer.attempts).toHaveLength(3);
@@ -191,23 +226,23 @@ describe('subscribe', () => {
   it('sends again once the day of earlier confirmations has passed', async () => {
     const { service, mailer, clock } = setup();
     for (let request = 0; request < 4; request++) {
-      await service.subscribe({ email: 'reader@example.com' });
+      await service.subscribe({ email: 'reader@example.com', topics: ['ai-agents'] });
       clock.advance({ minutes: 10 });
     }
     expect(mailer.sent).toHaveLength(3);
     clock.advance({ hours: 24 });
 
-    await service.subscribe({ email: 'reader@example.com' });
+    await service.subscribe({ email: 'reader@example.com', topics: ['ai-agents'] });
 
     expect(mailer.sent).toHaveLength(4);
   });
 
   it('sends nothing for a second request within a minute', async () => {
     const { service, mailer, clock } = setup();
-    await service.subscribe({ email: 'reader@example.com' });
+    await service.subscribe({ email: 'reader@example.com', topics: ['ai-agents'] });
     clock.advance({ seconds: 30 });
 
-    await service.subscribe({ email: 'reader@example.com' });
+    await service.subscribe({ email: 'reader@example.com', topics: ['ai-agents'] });
 
     expect(mailer.sent).toHaveLength(1);
   });
@@ -242,7 +277,7 @@ describe('subscribe', () => {
     }
     const { service, subscribers, mailer, tokens, clock } = setup(new RacingRepository());
 
-    await service.subscribe({ email: 'racer@example.com' });
+    await service.subscribe({ email: 'racer@example.com', topics: ['ai-agents'] });
 
     expect(subscribers.all().map((stored) => stored.id)).toEqual([competitor.id]);
     expect(mailer.sent).toHaveLength(1);
@@ -307,7 +342,9 @@ describe('the mail queue: no answer waits on SES', () => {
   it('refuses a bad sign-up at once and queues nothing', async () => {
     const { service, mailJobs } = held();
 
-    await expect(service.subscribe({ email: 'not-an-address' })).rejects.toBeInstanceOf(ValidationError);
+    await expect(
+      service.subscribe({ email: 'not-an-address', topics: ['ai-agents'] }),
+    ).rejects.toBeInstanceOf(ValidationError);
     await expect(
       service.subscribe({ email: 'a@example.com', topics: ['no-such-topic'] }),
     ).rejects.toBeInstanceOf(ValidationError);
@@ -324,7 +361,7 @@ describe('the mail queue: no answer waits on SES', () => {
     const subscribers = new InMemorySubscriberRepository().seed(reader);
     const { service, mailJobs } = held(subscribers, mailer);
 
-    await service.subscribe({ email: 'pending@example.com' });
+    await service.subscribe({ email: 'pending@example.com', topics: ['ai-agents'] });
     const [job] = mailJobs.queued;
     await expect(mailJobs.drain()).rejects.toBeInstanceOf(MailNotSentError);
     expect((await subscribers.get(reader.id))?.confirmationsSentAt).toEqual(reader.confirmationsSentAt);
