@@ -9,14 +9,22 @@
  * hand-written related terms alone.
  *
  * Then the after-ratings protocol (after-ratings.ts): a simulated reader per topic rates the first week
- * of digests, and the days after are scored cold and after ratings, with the baselines on the same days.
+ * of digests, and the days after are scored cold and after ratings, with the baselines on the same days;
+ * and its multi-interest variant: readers who each follow 2-3 topics at once, scored against the union of
+ * their topics' judgments.
  * Exits 1 when a summary figure is below its floor (floors.json), which CI runs.
  *
  *   tsx eval/run.ts              everything
  *   tsx eval/run.ts --dev-only   dev topics only (what to look at while changing the matcher: held-out
  *                                topics are reported once, at the end of a round of work)
  */
-import { afterRatings, RATING_DAYS, type AfterRatingsRow } from './after-ratings';
+import {
+  afterRatings,
+  INTERESTS_PER_READER,
+  multiInterestAfterRatings,
+  RATING_DAYS,
+  type AfterRatingsRow,
+} from './after-ratings';
 import { allWordsBaseline, BM25_CUTOFF, bm25Baseline, type Ranked } from './baselines';
 import { loadFloors, loadJudgments, loadPool, loadTopics, MissingDataError, type Floors } from './data';
 import { average, figures, type Figures } from './metrics';
@@ -153,7 +161,10 @@ function main(): void {
     `(mined vocabulary: ${vocabulary.groups.length} groups from ${vocabulary.papers} papers, ${vocabulary.from}..${vocabulary.to})`,
   );
 
-  const afterRows = reportAfterRatings(papers, topics, judgments, showHeldOut, vocabulary);
+  const afterRows = new Map([
+    ...reportAfterRatings(papers, topics, judgments, showHeldOut, vocabulary),
+    ...reportMultiInterest(papers, topics, judgments, showHeldOut, vocabulary),
+  ]);
   const floors: Floors = loadFloors();
   const failures = [
     ...belowFloors(coldRows, floors.cold, showHeldOut),
@@ -179,16 +190,64 @@ function reportAfterRatings(
   console.log(
     `\n== after ratings: each topic's reader typed only its words and rated its digests of the first week of days (${week.week[0]}..${week.week[week.week.length - 1]}, ${Math.min(RATING_DAYS, week.week.length)} days): grade 2 "more like this", grade 0 "not for me"; shown no grade-2 paper, it pasted two as examples. The ${week.scored.length} papers of the ${days} days after are scored, in the digest's order (relevance and trending).`,
   );
-  const figuresOf = (f: Figures): string =>
-    `${String(Math.round(f.included)).padStart(4)}  ${pct(f.precision)}  ${pct(f.recall2)}  ${pct(f.ndcg10)}  ${pct(f.f1)}`;
   console.log(
     `${'topic'.padEnd(44)} like  not  ex |  cold: incl  prec  rec2  nDCG  F1  | after: incl  prec  rec2  nDCG  F1`,
   );
   for (const { reader, cold, after } of rows) {
-    const label = `${reader.topic.split === 'heldout' ? '* ' : '  '}${reader.topic.query}`;
-    const rated = `${String(reader.liked.length).padStart(4)} ${String(reader.disliked.length).padStart(4)} ${String(reader.examples.length).padStart(3)}`;
-    console.log(`${label.padEnd(44)} ${rated} |      ${figuresOf(cold)}  |        ${figuresOf(after)}`);
+    const label = `${reader.split === 'heldout' ? '* ' : '  '}${reader.name}`;
+    console.log(
+      `${label.padEnd(44)} ${ratedOf(reader)} |      ${figuresOf(cold)}  |        ${figuresOf(after)}`,
+    );
   }
+  console.log('\n== after-ratings summary (means over the scored days)');
+  const means = summarize(rows, '', showHeldOut);
+  const rated = rows.filter((row) => row.reader.liked.length + row.reader.disliked.length > 0).length;
+  const pasted = rows.filter((row) => row.reader.examples.length > 0).length;
+  console.log(`(${rated} readers rated something in their week; ${pasted} pasted examples)`);
+  return means;
+}
+
+/**
+ * Prints the multi-interest variant of the after-ratings protocol (readers of 2-3 topics each), per reader
+ * and averaged; returns its summary rows by label ("several interests: ...").
+ */
+function reportMultiInterest(
+  papers: Paper[],
+  topics: ReturnType<typeof loadTopics>,
+  judgments: ReturnType<typeof loadJudgments>,
+  showHeldOut: boolean,
+  vocabulary: MinedVocabulary,
+): Map<string, Figures> {
+  const { rows } = multiInterestAfterRatings(papers, topics, judgments, BM25_CUTOFF, vocabulary);
+  console.log(
+    `\n== after ratings, readers with several interests: each reader follows ${INTERESTS_PER_READER} consecutive topics of topics.json (2 for the last group of a split; dev and held-out apart), types each topic's words and rates its combined digests of the same week (grade 2 for any of its topics "more like this", grade 0 "not for me"); for each topic it was shown no grade-2 paper of, it pasted two as examples. Scored on the same days against the union of its topics' judgments (best grade).`,
+  );
+  console.log(
+    `like  not  ex |  cold: incl  prec  rec2  nDCG  F1  | after: incl  prec  rec2  nDCG  F1  | reader`,
+  );
+  for (const { reader, cold, after } of rows)
+    console.log(
+      `${ratedOf(reader).trimStart()} |      ${figuresOf(cold)}  |        ${figuresOf(after)}  | ${reader.split === 'heldout' ? '* ' : ''}${reader.name}`,
+    );
+  console.log('\n== after-ratings summary, readers with several interests (means over the scored days)');
+  const means = summarize(rows, MULTI_PREFIX, showHeldOut);
+  const rated = rows.filter((row) => row.reader.liked.length + row.reader.disliked.length > 0).length;
+  const pasted = rows.filter((row) => row.reader.examples.length > 0).length;
+  console.log(`(${rows.length} readers; ${rated} rated something in their week; ${pasted} pasted examples)`);
+  return means;
+}
+
+/** The label prefix of the multi-interest summary rows (and of their floors). */
+const MULTI_PREFIX = 'several interests: ';
+
+const figuresOf = (f: Figures): string =>
+  `${String(Math.round(f.included)).padStart(4)}  ${pct(f.precision)}  ${pct(f.recall2)}  ${pct(f.ndcg10)}  ${pct(f.f1)}`;
+
+const ratedOf = (reader: AfterRatingsRow['reader']): string =>
+  `${String(reader.liked.length).padStart(4)} ${String(reader.disliked.length).padStart(4)} ${String(reader.examples.length).padStart(3)}`;
+
+/** Prints the means of each system by split; returns them by label. */
+function summarize(rows: AfterRatingsRow[], prefix: string, showHeldOut: boolean): Map<string, Figures> {
   const systems: [string, (row: AfterRatingsRow) => Figures][] = [
     ['words only, cold', (row) => row.cold],
     ['after ratings', (row) => row.after],
@@ -196,24 +255,18 @@ function reportAfterRatings(
     ['baseline: all words present', (row) => row.allWords],
     [`baseline: BM25 title+abstract, cut-off ${BM25_CUTOFF}`, (row) => row.bm25],
   ];
-  const splits: [string, AfterRatingsRow[]][] = [
-    ['dev', rows.filter((row) => row.reader.topic.split === 'dev')],
-  ];
+  const splits: [string, AfterRatingsRow[]][] = [['dev', rows.filter((row) => row.reader.split === 'dev')]];
   if (showHeldOut)
-    splits.push(['held-out', rows.filter((row) => row.reader.topic.split === 'heldout')], ['all', rows]);
+    splits.push(['held-out', rows.filter((row) => row.reader.split === 'heldout')], ['all', rows]);
   const means = new Map<string, Figures>();
-  console.log('\n== after-ratings summary (means over the scored days)');
   console.log(`${'system'.padEnd(44)} incl  prec  rec2  nDCG  F1`);
   for (const [name, pick] of systems)
     for (const [split, splitRows] of splits) {
-      const label = `${name} (${split})`;
+      const label = `${prefix}${name} (${split})`;
       const mean = average(splitRows.map(pick));
       means.set(label, mean);
       console.log(row(label, mean));
     }
-  const rated = rows.filter((row) => row.reader.liked.length + row.reader.disliked.length > 0).length;
-  const pasted = rows.filter((row) => row.reader.examples.length > 0).length;
-  console.log(`(${rated} readers rated something in their week; ${pasted} pasted examples)`);
   return means;
 }
 
