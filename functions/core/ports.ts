@@ -193,6 +193,17 @@ export interface Recipient {
 export interface DigestBatch extends DigestRun {
   papers: PlannedPaperRef[];
   recipients: Recipient[];
+  /**
+   * Papers in each cadence's window that day, matched or not, for the email's "7 of the 41…"; absent
+   * in messages planned before it was carried.
+   */
+  papersInWindow?: WindowSizes;
+}
+
+/** Papers in the daily and in the weekly window of a digest day. */
+export interface WindowSizes {
+  daily: number;
+  weekly: number;
 }
 
 export interface DigestQueue {
@@ -304,6 +315,8 @@ export interface EmailRenderer {
     date: string;
     cadence: 'daily' | 'weekly';
     papers: import('./digests/paper-view').DigestPaperView[];
+    /** Papers in the digest's window that day, when known. */
+    papersInWindow?: number;
   }): Promise<RenderedEmail>;
   /** Fills one subscriber's links into an email rendered once for many. */
   personalize(email: RenderedEmail, links: ReaderLinks): RenderedEmail;

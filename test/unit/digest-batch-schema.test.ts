@@ -30,6 +30,19 @@ describe('the send queue message', () => {
     expect(DigestBatchSchema.parse(throughJson(batch))).toEqual(batch);
   });
 
+  it("carries the windows' paper counts, and still reads a message queued without them", () => {
+    const batch = aDigestBatch({
+      papers: [aPlannedPaper('2511.00001')],
+      recipients: ['reader-1'],
+      papersInWindow: { daily: 41, weekly: 180 },
+    });
+    const { papersInWindow: _, ...older } = batch;
+
+    expect(DigestBatchSchema.parse(throughJson(batch))).toEqual(batch);
+    expect(DigestBatchSchema.parse(throughJson(older))).toEqual(older);
+    expect(() => DigestBatchSchema.parse({ ...batch, papersInWindow: { daily: -1, weekly: 3 } })).toThrow();
+  });
+
   it('carries that a paper matched only through related terms, through JSON and back', () => {
     const batch = aDigestBatch({
       papers: [{ paperId: '2511.00001', why: [{ topic: 'RLHF', matched: ['DPO'], related: true }] }],

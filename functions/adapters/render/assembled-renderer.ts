@@ -24,7 +24,10 @@ export interface CompiledEmails {
   /** How the file was made; not read. */
   generated: string;
   digest: {
-    /** Everything before the first paper card; slots: subject, preview, heading, lede. */
+    /**
+     * Everything before the first paper card; slots: subject, preview, heading, lede, the table of
+     * contents (a section) and the view-in-browser placeholder.
+     */
     htmlHead: string;
     /** One paper card; the slots of a PaperCard, its optional parts in {{#if}} sections. */
     htmlCard: string;
@@ -134,6 +137,53 @@ export function slotsOfFlatTemplate(
   };
 }
 
+const CONTENTS_START = '{{#if toc}}';
+
+/**
+ * The head cut around its table of contents (the one section in it): the part before, the section,
+ * and the part after, so that the parts around it can be filled by joining (slotsOfFlatTemplate) and
+ * only the section goes through the template. Undefined when the head has no such section, or when
+ * whitespace at a cut would collapse differently in pieces than in the whole.
+ */
+export function splitHeadAtContents(
+  head: string,
+): { before: string; contents: string; after: string } | undefined {
+  const start = head.indexOf(CONTENTS_START);
+  if (start < 0) return undefined;
+  const tags = /\{\{\s*(#if\b|\/if\b)[^{}]*\}\}/g;
+  tags.lastIndex = start;
+  let depth = 0;
+  for (let tag = tags.exec(head); tag; tag = tags.exec(head)) {
+    depth += tag[1] === '#if' ? 1 : -1;
+    if (depth > 0) continue;
+    const end = tag.index + tag[0].length;
+    const parts = { before: head.slice(0, start), contents: head.slice(start, end), after: head.slice(end) };
+    return /\s$/.test(parts.before) || /^\s/.test(parts.after) ? undefined : parts;
+  }
+  return undefined;
+}
+
+/**
+ * The digest head's filler: the parts around the table of contents by joining their pieces when that
+ * is exact (slotsOfFlatTemplate), the contents through the template; or the whole template, collapsed.
+ */
+function headFiller(source: string): (values: Record<string, unknown>) => string {
+  const whole = compilePiece(source, 'digest head', 'html');
+  const viaTemplate = (values: Record<string, unknown>) => collapseIndentation(whole(values));
+  const parts = splitHeadAtContents(source);
+  if (!parts) return viaTemplate;
+  const before = slotsOfFlatTemplate(parts.before);
+  const after = slotsOfFlatTemplate(parts.after);
+  const contents = compilePiece(parts.contents, 'digest head', 'html');
+  if (!before || !after) return viaTemplate;
+  return (values) => {
+    const start = before(values);
+    const end = after(values);
+    if (start === undefined || end === undefined) return viaTemplate(values);
+    return start + collapseIndentation(contents(values)) + end;
+  };
+}
+
 function compilePiece(source: string, name: string, escape: 'html' | 'none'): Template {
   try {
     return compileTemplate(source, { name, escape });
@@ -155,7 +205,7 @@ export function createAssembledRenderer(
   compiled: CompiledEmails,
   options: { cardCacheSize?: number; digestCacheSize?: number } = {},
 ): AssembledRenderer {
-  const head = compilePiece(compiled.digest.htmlHead, 'digest head', 'html');
+  const head = headFiller(compiled.digest.htmlHead);
   const card = compilePiece(compiled.digest.htmlCard, 'paper card', 'html');
   const textParts = splitDigestText(compiled.digest.text);
   const textHead = compilePiece(textParts.head, 'digest text', 'none');
@@ -168,7 +218,6 @@ export function createAssembledRenderer(
   const digests = new GenerationalCache<string, RenderedEmail>(
     options.digestCacheSize ?? DEFAULT_DIGEST_CACHE_SIZE,
   );
-  const fastHead = slotsOfFlatTemplate(compiled.digest.htmlHead);
   // The tail's links are cut once, as each card's are: no whole email is searched for them.
   const htmlTail = cutAtLinks(compiled.digest.htmlTail);
   let textTailSlots: LinkSlots | undefined;
@@ -206,16 +255,17 @@ export function createAssembledRenderer(
 
     async renderDigest(input) {
       const rendered = input.papers.map(cardOf);
-      const key = `${input.date}\u0000${input.cadence}\u0000${rendered.map((paper) => paper.serial).join(',')}`;
+      const key = `${input.date}\u0000${input.cadence}\u0000${input.papersInWindow ?? ''}\u0000${rendered.map((paper) => paper.serial).join(',')}`;
       const known = digests.get(key);
       if (known) return known;
       const model = digestModel(
         input,
         rendered.map((paper) => paper.model),
       );
-      // The head holds no link; each card holds its rating links, cut when the card was rendered.
-      const html: (string | LinkSlots)[] = [fastHead?.(model) ?? collapseIndentation(head(model))];
-      const text: (string | LinkSlots)[] = [textHead(model)];
+      // The head holds the view-in-browser link, cut here (a few kilobytes, once per distinct digest);
+      // each card holds its rating links, cut when the card was rendered.
+      const html: (string | LinkSlots)[] = [cutAtLinks(head(model))];
+      const text: (string | LinkSlots)[] = [cutAtLinks(textHead(model))];
       rendered.forEach((paper, index) => {
         html.push(paper.html);
         paper.text.forEach((piece, at) => text.push(...(at === 0 ? [] : [String(index + 1)]), piece));

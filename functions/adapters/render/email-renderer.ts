@@ -13,6 +13,11 @@ export interface DigestEmailInput {
   date: string;
   cadence: 'daily' | 'weekly';
   papers: DigestPaperView[];
+  /**
+   * Papers in the digest's window that day, matched or not ("7 of the 41 latest papers…"); unknown for
+   * a send message planned before it was carried, which the email then does not mention.
+   */
+  papersInWindow?: number;
 }
 
 export interface Renderer {

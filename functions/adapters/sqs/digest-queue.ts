@@ -24,6 +24,8 @@ const RecipientsBatchSchema = z
     digestDate: Day,
     runId: z.string().min(1),
     papers: z.array(z.object({ paperId: z.string(), why: z.array(Reason) })).min(1),
+    // Added later: messages queued before it have none, and the email then does not say "7 of the 41".
+    papersInWindow: z.object({ daily: z.number().int().min(0), weekly: z.number().int().min(0) }).optional(),
     recipients: z
       .array(
         z.object({

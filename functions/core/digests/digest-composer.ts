@@ -17,7 +17,7 @@ import { shippedVocabulary } from '../matching/shipped-vocabulary';
 import { addDays, daysEnding, isoWeekday } from '../dates';
 import { GenerationalCache } from '../generational-cache';
 import type { Paper } from '../papers';
-import type { PaperRepository, VocabularyRepository } from '../ports';
+import type { PaperRepository, VocabularyRepository, WindowSizes } from '../ports';
 import {
   hasAnyTopic,
   hasDigestOf,
@@ -261,6 +261,8 @@ export async function createDigestComposer(
   return {
     digestDate,
     papersInWindow: windowPapers.length,
+    /** Papers in each cadence's window, matched or not: the email says "7 of the 41…". */
+    windowSizes: { daily: windows.daily.papersById.size, weekly: windowPapers.length } as WindowSizes,
     /** Groups of the vocabulary the run matches with (stored or shipped). */
     vocabularyGroups: vocabulary.groups.length,
     get distinctTopics() {

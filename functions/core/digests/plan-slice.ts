@@ -11,6 +11,7 @@ import type {
   RunLedger,
   SubscriberRepository,
   VocabularyRepository,
+  WindowSizes,
 } from '../ports';
 import { hasDigestOf, type Subscriber } from '../subscribers/subscriber';
 import {
@@ -59,7 +60,7 @@ class BatchBuilder {
   private bytes = 0;
   readonly full: DigestBatch[] = [];
 
-  constructor(private readonly run: { digestDate: string; runId: string }) {}
+  constructor(private readonly run: { digestDate: string; runId: string; papersInWindow?: WindowSizes }) {}
 
   add(subscriber: Subscriber, digest: PlannedPaper[], forgetDays: string[]): void {
     const picks = digest.map(({ paperId, why }) => {
@@ -126,7 +127,11 @@ export async function planSlice(
 ): Promise<SliceResult> {
   const composer = options.composer ?? (await createDigestComposer(deps, slice.digestDate));
   const counts = noPlanCounts();
-  const builder = new BatchBuilder({ digestDate: slice.digestDate, runId: slice.runId });
+  const builder = new BatchBuilder({
+    digestDate: slice.digestDate,
+    runId: slice.runId,
+    papersInWindow: composer.windowSizes,
+  });
   const flush = async (all: boolean) => {
     if (all) builder.close();
     if (builder.full.length < (all ? 1 : MESSAGES_PER_ENQUEUE)) return;

@@ -161,7 +161,13 @@ export async function sendDigestBatch(
       const key = `${recipient.cadence}:${recipient.picks.join(',')}`;
       let email = rendered.get(key);
       if (!email) {
-        email = deps.renderer.renderDigest({ date: batch.digestDate, cadence: recipient.cadence, papers });
+        const papersInWindow = batch.papersInWindow?.[recipient.cadence];
+        email = deps.renderer.renderDigest({
+          date: batch.digestDate,
+          cadence: recipient.cadence,
+          papers,
+          ...(papersInWindow !== undefined ? { papersInWindow } : {}),
+        });
         rendered.set(key, email);
       }
       return email;

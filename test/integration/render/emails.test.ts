@@ -6,6 +6,8 @@ import { LINK_PLACEHOLDERS, personalize } from '../../../functions/adapters/rend
 import { createRenderer } from '../../../functions/adapters/render/precompiled-renderer';
 import { escapeHtml } from '../../../functions/adapters/render/templater';
 import { toPaperView, type DigestPaperView } from '../../../functions/core/digests/paper-view';
+import { createMatcher, rankForDigest, type TopicRef } from '../../../functions/core/matching';
+import type { Paper } from '../../../functions/core/papers';
 
 const GMAIL_CLIP_BYTES = 102 * 1024;
 
@@ -30,6 +32,8 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 const links = {
   manageUrl: 'https://paperboy.example/preferences?token=manage.abc',
   unsubscribeUrl: 'https://paperboy.example/unsubscribe?token=unsub.def',
+  // A view token names the reader, the link version and the day, signed.
+  viewUrl: `https://paperboy.example/digest?token=${'v'.repeat(80)}.${'x'.repeat(43)}`,
   rateUrl: (paperId: string) =>
     `https://paperboy.example/rate?token=${Buffer.from(JSON.stringify({ p: 'rate', s: '0b7c6a58-2f7e-4c1e-9d3e-4b1f6f0e9a11', v: 1, a: paperId })).toString('base64url')}.${'x'.repeat(43)}`,
 };
@@ -37,7 +41,8 @@ const links = {
 describe('digest email, assembled from the precompiled pieces, of 10 real papers of 2025-11-13', () => {
   const renderer = createRenderer();
   const papers = viewsOf('2025-11-13');
-  const render = () => renderer.renderDigest({ date: '2025-11-13', cadence: 'daily', papers });
+  const render = () =>
+    renderer.renderDigest({ date: '2025-11-13', cadence: 'daily', papers, papersInWindow: 37 });
 
   it('uses the ten papers of the day', () => {
     expect(papers).toHaveLength(10);
@@ -55,13 +60,105 @@ describe('digest email, assembled from the precompiled pieces, of 10 real papers
       if (paper.projectUrl) expect(html).toContain(`href="${escapeHtml(paper.projectUrl)}"`);
       expect(html).toContain(escapeHtml(paper.summary));
     }
-    expect(html).toContain('Matched:</b> AI agents (agents, agentic)');
+    // Reasons these papers' text does not show (the test pairs papers and reasons at random): the words.
+    expect(html).toContain('Why: <b style="color: #1c1917;">AI agents</b> — “agents”, “agentic”</p>');
     // Only related terms matched: said so, so that it does not read as a wrong match.
-    expect(html).toContain('Matched:</b> RLHF (related: Direct Preference Optimization, DPO)');
+    expect(html).toContain(
+      '<b style="color: #1c1917;">RLHF</b> — related: “Direct Preference Optimization”, “DPO”</p>',
+    );
     // Every related word filtered out as generic: still not shown as a match of the reader's words.
-    expect(html).toContain('Matched:</b> Reasoning (related terms)');
+    expect(html).toContain('<b style="color: #1c1917;">Reasoning</b> — related terms</p>');
+    expect(html).not.toContain('Matched:');
     expect(html).toContain('Your papers for Thu, 13 Nov 2025');
+    expect(html).toContain(
+      '10 of the 37 latest papers on Hugging Face Daily Papers match your topics, best first.',
+    );
     expect(html).toMatch(/<html lang="en"/);
+  });
+
+  it('says why as the paper says it, for reasons the matcher gave on this day', async () => {
+    const day = parseDailyPapers(
+      JSON.parse(readFileSync(join(HF_DAYS_DIR, '2025-11-13.json'), 'utf8')),
+      '2025-11-13',
+    ).papers;
+    const matcher = createMatcher(day);
+    const topics: TopicRef[] = [
+      { kind: 'catalog', id: 'ai-agents' },
+      { kind: 'catalog', id: 'world-models' },
+      { kind: 'keyword', text: 'speculative decoding' },
+    ];
+    const byId = new Map(day.map((paper) => [paper.id, paper]));
+    const ranked = rankForDigest(
+      topics.map((topic) => ({ topic, hits: matcher.match(topic) })),
+      byId,
+    );
+    const views = ranked.map(({ paperId, why }) => toPaperView(byId.get(paperId) as Paper, why));
+    const { html, text } = await renderer.renderDigest({
+      date: '2025-11-13',
+      cadence: 'daily',
+      papers: views,
+    });
+
+    const whys = [...html.matchAll(/<p class="why"[^>]*>(.*?)<\/p>/g)].map((match) => match[1]);
+    expect(whys).toHaveLength(views.length);
+    // Lumine's title says "Generalist Agents"; TiDAR lists "speculative decoding" among its keywords,
+    // the topic's own words, so only where is said.
+    expect(html).toContain('<b style="color: #1c1917;">AI agents</b> — “Agents” in the title');
+    expect(text).toContain('Why: Speculative decoding — in the keywords');
+    for (const why of whys) expect(why).toMatch(/ in the (title|keywords|summary|abstract)/);
+    expect(html).not.toMatch(/\((LLMs|agents|WMPO)/);
+  });
+
+  it('opens with a "View in browser" link to the reader’s copy of the day, and says it in the text', async () => {
+    const email = await render();
+    const personal = personalize(email, links);
+
+    const view = [...personal.html.matchAll(/<a href="([^"]*)"[^>]*>View in browser<\/a>/g)];
+    expect(view.map((match) => match[1])).toEqual([escapeHtml(links.viewUrl)]);
+    // Near the top: before the heading and the first paper.
+    expect(view[0].index).toBeLessThan(personal.html.indexOf('<h1'));
+    expect(personal.text.split('\n').slice(0, 4)).toContain(`View in browser: ${links.viewUrl}`);
+    expect(() => personalize(email, { ...links, viewUrl: undefined })).toThrow(/viewUrl/);
+  });
+
+  it('shows a table of contents by topic, linking each paper to its card', async () => {
+    const { html, text } = await render();
+
+    const entries = [...html.matchAll(/<a href="#([^"]+)"[^>]*>([^<]+)<\/a>/g)];
+    // Grouped by topic (the topics in the order of their best paper), so each paper once, in another order.
+    expect(entries.map((entry) => entry[1]).sort()).toEqual(papers.map((paper) => `p${paper.id}`).sort());
+    for (const paper of papers) expect(html).toContain(`<div class="paper" id="p${paper.id}"`);
+    // Short names: the part of the title before its colon ("Lumine: An Open Recipe…" is "Lumine").
+    expect(entries.map((entry) => entry[2])).toContain('Lumine');
+    expect(html).toMatch(
+      /In this email<\/p>\n<p class="toc-row"[^>]*><b[^>]*>Diffusion models<\/b>: <a href="#p2511\.08892"/,
+    );
+    expect(text).toMatch(/In this email:\n {3}\S.*: 1\. \S/);
+  });
+
+  it('shows each thumbnail with alt text, linked to the paper', async () => {
+    const { html } = await render();
+
+    const withThumbnail = papers.filter((paper) => paper.thumbnailUrl);
+    expect(withThumbnail.length).toBeGreaterThan(5);
+    for (const paper of withThumbnail)
+      expect(html).toMatch(
+        new RegExp(
+          `<a href="${escapeRegExp(paper.url)}"[^>]*><img class="thumb" src="${escapeRegExp(escapeHtml(paper.thumbnailUrl ?? ''))}" alt="Thumbnail of the paper" width="150"`,
+        ),
+      );
+  });
+
+  it('has an inbox preview that names the papers, and colours for dark mode', async () => {
+    const { html } = await render();
+
+    const preview = /<div style="display:none[^>]*>([^<]*)<\/div>/.exec(html)?.[1];
+    expect(preview).toMatch(/^10 of 37 new papers match: Lumine · /);
+    expect((preview ?? '').length).toBeLessThanOrEqual(150);
+    expect(html).toContain('<meta name="color-scheme" content="light dark">');
+    expect(html).toContain('@media (prefers-color-scheme: dark)');
+    expect(html).toContain('.sheet, .sheet > table { background-color: #24201c !important; }');
+    expect(html).toMatch(/<div class="sheet" style="background:#ffffff;/);
   });
 
   it('has the manage and unsubscribe placeholders, visible as links, until personalized', async () => {
@@ -145,7 +242,12 @@ describe('digest email, assembled from the precompiled pieces, of 10 real papers
     expect(many).toHaveLength(25);
 
     const { html } = personalize(
-      await renderer.renderDigest({ date: '2025-11-13', cadence: 'weekly', papers: many }),
+      await renderer.renderDigest({
+        date: '2025-11-13',
+        cadence: 'weekly',
+        papers: many,
+        papersInWindow: 120,
+      }),
       links,
     );
     const bytes = Buffer.byteLength(html);

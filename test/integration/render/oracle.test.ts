@@ -55,6 +55,8 @@ function variantsOf(paper: Paper): Paper[] {
     { ...paper, organization: { name: 'lab', fullname: 'Lab  \n  Ünïversität & Co <R&D>' } },
     { ...paper, aiSummary: undefined, abstract: '' },
     { ...paper, upvotes: null, numComments: 1 },
+    { ...paper, upvotes: 0, numComments: 7, thumbnail: undefined },
+    { ...paper, thumbnail: 'https://cdn.example/t.png?a=1&b="2"', projectPage: paper.githubRepo },
     {
       ...paper,
       title: `${paper.title} — x < y > z & "q" 'r' ∑ 数学`,
@@ -88,8 +90,17 @@ describe('the precompiled renderer against the MJML oracle', () => {
   it.each([
     ['1 paper, daily', { date: '2025-11-13', cadence: 'daily' as const, papers: nov13.slice(0, 1) }],
     ['1 paper, weekly', { date: '2025-11-13', cadence: 'weekly' as const, papers: nov13.slice(3, 4) }],
+    // Four papers: no contents yet; five: a contents.
+    ['4 papers, daily', { date: '2025-11-13', cadence: 'daily' as const, papers: nov13.slice(0, 4) }],
+    [
+      '5 papers, daily, of 37',
+      { date: '2025-11-13', cadence: 'daily' as const, papers: nov13.slice(0, 5), papersInWindow: 37 },
+    ],
     ['10 papers, daily', { date: '2025-11-13', cadence: 'daily' as const, papers: nov13 }],
-    ['10 papers, weekly', { date: '2025-11-13', cadence: 'weekly' as const, papers: week.slice(5, 15) }],
+    [
+      '10 papers, weekly, of 96',
+      { date: '2025-11-13', cadence: 'weekly' as const, papers: week.slice(5, 15), papersInWindow: 96 },
+    ],
     ['25 papers, daily', { date: '2025-11-13', cadence: 'daily' as const, papers: week.slice(0, 25) }],
     ['25 papers, weekly', { date: '2025-11-13', cadence: 'weekly' as const, papers: week.slice(0, 25) }],
   ])('renders the same digest: %s', async (_name, input) => {
@@ -141,6 +152,7 @@ describe('the precompiled renderer against the MJML oracle', () => {
     const links = {
       manageUrl: 'https://paperboy.example/preferences?token=m.1&v=<2>',
       unsubscribeUrl: "https://paperboy.example/unsubscribe?token=u.1&v='3'",
+      viewUrl: 'https://paperboy.example/digest?token=d.1&v=<5>',
       rateUrl: (paperId: string) => `https://paperboy.example/rate?token=r.${paperId}&v="4"`,
     };
     const input = { date: '2025-11-13', cadence: 'weekly' as const, papers: week.slice(2, 12) };
@@ -150,6 +162,10 @@ describe('the precompiled renderer against the MJML oracle', () => {
     expect(actual).toEqual(expected);
     expect(actual.html).toContain('token=m.1&amp;v=&lt;2&gt;');
     expect(actual.text).toContain("token=u.1&v='3'");
+    expect(actual.html).toMatch(
+      /<a href="https:\/\/paperboy\.example\/digest\?token=d\.1&amp;v=&lt;5&gt;"[^>]*>View in browser<\/a>/,
+    );
+    expect(actual.text).toContain('View in browser: https://paperboy.example/digest?token=d.1&v=<5>');
   });
 
   it('renders the same confirmation email', async () => {

@@ -1,6 +1,7 @@
 import {
   createAssembledRenderer,
   slotsOfFlatTemplate,
+  splitHeadAtContents,
   type CompiledEmails,
 } from '../../../functions/adapters/render/assembled-renderer';
 import { collapseIndentation } from '../../../functions/adapters/render/email-renderer';
@@ -39,8 +40,8 @@ describe('the precompiled renderer', () => {
     const robots = await renderer.renderDigest(digest(why('Robotics')));
 
     expect(renderer.cardsRendered).toBe(2);
-    expect(agents.html).toContain('AI agents (agents)');
-    expect(robots.html).toContain('Robotics (agents)');
+    expect(agents.html).toMatch(/<b[^>]*>AI agents<\/b> — “agents”/);
+    expect(robots.html).toMatch(/<b[^>]*>Robotics<\/b> — “agents”/);
     expect(robots.html).not.toContain('AI agents');
   });
 
@@ -75,8 +76,35 @@ describe('the precompiled renderer', () => {
   });
 });
 
-describe('slotsOfFlatTemplate (the digest head filled without the template)', () => {
+describe('splitHeadAtContents (the digest head around its table of contents)', () => {
   const head = (compiledEmails as CompiledEmails).digest.htmlHead;
+
+  it('cuts the head into the part before the contents, the contents section and the part after', () => {
+    const parts = splitHeadAtContents(head);
+
+    expect(parts).toBeDefined();
+    expect(parts && parts.before + parts.contents + parts.after).toBe(head);
+    expect(parts?.contents).toMatch(
+      /^\{\{#if toc\}\}<div class="toc"[\s\S]*\{\{\/each\}\}\n<\/div>\{\{\/if\}\}$/,
+    );
+    expect(parts?.before).toContain('{{lede}}');
+    expect(parts?.after).not.toContain('{{');
+  });
+
+  it('declines a head without contents, or one whose cut would meet whitespace', () => {
+    expect(splitHeadAtContents('<p>{{lede}}</p>')).toBeUndefined();
+    expect(splitHeadAtContents('<p>{{lede}}</p>\n{{#if toc}}x{{/if}}</div>')).toBeUndefined();
+    expect(splitHeadAtContents('<p>{{lede}}</p>{{#if toc}}{{#if a}}x{{/if}}{{/if}}</div>')).toEqual({
+      before: '<p>{{lede}}</p>',
+      contents: '{{#if toc}}{{#if a}}x{{/if}}{{/if}}',
+      after: '</div>',
+    });
+  });
+});
+
+describe('slotsOfFlatTemplate (the digest head filled without the template)', () => {
+  // The part of the head before its contents: the part filled by joining.
+  const head = splitHeadAtContents((compiledEmails as CompiledEmails).digest.htmlHead)?.before ?? '';
   const viaTemplate = (values: Record<string, string>) =>
     collapseIndentation(compileTemplate(head, { name: 'head', escape: 'html' })(values));
   const values = {

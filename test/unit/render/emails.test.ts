@@ -77,21 +77,139 @@ describe.each<[string, () => Renderer]>([
     expect(email.text).toContain('<script>alert("title")</script> & <img src=x onerror=alert(1)>');
   });
 
-  it('omits upvotes when unknown and shows them otherwise', async () => {
+  it('shows upvotes and comments only where they carry signal', async () => {
+    const render = (upvotes: number | null, numComments: number) =>
+      renderer.renderDigest({
+        date: '2025-11-13',
+        cadence: 'daily',
+        papers: [aPaperView({ upvotes, numComments })],
+      });
+
+    const unknown = await render(null, 1);
+    const zero = await render(0, 2);
+    const known = await render(1, 3);
+
+    // Unknown or no upvotes, and the one or two comments nearly every paper has (a bot's): nothing.
+    for (const email of [unknown, zero]) {
+      expect(email.html).not.toMatch(/upvote|comment/);
+      expect(email.text).not.toMatch(/upvote|comment/);
+    }
+    expect(known.text).toContain('   1 upvote · 3 comments\n');
+    expect(known.html).toContain('>1 upvote · 3 comments</p>');
+  });
+
+  it('says why as a person would: the topic, then where the paper says it', async () => {
+    const email = await renderer.renderDigest({
+      date: '2025-11-13',
+      cadence: 'daily',
+      papers: [
+        aPaperView({
+          matchedTopics: [
+            { topic: 'AI agents', matched: ['agents'], seen: { field: 'title', words: 'Generalist Agents' } },
+            { topic: 'Speculative decoding', matched: [], seen: { field: 'keywords', words: '' } },
+            { topic: 'RLHF', matched: ['DPO'], related: true, seen: { field: 'abstract', words: 'DPO' } },
+            { topic: 'Org: NVIDIA', matched: ['NVIDIA'] },
+            { topic: 'Diffusion', matched: ['diffusion'] },
+          ],
+        }),
+      ],
+    });
+
+    expect(email.text).toContain(
+      '   Why: AI agents — “Generalist Agents” in the title · Speculative decoding — in the keywords · ' +
+        'RLHF — related “DPO” in the abstract · +2 more topics\n',
+    );
+    expect(email.html).toMatch(
+      /Why: <b[^>]*>AI agents<\/b> — “Generalist Agents” in the title · <b[^>]*>Speculative decoding<\/b> — in the keywords · /,
+    );
+    const follows = await renderer.renderDigest({
+      date: '2025-11-13',
+      cadence: 'daily',
+      papers: [
+        aPaperView({
+          matchedTopics: [
+            { topic: 'Org: NVIDIA', matched: ['NVIDIA'] },
+            { topic: 'Author: Ada Lovelace', matched: [] },
+            { topic: 'like “Lumine” you rated', matched: [] },
+          ],
+        }),
+      ],
+    });
+    expect(follows.text).toContain(
+      '   Why: NVIDIA — an organization you follow · Ada Lovelace — an author you follow · like “Lumine” you rated\n',
+    );
+  });
+
+  it('has a contents from five papers on, and none below', async () => {
+    const papers = (count: number) =>
+      Array.from({ length: count }, (_, index) =>
+        aPaperView({
+          id: `2511.0000${index}`,
+          title: `Paper${index}: a title`,
+          matchedTopics: [{ topic: index % 2 ? 'Robotics' : 'AI agents', matched: [] }],
+        }),
+      );
+
+    const four = await renderer.renderDigest({ date: '2025-11-13', cadence: 'daily', papers: papers(4) });
+    const five = await renderer.renderDigest({ date: '2025-11-13', cadence: 'daily', papers: papers(5) });
+
+    expect(four.html).not.toContain('In this email');
+    expect(four.text).not.toContain('In this email');
+    expect(five.html).toMatch(
+      /<b[^>]*>AI agents<\/b>: <a href="#p2511\.00000"[^>]*>Paper0<\/a> · <a href="#p2511\.00002"[^>]*>Paper2<\/a> · <a href="#p2511\.00004"[^>]*>Paper4<\/a><\/p>/,
+    );
+    expect(five.text).toContain(
+      'In this email:\n   AI agents: 1. Paper0 · 3. Paper2 · 5. Paper4\n   Robotics: 2. Paper1 · 4. Paper3\n',
+    );
+  });
+
+  it('says how many of the window’s papers matched, when the message carries the count', async () => {
+    const daily = await renderer.renderDigest({
+      date: '2025-11-13',
+      cadence: 'daily',
+      papers: [aPaperView(), aPaperView({ id: '2' })],
+      papersInWindow: 41,
+    });
+    const weekly = await renderer.renderDigest({
+      date: '2025-11-13',
+      cadence: 'weekly',
+      papers: [aPaperView()],
+      papersInWindow: 180,
+    });
     const unknown = await renderer.renderDigest({
       date: '2025-11-13',
       cadence: 'daily',
-      papers: [aPaperView({ upvotes: null, numComments: 2 })],
-    });
-    const known = await renderer.renderDigest({
-      date: '2025-11-13',
-      cadence: 'daily',
-      papers: [aPaperView({ upvotes: 1, numComments: 0 })],
+      papers: [aPaperView()],
     });
 
-    expect(unknown.html).not.toMatch(/upvote/);
-    expect(unknown.html).toContain('2 comments');
-    expect(known.text).toContain('1 upvote · 0 comments');
+    expect(daily.text).toContain(
+      '2 of the 41 latest papers on Hugging Face Daily Papers match your topics, best first.',
+    );
+    expect(daily.html).toContain('2 of the 41 latest papers');
+    expect(weekly.text).toContain(
+      "Week ending Thu, 13 Nov 2025: 1 of the week's 180 papers on Hugging Face Daily Papers matches your topics",
+    );
+    expect(unknown.text).toContain(
+      '1 paper from Hugging Face Daily Papers that matches your topics, best first.',
+    );
+  });
+
+  it('shows a thumbnail with alt text only when the paper has one', async () => {
+    const withOne = await renderer.renderDigest({
+      date: '2025-11-13',
+      cadence: 'daily',
+      papers: [aPaperView({ thumbnailUrl: 'https://cdn.example/t.png?a=1&b=2' })],
+    });
+    const without = await renderer.renderDigest({
+      date: '2025-11-13',
+      cadence: 'daily',
+      papers: [aPaperView()],
+    });
+
+    expect(withOne.html).toContain(
+      '<img class="thumb" src="https://cdn.example/t.png?a=1&amp;b=2" alt="Thumbnail of the paper" width="150"',
+    );
+    expect(without.html).not.toContain('<img');
   });
 
   it('links GitHub and the project page only when known', async () => {

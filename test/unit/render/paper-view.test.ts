@@ -4,6 +4,7 @@ import {
   readableMatches,
   summarize,
   toPaperView,
+  withoutBracketMarkup,
 } from '../../../functions/core/digests/paper-view';
 import { aPaper } from './builders';
 
@@ -12,6 +13,12 @@ const ABSTRACT =
   'However, efficient training of large-scale MoE models across thousands of GPUs, e.g. with 5D parallelism, presents significant challenges. ' +
   'We introduce an end-to-end training framework for large-scale MoE models that utilizes five-dimensional hybrid parallelism. ' +
   'We achieve up to 49.3% Model Flops Utilization on H100 GPUs.';
+/** An abstract with no sentence that says what the paper does ("We…", "This paper…"). */
+const BACKGROUND =
+  'Mixture of Experts (MoE) models enhance neural network scalability by dynamically selecting relevant experts per input token. ' +
+  'However, efficient training of large-scale MoE models across thousands of GPUs, e.g. with 5D parallelism, presents significant challenges. ' +
+  'An end-to-end training framework for large-scale MoE models utilizes five-dimensional hybrid parallelism. ' +
+  'It reaches up to 49.3% Model Flops Utilization on H100 GPUs.';
 
 describe('summarize', () => {
   it('uses the ai_summary when the paper has one', () => {
@@ -26,8 +33,23 @@ describe('summarize', () => {
     );
   });
 
-  it('cuts a long abstract at the last sentence end that fits', () => {
-    const summary = summarize(aPaper({ abstract: ABSTRACT }), 300);
+  it('starts at the sentence that says what the paper does, after the background', () => {
+    expect(summarize(aPaper({ abstract: ABSTRACT }), 300)).toBe(
+      'We introduce an end-to-end training framework for large-scale MoE models that utilizes five-dimensional hybrid parallelism. ' +
+        'We achieve up to 49.3% Model Flops Utilization on H100 GPUs.',
+    );
+    expect(
+      summarize(
+        aPaper({
+          abstract:
+            'Large language models are everywhere. Yet they forget. In this paper, a memory is added. It helps.',
+        }),
+      ),
+    ).toBe('In this paper, a memory is added. It helps.');
+  });
+
+  it('cuts at the last sentence end that fits, from the first sentence when none says what the paper does', () => {
+    const summary = summarize(aPaper({ abstract: BACKGROUND }), 300);
 
     expect(summary).toBe(
       'Mixture of Experts (MoE) models enhance neural network scalability by dynamically selecting relevant experts per input token. ' +
@@ -37,11 +59,30 @@ describe('summarize', () => {
   });
 
   it('does not take "e.g." or a decimal point for a sentence end', () => {
-    const [first, second, third] = ABSTRACT.split(/(?<=\.) (?=[A-Z])/);
-    const beforeDecimal = ABSTRACT.indexOf('49.') + 3;
+    const [first, second, third] = BACKGROUND.split(/(?<=\.) (?=[A-Z])/);
+    const beforeDecimal = BACKGROUND.indexOf('49.') + 3;
 
-    expect(summarize(aPaper({ abstract: ABSTRACT }), ABSTRACT.indexOf('e.g.') + 10)).toBe(first);
-    expect(summarize(aPaper({ abstract: ABSTRACT }), beforeDecimal + 2)).toBe(`${first} ${second} ${third}`);
+    expect(summarize(aPaper({ abstract: BACKGROUND }), BACKGROUND.indexOf('e.g.') + 10)).toBe(first);
+    expect(summarize(aPaper({ abstract: BACKGROUND }), beforeDecimal + 2)).toBe(
+      `${first} ${second} ${third}`,
+    );
+  });
+
+  it('leaves no stray bracket: citation marks dropped, a bracketed name kept as the name', () => {
+    expect(
+      summarize(
+        aPaper({
+          abstract:
+            'We introduce [Cosmos-Predict2.5], the latest generation of [1] world foundation models [2, 3]. It predicts video.',
+        }),
+      ),
+    ).toBe(
+      'We introduce Cosmos-Predict2.5, the latest generation of world foundation models. It predicts video.',
+    );
+    expect(summarize(aPaper({ aiSummary: '[Lumine](https://x.example) plays games.' }))).toBe(
+      'Lumine plays games.',
+    );
+    expect(withoutBracketMarkup('A [sic] note ( ) on [12–14] things.')).toBe('A sic note on things.');
   });
 
   it('cuts a first sentence longer than the limit at a word, with an ellipsis', () => {
@@ -91,7 +132,8 @@ describe('toPaperView', () => {
       pdfUrl: 'https://arxiv.org/pdf/2511.09148',
       organization: 'Shanghai Jiao Tong University',
       authorsLine: 'Weihao Tan and Xiangyang Li',
-      matchedTopics: why,
+      // The title says it: "…Building Generalist Agents in 3D Open Worlds".
+      matchedTopics: [{ ...why[0], seen: { field: 'title', words: 'Agents' } }],
     });
     expect(view.githubUrl).toBeUndefined();
   });
@@ -110,6 +152,72 @@ describe('toPaperView', () => {
 
   it('keeps unknown upvotes as null', () => {
     expect(toPaperView(aPaper({ upvotes: null }), []).upvotes).toBeNull();
+  });
+
+  it('drops a project page that repeats the GitHub, arXiv or Hugging Face link', () => {
+    const project = (projectPage: string, githubRepo = 'https://github.com/a/b') =>
+      toPaperView(aPaper({ githubRepo, projectPage }), []).projectUrl;
+
+    expect(project('https://github.com/a/b')).toBeUndefined();
+    expect(project('http://www.github.com/A/B/')).toBeUndefined();
+    expect(project('https://github.com/a/b/tree/main/docs')).toBeUndefined();
+    expect(project('https://arxiv.org/abs/2511.08892')).toBeUndefined();
+    expect(project('https://huggingface.co/papers/2511.08892')).toBeUndefined();
+    // Another repository of the same owner, or a site of its own, is a page of its own.
+    expect(project('https://github.com/a/bc')).toBe('https://github.com/a/bc');
+    expect(project('https://a.github.io/b/')).toBe('https://a.github.io/b/');
+  });
+
+  it('keeps an http(s) thumbnail, and none of another scheme', () => {
+    const thumbnail = 'https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2511.08892.png';
+
+    expect(toPaperView(aPaper({ thumbnail }), []).thumbnailUrl).toBe(thumbnail);
+    expect(toPaperView(aPaper({ thumbnail: 'javascript:alert(1)' }), [])).not.toHaveProperty('thumbnailUrl');
+    expect(toPaperView(aPaper(), [])).not.toHaveProperty('thumbnailUrl');
+  });
+});
+
+describe('where a paper says what matched (toPaperView, seen)', () => {
+  const paper = aPaper({
+    title: 'Tiny Model, Big Logic: Diversity-Driven Optimization Elicits Large-Model Reasoning',
+    aiKeywords: ['speculative decoding', 'multi-agent environment'],
+    aiSummary: 'A small model reasons with world knowledge.',
+    abstract:
+      'We study world modeling. Recent video generation helps. Direct Preference Optimization (DPO) aligns it.',
+  });
+  const seenOf = (topic: string, matched: string[], related?: true) =>
+    toPaperView(paper, [{ topic, matched, ...(related ? { related } : {}) }]).matchedTopics[0].seen;
+
+  it('finds the words in the title as the title writes them, whatever their form or order', () => {
+    expect(seenOf('LLM reasoning', ['reasoning large models', 'Large Model Reasoning'])).toEqual({
+      field: 'title',
+      words: 'Large-Model Reasoning',
+    });
+  });
+
+  it('looks at the title, then the keywords, the summary and the abstract', () => {
+    expect(seenOf('AI agents', ['agents'])).toEqual({ field: 'keywords', words: 'multi-agent' });
+    expect(seenOf('Knowledge', ['world knowledge'])).toEqual({ field: 'summary', words: 'world knowledge' });
+    expect(seenOf('RLHF', ['DPO'], true)).toEqual({ field: 'abstract', words: 'DPO' });
+  });
+
+  it('says only where when the words are the topic’s own name', () => {
+    expect(seenOf('Speculative decoding', ['speculative decoding'])).toEqual({
+      field: 'keywords',
+      words: '',
+    });
+  });
+
+  it('never runs a phrase over the end of a sentence, and says nothing it cannot find', () => {
+    // "…world modeling. Recent video generation…" is no phrase "video generation modeling".
+    expect(seenOf('Video generation', ['video generation modeling'])).toBeUndefined();
+    expect(seenOf('Video generation', ['video generation'])).toEqual({ field: 'abstract', words: '' });
+    expect(seenOf('Robotics', ['robot arms'])).toBeUndefined();
+  });
+
+  it('looks for nothing for a follow or a paper like one the reader rated', () => {
+    expect(seenOf('Org: NVIDIA', ['Tiny'])).toBeUndefined();
+    expect(seenOf('like “Lumine” you rated', [])).toBeUndefined();
   });
 });
 
@@ -147,17 +255,20 @@ describe('readableMatches', () => {
     ]);
   });
 
-  it('leaves out words that only repeat the topic name', () => {
-    expect(readableMatches(['NVIDIA'], 'Org: NVIDIA')).toEqual([]);
+  it('lists words that only repeat the topic name last, and still lists them (a good match shows its words)', () => {
+    expect(readableMatches(['NVIDIA'], 'Org: NVIDIA')).toEqual(['NVIDIA']);
     expect(readableMatches(['Mixture of Experts', 'MoE', 'router'], 'Mixture of experts (MoE)')).toEqual([
       'router',
+      'Mixture of Experts',
+      'MoE',
     ]);
     // A colon in a keyword is not a follow's prefix.
     expect(readableMatches(['reasoning'], 'LLM: reasoning')).toEqual(['reasoning']);
-    expect(readableMatches(['Kwanyoung Kim'], 'Author: Kwanyoung Kim')).toEqual([]);
     expect(readableMatches(['speculative decoding', 'draft model'], 'Speculative decoding')).toEqual([
       'draft model',
+      'speculative decoding',
     ]);
+    expect(readableMatches(['world models', 'World Model'], 'world models')).toEqual(['world models']);
     expect(readableMatches(['Diffusion', 'diffusion language models'], 'Diffusion')).toEqual([
       'diffusion language models',
     ]);

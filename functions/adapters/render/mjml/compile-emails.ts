@@ -12,6 +12,7 @@ import { CONFIRMATION_MODEL, DIGEST_FOOTER_NOTE, NEW_LINK_MODEL } from '../email
 import {
   LINK_PLACEHOLDERS,
   RenderError,
+  VIEW_URL_PLACEHOLDER,
   type DigestEmailInput,
   type RenderedEmail,
   type Renderer,
@@ -23,6 +24,8 @@ import { createMjmlRenderer, mjmlToHtml, readEmailTemplates } from './mjml-rende
 export const COMPILED_EMAILS_PATH = resolve(__dirname, '..', 'compiled-emails.json');
 
 const CARD_PARTIAL = 'paper-card';
+/** The table of contents, in the head: it goes through MJML with its tags in place, as the card does. */
+const TOC_PARTIAL = 'toc';
 const CARDS_MARKER = '%%PAPERBOY_CARDS%%';
 const CARD_START = '%%PAPERBOY_CARD_START%%';
 const CARD_END = '%%PAPERBOY_CARD_END%%';
@@ -34,6 +37,7 @@ const DIGEST_SLOTS = {
   heading: trustedHtml('{{heading}}'),
   lede: trustedHtml('{{lede}}'),
   footerNote: DIGEST_FOOTER_NOTE,
+  viewUrl: VIEW_URL_PLACEHOLDER,
   ...LINK_PLACEHOLDERS,
 };
 
@@ -55,12 +59,16 @@ export async function compileEmails(options: { templatesDir?: string } = {}): Pr
   if (cardSource === undefined) {
     throw new RenderError(`templates/emails/partials/${CARD_PARTIAL}.mjml is missing: digest.mjml needs it`);
   }
+  const tocSource = partials[TOC_PARTIAL];
+  if (tocSource === undefined) {
+    throw new RenderError(`templates/emails/partials/${TOC_PARTIAL}.mjml is missing: digest.mjml needs it`);
+  }
   const digestMjml = (card: string, item: object): string =>
     compileTemplate(read('digest.mjml'), {
       name: 'digest.mjml',
       escape: 'html',
-      partials: { ...partials, [CARD_PARTIAL]: card },
-    })({ ...DIGEST_SLOTS, papers: [item] });
+      partials: { ...partials, [CARD_PARTIAL]: card, [TOC_PARTIAL]: '{{tocSource}}' },
+    })({ ...DIGEST_SLOTS, tocSource: trustedHtml(tocSource), papers: [item] });
 
   const shell = await mjmlToHtml(digestMjml(`<mj-raw>${CARDS_MARKER}</mj-raw>\n`, {}), 'digest.mjml');
   const [htmlHead, tail] = splitOnce(shell, CARDS_MARKER, 'digest.mjml');
@@ -109,7 +117,8 @@ const fullPaper: DigestPaperView = {
   // Whitespace runs with line breaks are collapsed by the MJML path: the pieces must do the same.
   organization: 'Lab  \n  & Co',
   upvotes: 1,
-  numComments: 0,
+  numComments: 4,
+  thumbnailUrl: 'https://cdn.example/thumb.png?a=1&b="2"',
   summary:
     'A summary with & < > " \' and a line\n   break, long enough to be wrapped in the plain-text part at 72.',
   arxivUrl: 'https://arxiv.org/abs/2511.00001',
@@ -117,9 +126,14 @@ const fullPaper: DigestPaperView = {
   githubUrl: "https://github.com/o/r?a=1&b='2'",
   projectUrl: 'https://example.org/p?x="1"',
   matchedTopics: [
-    { topic: 'R&D <agents>', matched: ['agents', 'agentic'] },
+    {
+      topic: 'R&D <agents>',
+      matched: ['agents', 'agentic'],
+      seen: { field: 'title', words: '<agents> & co' },
+    },
     { topic: 'RLHF', matched: ['DPO'], related: true },
     { topic: 'Reasoning', matched: [], related: true },
+    { topic: 'Org: NVIDIA', matched: ['NVIDIA'] },
   ],
 };
 
@@ -129,7 +143,7 @@ const barePaper: DigestPaperView = {
   url: 'https://huggingface.co/papers/2511.00002',
   authorsLine: '',
   upvotes: null,
-  numComments: 2,
+  numComments: 1,
   summary: '',
   arxivUrl: 'https://arxiv.org/abs/2511.00002',
   pdfUrl: 'https://arxiv.org/pdf/2511.00002',
@@ -137,9 +151,16 @@ const barePaper: DigestPaperView = {
 };
 
 const SAMPLE_DIGESTS: DigestEmailInput[] = [
-  { date: '2025-11-13', cadence: 'daily', papers: [fullPaper] },
+  { date: '2025-11-13', cadence: 'daily', papers: [fullPaper], papersInWindow: 41 },
   { date: '2025-11-13', cadence: 'weekly', papers: [barePaper] },
   { date: '2025-11-14', cadence: 'daily', papers: [fullPaper, barePaper, fullPaper] },
+  // From TOC_MIN_PAPERS papers on, the head has its table of contents.
+  {
+    date: '2025-11-14',
+    cadence: 'weekly',
+    papers: [fullPaper, barePaper, { ...fullPaper, id: '2511.00003' }, barePaper, fullPaper, barePaper],
+    papersInWindow: 180,
+  },
 ];
 
 function assertSameEmail(expected: RenderedEmail, actual: RenderedEmail, what: string): void {

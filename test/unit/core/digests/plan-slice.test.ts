@@ -161,6 +161,21 @@ describe('planSlice', () => {
     ]);
   });
 
+  it("carries how many papers each cadence's window holds, matched or not, for the email", async () => {
+    const papers = [
+      speculativeDecodingPaper({ dailyDate: '2025-11-14' }),
+      proteinFoldingPaper({ dailyDate: '2025-11-13' }),
+      proteinFoldingPaper({ dailyDate: '2025-11-10' }),
+      proteinFoldingPaper({ dailyDate: '2025-11-01' }),
+    ];
+    const { deps, queue } = setup({ papers, subscribers: [aSubscriber(reads('speculative decoding'))] });
+
+    await planSlice(deps, aSlice());
+
+    // Daily: the last 3 days (2 papers); weekly: the last 7 (3); the one before is in neither.
+    expect(queue.batches.map((batch) => batch.papersInWindow)).toEqual([{ daily: 2, weekly: 3 }]);
+  });
+
   it("plans a weekly digest over 7 days, only on the subscriber's weekday", async () => {
     const sevenDaysBack = speculativeDecodingPaper({ dailyDate: '2025-11-08' });
     const eightDaysBack = speculativeDecodingPaper({ dailyDate: '2025-11-07' });

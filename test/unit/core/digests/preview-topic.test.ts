@@ -41,6 +41,14 @@ describe('topic preview', () => {
     expect(days).toBe(1); // the repository holds one day of papers
   });
 
+  it('shows the words of a good match, even when they are the query’s own', async () => {
+    const { papers } = await preview()('rlhf');
+
+    const exact = papers.find((paper) => paper.id === rlhf.id);
+    expect(exact?.related).toBe(false);
+    expect(exact?.matched.map((word) => word.toLowerCase())).toContain('rlhf');
+  });
+
   it('names a curated topic that says the same, with a few of its other phrases', async () => {
     const worldModels = await preview()('world models');
     const ownWords = await preview()('protein folding benchmarks');

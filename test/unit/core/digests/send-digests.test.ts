@@ -194,10 +194,36 @@ describe('sendDigestBatch', () => {
       title: 'Speculative Decoding at Scale',
       url: `https://huggingface.co/papers/${first.id}`,
       authorsLine: 'A One, B Two, C Three et al.',
-      // The words that only repeat the topic's name are not shown twice.
-      matchedTopics: [{ topic: 'Speculative decoding', matched: ['draft model'] }],
+      // The words that only repeat the topic's name come after the others.
+      matchedTopics: [{ topic: 'Speculative decoding', matched: ['draft model', 'speculative decoding'] }],
     });
-    expect(views[0].matchedTopics).toEqual([{ topic: 'KV cache', matched: [] }]);
+    expect(views[0].matchedTopics).toEqual([{ topic: 'KV cache', matched: ['KV cache'] }]);
+  });
+
+  it("tells the renderer how many papers each reader's window held, and nothing for a message without it", async () => {
+    const papers = [aPaper({ id: '2511.00001' }), aPaper({ id: '2511.00002' })];
+    const daily = aSubscriber({ email: 'daily@example.com' });
+    const weekly = aSubscriber({ email: 'weekly@example.com' });
+    const batch = aDigestBatch({
+      papers: papers.map((paper) => aPlannedPaper(paper.id)),
+      recipients: [daily.id, { subscriberId: weekly.id, cadence: 'weekly' }],
+      papersInWindow: { daily: 41, weekly: 180 },
+    });
+    const withCounts = await setupRun({ papers, subscribers: [daily, weekly] });
+    const { papersInWindow: _, ...older } = batch;
+    const withoutCounts = await setupRun({ papers, subscribers: [daily, weekly] });
+
+    await sendDigestBatch(withCounts.deps, batch);
+    await sendDigestBatch(withoutCounts.deps, older);
+
+    // The fake renderer records its whole input, the count included.
+    const counted = (render: object) => (render as { papersInWindow?: number }).papersInWindow;
+    expect(withCounts.renderer.digestRenders.map((render) => [render.cadence, counted(render)])).toEqual([
+      ['daily', 41],
+      ['weekly', 180],
+    ]);
+    for (const render of withoutCounts.renderer.digestRenders)
+      expect(render).not.toHaveProperty('papersInWindow');
   });
 
   it("sets List-Unsubscribe to the subscriber's unsubscribe link, with one-click List-Unsubscribe-Post", async () => {
