@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
+import { createArchive } from '../core/digests/archive';
 import { createTopicPreview } from '../core/digests/preview-topic';
 import { instrumented } from '../adapters/observability';
 import { createApp } from '../http/app';
@@ -20,6 +21,7 @@ export const handler = instrumented(async (event: LambdaEvent, context: Context)
       createApp({
         subscriptions: services.subscriptions,
         preview: createTopicPreview(services),
+        archive: createArchive(services),
         logger: services.logger,
       }),
     );

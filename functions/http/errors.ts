@@ -42,6 +42,8 @@ const PAGE_ERROR_HINTS: Record<string, string> = {
 };
 
 const isApiPath = (path: string): boolean => path.startsWith('/api/');
+/** The Atom feed: read by feed readers, which show a plain-text error better than a page. */
+const isFeedPath = (path: string): boolean => path === '/feed';
 
 /** No route: a JSON error under /api/, a page elsewhere. */
 export const notFound: NotFoundHandler = (c) =>
@@ -84,6 +86,10 @@ export function errorHandler(logger: Logger): ErrorHandler {
     }
     if (isApiPath(c.req.path) || (c.req.method !== 'GET' && c.req.header('content-type')?.includes('json'))) {
       return c.json({ error: { code, message } }, status);
+    }
+    if (isFeedPath(c.req.path)) {
+      const hint = status === 500 ? '' : ' Copy the feed link from your settings page again.';
+      return c.text(`${message}${hint}\n`, status, { 'X-Robots-Tag': 'noindex' });
     }
     const title = PAGE_ERROR_TITLES[code] ?? (status === 500 ? 'Something went wrong' : 'That did not work');
     const hint = PAGE_ERROR_HINTS[code] ?? '';

@@ -3,6 +3,9 @@ import { pageContentSecurityPolicy } from '../adapters/render/pages';
 
 /** The landing page and the topic catalog hold nothing personal; every other answer may. */
 const CACHEABLE_PATHS = new Set(['/', '/api/topics']);
+/** The public archive: the same for everyone, so a browser or CDN may keep a found page a few minutes. */
+const isArchive = (path: string): boolean => path === '/archive' || path.startsWith('/archive/');
+const ARCHIVE_CACHE = 'public, max-age=300';
 
 /** Headers every answer carries, set after the route has answered (error pages and 404s included). */
 export function securityHeaders(): MiddlewareHandler {
@@ -12,7 +15,8 @@ export function securityHeaders(): MiddlewareHandler {
     c.header('Referrer-Policy', 'no-referrer');
     c.header('X-Frame-Options', 'DENY');
     // Pages and answers carry link tokens and personal data: no shared or browser cache keeps them.
-    if (!CACHEABLE_PATHS.has(c.req.path)) c.header('Cache-Control', 'no-store');
+    if (isArchive(c.req.path) && c.res.status === 200) c.header('Cache-Control', ARCHIVE_CACHE);
+    else if (!CACHEABLE_PATHS.has(c.req.path)) c.header('Cache-Control', 'no-store');
     // Pages run only their own inline scripts and styles (allowed by hash) and talk only to this origin.
     if (c.res.headers.get('content-type')?.toLowerCase().startsWith('text/html')) {
       c.header('Content-Security-Policy', pageContentSecurityPolicy());

@@ -16,6 +16,7 @@ import { keys } from '../../functions/adapters/dynamodb/keys';
 import { toSubscriber } from '../../functions/adapters/dynamodb/subscriber-repository';
 import { createServices, type Services } from '../../functions/composition';
 import { parseConfig } from '../../functions/config';
+import { createArchive } from '../../functions/core/digests/archive';
 import { createTopicPreview } from '../../functions/core/digests/preview-topic';
 import { ingestDays } from '../../functions/core/ingest-papers';
 import { normalizeEmail, type Subscriber } from '../../functions/core/subscribers/subscriber';
@@ -86,7 +87,9 @@ type TokenSpec =
   | { $token: 'raw'; value: unknown }
   | { $token: 'absent' };
 
-const PURPOSES: TokenPurpose[] = ['confirm', 'manage', 'unsubscribe', 'rate'];
+const PURPOSES: TokenPurpose[] = ['confirm', 'manage', 'unsubscribe', 'rate', 'view', 'feed'];
+/** The digest day every generated view link shows. */
+const VIEWED_DAY = '2025-11-13';
 /** The paper every generated rating link rates (a real id; whether it is stored does not matter). */
 const RATED_PAPER = '2511.07416';
 
@@ -157,6 +160,7 @@ async function makeToken(spec: TokenSpec): Promise<unknown> {
         subscriberId: spec.subscriberId,
         version: 1,
         ...(spec.purpose === 'rate' ? { paperId: RATED_PAPER } : {}),
+        ...(spec.purpose === 'view' ? { digestDate: VIEWED_DAY } : {}),
       });
     default: {
       const reader = await storedReader(spec.who);
@@ -173,6 +177,7 @@ async function makeToken(spec: TokenSpec): Promise<unknown> {
         version,
         expiresAt,
         ...(spec.purpose === 'rate' ? { paperId: RATED_PAPER } : {}),
+        ...(spec.purpose === 'view' ? { digestDate: VIEWED_DAY } : {}),
       });
       return spec.$token === 'mutated' ? mutateToken(token, spec.mutation) : token;
     }
@@ -395,6 +400,15 @@ const emailAddress = formOrHostile(
 );
 
 /** One arbitrary per route of the app; a route without one fails the suite, so a new route gets fuzzed. */
+/** Days the archive has (the ingested ones), days it has not, and anything else in their place. */
+const archiveDay = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom('2025-11-12', '2025-11-13', '2025-11-10', '2025-13-45', '2025-2-1'),
+  },
+  { weight: 1, arbitrary: hostileString() },
+);
+
 const ROUTE_PLANS: Record<string, fc.Arbitrary<RequestPlan>> = {
   'GET /': plan('GET /', {}),
   'GET /health': plan('GET /health', {}),
@@ -443,6 +457,22 @@ const ROUTE_PLANS: Record<string, fc.Arbitrary<RequestPlan>> = {
       .map(([withToken, fields]) => ({ ...withToken, ...fields })),
     encoding: bodyEncoding('json'),
   }),
+  'GET /digest': plan('GET /digest', { query: queryToken('view') }),
+  'GET /feed': plan('GET /feed', { query: queryToken('feed') }),
+  'GET /archive': plan('GET /archive', {}),
+  'GET /archive/:day': fc
+    .tuple(plan('GET /archive/:day', {}), archiveDay)
+    .map(([request, day]) => ({ ...request, path: `/archive/${encodeComponent(day)}` })),
+  'GET /archive/:day/:topic': fc
+    .tuple(
+      plan('GET /archive/:day/:topic', {}),
+      archiveDay,
+      fc.oneof(fc.constantFrom(...topicIds), hostileString()),
+    )
+    .map(([request, day, topic]) => ({
+      ...request,
+      path: `/archive/${encodeComponent(day)}/${encodeComponent(topic)}`,
+    })),
   'GET /api/topics': plan('GET /api/topics', {}),
   'POST /api/subscribe': plan('POST /api/subscribe', {
     body: fc
@@ -580,6 +610,12 @@ async function checkAnswer(request: Request, response: Response, route: string):
     if (!type.startsWith('application/json')) fail('a 4xx of the API that is not JSON');
     return errorBody();
   }
+  // A feed reader shows a feed's error as text: the feed answers one in plain text, never a page.
+  if (request.method === 'GET' && routedPath(request.url) === '/feed') {
+    if (!type.startsWith('text/plain') || text.trim() === '')
+      fail('a 4xx of the feed that is not plain text');
+    return;
+  }
   // Outside the API a 4xx is a page, or the JSON error a script that posted JSON asked for.
   if (type.startsWith('application/json') && request.method !== 'GET') return errorBody();
   if (!type.startsWith('text/html') || !/<html[\s>]/i.test(text)) fail('a 4xx of a page that is not a page');
@@ -671,7 +707,12 @@ beforeAll(async () => {
     settings: { PAPERS_SOURCE: HF_DAYS_DIR, MAX_SEND_RATE: 10_000 },
   });
   services = await createServices(parseConfig(env), { logger });
-  app = createApp({ subscriptions: services.subscriptions, preview: createTopicPreview(services), logger });
+  app = createApp({
+    subscriptions: services.subscriptions,
+    preview: createTopicPreview(services),
+    archive: createArchive(services),
+    logger,
+  });
   // The live preview needs papers: the last real days.
   await ingestDays({ source: services.papersSource(), papers: services.papers, logger }, [
     '2025-11-12',

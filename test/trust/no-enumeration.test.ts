@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Subscriber } from '../../functions/core/subscribers/subscriber';
 import { parseConfig } from '../../functions/config';
+import { createArchive } from '../../functions/core/digests/archive';
 import { createTopicPreview } from '../../functions/core/digests/preview-topic';
 import { createApp } from '../../functions/http/app';
 import { createServicesWithoutEmail, type Services } from '../../functions/service-graph';
@@ -62,6 +63,7 @@ beforeAll(async () => {
   );
   services = await createServicesWithoutEmail(parseConfig(), { logger: silentLogger });
   app = createApp({
+    archive: createArchive(services),
     subscriptions: services.subscriptions,
     preview: createTopicPreview(services),
     logger: services.logger,

@@ -1,6 +1,7 @@
 import type { TokenPurpose } from '../tokens';
 import { confirmSubscription } from './confirm';
 import { doMailJob } from './do-mail-job';
+import { readerFeed } from './feed';
 import { checkLink, personalLinks } from './link-access';
 import type { MailJob } from './mail-jobs';
 import { deleteData, exportData } from './personal-data';
@@ -11,9 +12,12 @@ import { requestSignUp, type SignUpInput } from './subscribe';
 import type { Subscriber } from './subscriber';
 import type { SubscriptionDeps } from './subscription-deps';
 import { unsubscribe } from './unsubscribe';
+import { viewDigest } from './view-digest';
 
 export { MAX_CONFIRMATIONS_PER_DAY, MIN_SECONDS_BETWEEN_CONFIRMATIONS } from './subscribe';
 export type { PreferencesView } from './preferences';
+export type { ReaderFeed } from './feed';
+export type { HostedDigest } from './view-digest';
 export type { SubscriptionDeps } from './subscription-deps';
 
 /**
@@ -39,6 +43,10 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
     ratePaper: (input: { token: unknown; verdict: unknown; paper?: unknown }) => ratePaper(deps, input),
     /** The ratings the reader's own preview ranks with (the manage link). */
     readerRatings: (token: unknown) => readerRatings(deps, token),
+    /** The hosted copy of a digest behind its "View in browser" link (reads only). */
+    viewDigest: (token: unknown) => viewDigest(deps, token),
+    /** The reader's Atom feed of the papers their recent digests carried (the feed link). */
+    readerFeed: (token: unknown) => readerFeed(deps, token),
     /** The mail worker: a queued sign-up or new link, done. */
     doMailJob: (job: MailJob) => doMailJob(deps, job),
     /** Links for the emails a subscriber receives. */

@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors';
-import { subscriberFromLink } from './link-access';
+import { feedToken, subscriberFromLink } from './link-access';
 import { validatePreferences } from './preferences-validation';
 import { paperRefs, ratedPapers, type PaperRef, type RatedPaper } from './ratings';
 import { saveWithRetry } from './save-with-retry';
@@ -13,6 +13,8 @@ export interface PreferencesView extends Preferences {
   ratings: RatedPaper[];
   /** `examplePapers` with their titles. */
   examples: PaperRef[];
+  /** The reader's Atom feed (absolute URL, signed; renewing the links changes it). */
+  feedUrl: string;
 }
 
 const toView = async (deps: SubscriptionDeps, subscriber: Subscriber): Promise<PreferencesView> => ({
@@ -21,6 +23,7 @@ const toView = async (deps: SubscriptionDeps, subscriber: Subscriber): Promise<P
   ...subscriber.preferences,
   ratings: await ratedPapers(deps, subscriber.ratings),
   examples: await paperRefs(deps, subscriber.preferences.examplePapers),
+  feedUrl: deps.links.feed(feedToken(deps.tokens, subscriber)),
 });
 
 /** What the preferences page shows, behind a manage link. */

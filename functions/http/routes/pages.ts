@@ -1,8 +1,12 @@
 import { Hono, type Context } from 'hono';
+import { ATOM_CONTENT_TYPE, renderAtomFeed } from '../../adapters/render/atom-feed';
 import {
+  dayLabel,
   renderConfirmPage,
+  renderDigestPage,
   renderLandingPage,
   renderMessagePage,
+  renderMissingPage,
   renderPreferencesPage,
   renderRatePage,
   renderUnsubscribePage,
@@ -74,6 +78,32 @@ export function pageRoutes({ subscriptions }: { subscriptions: SubscriptionServi
     const token = c.req.query('token');
     await subscriptions.ratePaper({ token, verdict: form.verdict });
     return c.redirect(`/rate?token=${encodeURIComponent(token as string)}`, 303);
+  });
+
+  // "View in browser": the reader's digest of the link's day, with the rating buttons (POST /rate).
+  pages.get('/digest', async (c) => {
+    const digest = await subscriptions.viewDigest(c.req.query('token'));
+    if (!digest.sent) {
+      return c.html(
+        renderMissingPage({
+          title: 'No digest for that day',
+          message: `paperboy sent you no digest on ${dayLabel(digest.digestDate)}, so there is nothing to show. Your latest email has a working link to its own copy.`,
+          links: [
+            { href: '/archive', label: 'Papers by day' },
+            { href: '/', label: 'Home page' },
+          ],
+        }),
+        404,
+      );
+    }
+    return c.html(renderDigestPage(digest));
+  });
+
+  // The reader's Atom feed; its errors are plain text (errors.ts), which a feed reader shows.
+  pages.get('/feed', async (c) => {
+    const feed = await subscriptions.readerFeed(c.req.query('token'));
+    c.header('X-Robots-Tag', 'noindex');
+    return c.body(renderAtomFeed(feed), 200, { 'Content-Type': ATOM_CONTENT_TYPE });
   });
 
   pages.get('/unsubscribe', async (c) => {

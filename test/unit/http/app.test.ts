@@ -8,7 +8,9 @@ import {
   TokenError,
   ValidationError,
 } from '../../../functions/core/errors';
-import { RecordingLogger } from '../../support/in-memory-ports';
+import { InMemoryPaperRepository, RecordingLogger } from '../../support/in-memory-ports';
+import { createArchive } from '../../../functions/core/digests/archive';
+import { systemClock } from '../../../functions/service-graph';
 
 /** What a subscription call does for a token: the error it raises, or nothing. */
 const OUTCOMES: Record<string, () => Error> = {
@@ -42,7 +44,8 @@ function anApp() {
     renewLinks: async (token: unknown) => (act(token), { mailed: token !== 'suppressed' }),
   } as unknown as AppDeps['subscriptions'];
   const preview = async (query: unknown) => (act(query), { papers: [], days: 3 });
-  return { app: createApp({ subscriptions, preview, logger }), logger };
+  const archive = createArchive({ papers: new InMemoryPaperRepository(), clock: systemClock });
+  return { app: createApp({ subscriptions, preview, archive, logger }), logger };
 }
 
 const call = async (path: string, init: RequestInit = {}) => {

@@ -1,4 +1,5 @@
 import { createApp } from '@functions/http/app';
+import { createArchive } from '@functions/core/digests/archive';
 import { ratingToken } from '@functions/core/subscribers/link-access';
 import { aPaper, aSubscriber } from '@support/builders';
 import { InMemoryPaperRepository, InMemorySubscriberRepository } from '@support/in-memory-ports';
@@ -16,6 +17,7 @@ function anApp() {
   const app = createApp({
     subscriptions: built.service,
     preview: async (query, ratings) => (previews.push(ratings), { papers: [], days: 1 }),
+    archive: createArchive({ papers: new InMemoryPaperRepository([paper]), clock: built.clock }),
     logger: built.logger,
   });
   const fetch = async (path: string, init: RequestInit = {}) => {

@@ -28,6 +28,7 @@ describe('preferences', () => {
       subscribed: true,
       ratings: [],
       examples: [],
+      feedUrl: expect.stringMatching(/^https:\/\/paperboy\.example\/feed\?token=/),
     });
   });
 
