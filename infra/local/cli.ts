@@ -11,7 +11,7 @@ import {
   createFilePapersSource,
   isHttpSource,
 } from '../../functions/adapters/hf-papers/papers-source';
-import { dayInTimeZone, daysBetween, isValidDay, addDays } from '../../functions/core/dates';
+import { dayInTimeZone, daysBetween, isValidDay, isoWeekday, addDays } from '../../functions/core/dates';
 import { createDigestComposer } from '../../functions/core/digests/digest-composer';
 import { dryRunDigests, startDigestRun } from '../../functions/core/digests/start-digest-run';
 import {
@@ -31,7 +31,11 @@ import {
 } from '../../functions/core/matching/match-readers';
 import type { DigestRun, Logger, RunReport } from '../../functions/core/ports';
 import type { Paper } from '../../functions/core/papers';
-import { keywordLengthProblem, normalizeEmail } from '../../functions/core/subscribers/subscriber';
+import {
+  keywordLengthProblem,
+  normalizeEmail,
+  type Subscriber,
+} from '../../functions/core/subscribers/subscriber';
 import { plural } from '../../functions/adapters/render/format';
 import {
   endpointsOf,
@@ -41,6 +45,15 @@ import {
   TABLE_PREFIX,
 } from './settings';
 import { waitUntilQueueEmpty } from './queue-drain';
+import {
+  addTo,
+  formatReasons,
+  nextDigestDay,
+  tallyReasons,
+  WEEKDAY_NAMES,
+  whyNoDigest,
+  type ReasonTally,
+} from './digest-reasons';
 
 /** A bad invocation: printed as one line, exit code 2. */
 class UsageError extends Error {}
@@ -106,20 +119,32 @@ async function ingest(args: string[]) {
   const date = day(values.date, '--date');
   const since = day(values.since, '--since');
   if (date && since) throw new UsageError('give --date or --since, not both');
+  const today = dayInTimeZone(new Date(), parseLocalSettings().SCHEDULE_TIME_ZONE);
+  if (since && since > today) throw new UsageError(`--since ${since} is after today (${today})`);
   const services = await connect(values.from);
   const sourceName = values.from ?? services.config.PAPERS_SOURCE;
   if (!isHttpSource(sourceName) && !(await stat(sourceName).catch(() => undefined))) {
     throw new UsageError(`--from ${sourceName}: no such file or folder`);
   }
   const source = createPapersSource(sourceName);
-  const today = dayInTimeZone(new Date(), services.config.SCHEDULE_TIME_ZONE);
   let days: string[];
   if (date) days = [date];
+  else if (!isHttpSource(sourceName)) {
+    // A file or folder knows its days: walk those (from --since on), not every calendar day.
+    const available = await createFilePapersSource(sourceName).availableDays();
+    days = since ? available.filter((d) => d >= since) : available;
+    if (since && days.length === 0)
+      process.stderr.write(
+        `${sourceName} has no day on or after ${since}` +
+          (available.length ? ` (its last is ${available[available.length - 1]})` : '') +
+          '\n',
+      );
+  }
+  // The API answers any date (a day without papers is an empty list): every calendar day up to today.
   else if (since) days = daysBetween(since, today);
-  else if (!isHttpSource(sourceName)) days = await createFilePapersSource(sourceName).availableDays();
   else days = [addDays(today, -1), today];
   const result = await ingestDays(
-    { source, papers: services.papers, logger: quietLogger },
+    { source, papers: services.papers, vocabulary: services.vocabulary, logger: quietLogger },
     days,
     (d, index, total) => {
       if (total > 1) process.stderr.write(`[${index + 1}/${total}] ${d}\n`);
@@ -146,6 +171,8 @@ async function digest(args: string[]) {
   const dryRun = values['dry-run'] ?? false;
   const totalSegments = services.config.PLAN_SEGMENTS;
   const configuredQuota = services.config.SES_DAILY_QUOTA;
+  // Who will get no digest and why, read just before the run (the planner counts; it does not say why).
+  const why = await readReasons(services, digestDate);
   if (dryRun) {
     const { counts, batches, quotaLeft, exceedsQuota } = await dryRunDigests(services, {
       digestDate,
@@ -157,6 +184,7 @@ async function digest(args: string[]) {
         (counts.alreadySent ? `  already sent: ${counts.alreadySent}` : '') +
         (quotaLeft === undefined ? '' : `  quota left: ${quotaLeft}${exceedsQuota ? ' (exceeded)' : ''}`),
     );
+    printReasons(why, counts);
     for (const batch of batches)
       for (const recipient of batch.recipients)
         console.log(
@@ -177,11 +205,60 @@ async function digest(args: string[]) {
     `digest ${digestDate}: subscribers: ${report.subscribers}  emails sent: ${report.sent}  skipped empty: ${report.skippedEmpty}  failed: ${failed}` +
       (skipped ? `  skipped (already sent today or no longer active): ${skipped}` : ''),
   );
+  printReasons(why, report);
   if (report.quotaLeft !== undefined && report.withDigest > report.quotaLeft)
     process.stderr.write(
       `the run planned ${report.withDigest} digests with ${report.quotaLeft} left of the SES 24-hour quota\n`,
     );
   if (failed > 0) process.exitCode = 1;
+}
+
+/** A run of at most this many readers lists who got no digest, by address. */
+const SMALL_RUN = 50;
+
+/**
+ * Every reader sorted into why they get no digest on `digestDate` (digest-reasons.ts); on a small run,
+ * also which of the readers the planner composes for would get nothing new, by the planner's own
+ * composer. Read by the CLI just before the run.
+ */
+async function readReasons(services: Services, digestDate: string) {
+  const tally = await tallyReasons(services.subscribers, digestDate, { keepComposed: SMALL_RUN });
+  const small = tally.subscribers <= SMALL_RUN;
+  let nothingNew: string[] = [];
+  if (small && tally.composed.length > 0) {
+    const composer = await createDigestComposer(services, digestDate);
+    await composer.prepareReaders(tally.composed);
+    nothingNew = tally.composed
+      .filter((subscriber) => composer.digestFor(subscriber).length === 0)
+      .map((subscriber) => subscriber.email);
+  }
+  return { tally, small, nothingNew };
+}
+
+/**
+ * The reasons under the run's figures: the planner's skipped-empty count less the readers without
+ * topics is "nothing new" (their digest had no paper they were not sent already).
+ */
+function printReasons(
+  why: { tally: ReasonTally; small: boolean; nothingNew: string[] },
+  planned: { subscribers: number; due: number; skippedEmpty: number },
+) {
+  const { tally } = why;
+  const counts = new Map(tally.counts);
+  const addresses = new Map(tally.addresses);
+  const nothingNew = Math.max(0, planned.skippedEmpty - (counts.get('no topics') ?? 0));
+  if (nothingNew > 0) {
+    const listed = { counts: new Map<string, number>(), addresses: new Map<string, string[]>() };
+    for (const email of why.nothingNew) addTo(listed, 'nothing new', email);
+    counts.set('nothing new', nothingNew);
+    addresses.set('nothing new', listed.addresses.get('nothing new') ?? []);
+  }
+  for (const line of formatReasons({ counts, addresses }, { withAddresses: why.small })) console.log(line);
+  const notDue = [...counts]
+    .filter(([label]) => !['already sent', 'no topics', 'nothing new'].includes(label))
+    .reduce((sum, [, count]) => sum + count, 0);
+  if (tally.subscribers !== planned.subscribers || notDue !== planned.subscribers - planned.due)
+    console.log('  (readers changed while the run was planned: the reasons are from a read just before it)');
 }
 
 /** Readers planned a digest whose outcome no send message reported (a crash mid-message, say). */
@@ -269,11 +346,15 @@ async function preview(args: string[]) {
   });
   if (!values.email) throw new UsageError('preview needs --email ADDR');
   const email = normalizeEmailOrUsage(values.email);
+  const askedDate = day(values.date, '--date');
   const services = await connect();
-  const digestDate =
-    day(values.date, '--date') ?? dayInTimeZone(new Date(), services.config.SCHEDULE_TIME_ZONE);
   const subscriber = await services.subscribers.findByEmail(email);
   if (!subscriber) throw new UsageError(`no subscriber with address ${email}`);
+  // Their next digest: today for a daily reader, their weekday's for a weekly one.
+  const digestDate =
+    askedDate ?? nextDigestDay(subscriber, dayInTimeZone(new Date(), services.config.SCHEDULE_TIME_ZONE));
+  const note = previewNote(subscriber, digestDate, askedDate !== undefined);
+  if (note) process.stderr.write(`${note}\n`);
   const composer = await createDigestComposer(services, digestDate);
   const planned = await composer.digestFor(subscriber);
   if (planned.length === 0) {
@@ -290,7 +371,10 @@ async function preview(args: string[]) {
       papers.has(p.paperId) ? [toPaperView(papers.get(p.paperId) as Paper, p.why)] : [],
     ),
   });
-  const email_ = services.renderer.personalize(rendered, services.subscriptions.linksFor(subscriber));
+  const email_ = services.renderer.personalize(
+    rendered,
+    services.subscriptions.linksFor(subscriber, digestDate),
+  );
   if (values.out) {
     await writeFile(values.out, email_.html);
     console.log(
@@ -299,6 +383,36 @@ async function preview(args: string[]) {
   } else {
     console.log(`Subject: ${email_.subject}\n\n${email_.text}`);
   }
+}
+
+/**
+ * What the operator should know about a preview: that this reader is sent no digest at all (the preview
+ * shows what they would get), or that a weekly reader's preview is of their next weekday.
+ */
+function previewNote(subscriber: Subscriber, digestDate: string, dateAsked: boolean): string | undefined {
+  const why = whyNoDigest(subscriber, digestDate);
+  const { cadence, weekday } = subscriber.preferences;
+  const weekdayName = WEEKDAY_NAMES[weekday - 1];
+  const wouldGet = 'no digest is sent to them; this preview is what they would get';
+  switch (why?.reason) {
+    case 'unsubscribed':
+      return `note: ${subscriber.email} is unsubscribed${subscriber.unsubscribedAt ? ` (since ${subscriber.unsubscribedAt.slice(0, 10)})` : ''}: ${wouldGet} if they subscribed again`;
+    case 'not confirmed':
+      return `note: ${subscriber.email} has not confirmed their address: ${wouldGet} once they do`;
+    case 'suppressed':
+      return `note: ${subscriber.email} is suppressed (${why.detail}): they are never mailed again; this preview is what they would get`;
+    case 'paused':
+      return `note: ${subscriber.email} paused their digests: ${wouldGet} once they resume`;
+    case 'not due':
+      return `note: ${subscriber.email} is ${why.detail}: ${digestDate} (a ${WEEKDAY_NAMES[isoWeekday(digestDate) - 1]}) is not their digest day`;
+    case 'already sent':
+      return `note: ${subscriber.email} was already sent their digest of ${digestDate}; this preview leaves out only papers of other days' digests`;
+    case 'no topics':
+      return `note: ${subscriber.email} has no topic, keyword, author, organization or example paper: nothing can match`;
+  }
+  if (cadence === 'weekly' && !dateAsked)
+    return `weekly reader: their next digest is ${weekdayName} ${digestDate}`;
+  return undefined;
 }
 
 function normalizeEmailOrUsage(raw: string): string {
@@ -380,10 +494,21 @@ async function matchReadersCommand(values: {
     return;
   }
   console.log(`${plural(papers.length, 'paper')} read`);
+  const titles = titlesOf([...papers, ...known]);
   for (const [name, matches] of Object.entries(result)) {
     console.log(`${name}: ${plural(matches.length, 'paper')} included`);
-    for (const match of matches) console.log(`  ${match.id}  ${match.relevance.toFixed(3)}  ${match.why}`);
+    for (const match of matches) printHit(match, titles);
   }
+}
+
+const titlesOf = (papers: Paper[]): Map<string, string> =>
+  new Map(papers.map((paper) => [paper.id, paper.title.replace(/\s+/g, ' ').trim()]));
+
+/** One paper of `match`'s text output: its id, relevance and title, and why it matched under them. */
+function printHit(hit: { id: string; relevance: number; why: string }, titles: Map<string, string>) {
+  const head = `  ${hit.id}  ${hit.relevance.toFixed(3)}  `;
+  console.log(`${head}${titles.get(hit.id) ?? '(title unknown)'}`);
+  console.log(`${' '.repeat(head.length)}${hit.why}`);
 }
 
 async function match(args: string[]) {
@@ -418,9 +543,10 @@ async function match(args: string[]) {
     return;
   }
   console.log(`${plural(papers.length, 'paper')} read`);
+  const titles = titlesOf(papers);
   for (const [query, hits] of Object.entries(result)) {
     console.log(`${query}: ${plural(hits.length, 'paper')} included`);
-    for (const hit of hits) console.log(`  ${hit.id}  ${hit.relevance.toFixed(3)}  ${hit.why}`);
+    for (const hit of hits) printHit(hit, titles);
   }
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { parseConfig } from '../../functions/config';
 import { createServices, type Overrides, type Services } from '../../functions/composition';
+import { createArchive } from '../../functions/core/digests/archive';
 import { createTopicPreview } from '../../functions/core/digests/preview-topic';
 import { createApp } from '../../functions/http/app';
 import { handler as ingestHandler } from '../../functions/handlers/ingest';
@@ -11,6 +12,7 @@ import { handler as planSliceHandler } from '../../functions/handlers/plan-slice
 import { handler as sendHandler } from '../../functions/handlers/send-digests';
 import { handler as sendMailHandler } from '../../functions/handlers/send-mail';
 import { holdDataDir } from './data-dir-lock';
+import { INBOX_FILE } from './kept-inbox';
 import { localLambdaContext } from './lambda-context';
 import { startQueuePoller } from './queue-poller';
 import { HF_DAYS_DIR } from '../../data/paths';
@@ -57,6 +59,7 @@ export async function startLocalStack(
   try {
     const standIns = await startStandIns({
       dataDir: persist ? path.join(settings.DATA_DIR, 'dynamodb') : undefined,
+      inboxFile: persist ? path.join(settings.DATA_DIR, INBOX_FILE) : undefined,
       dynamodbPort: settings.DYNAMODB_PORT,
       sesPort: settings.SES_PORT,
       sqsPort: settings.SQS_PORT,
@@ -90,6 +93,7 @@ export async function startLocalStack(
     const honoApp = createApp({
       subscriptions: services.subscriptions,
       preview: createTopicPreview(services),
+      archive: createArchive(services),
       logger: services.logger,
     });
     fetchApp = honoApp.fetch;

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { tableDefinitions } from '../../functions/adapters/dynamodb/keys';
+import { keepInbox } from './kept-inbox';
 
 // CommonJS packages without types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -36,6 +37,8 @@ const startSesServer = require('aws-ses-v2-local').default as (config: {
 export interface StandInOptions {
   /** Where dynalite keeps its data; omit for in-memory (tests). */
   dataDir?: string;
+  /** A file that keeps the SES stand-in's inbox across restarts (kept-inbox.ts); omit to keep it in memory only. */
+  inboxFile?: string;
   /** 0 picks a free port. */
   dynamodbPort: number;
   sesPort: number;
@@ -217,6 +220,8 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
   process.env.AWS_SES_ACCOUNT ??= JSON.stringify(LOCAL_SES_ACCOUNT);
   const dynamo = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const started: Server[] = [];
+  // Loaded before the SES stand-in answers, and kept until it is closed.
+  const stopKeepingInbox = options.inboxFile ? await keepInbox(options.inboxFile) : () => undefined;
   try {
     const dynamodbPort = await listen(dynamo, options.dynamodbPort);
     started.push(dynamo);
@@ -246,10 +251,12 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
       queues,
       stop: async () => {
         await Promise.all(started.map(close));
+        stopKeepingInbox();
       },
     };
   } catch (error) {
     await Promise.all(started.map(close));
+    stopKeepingInbox();
     throw error;
   }
 }

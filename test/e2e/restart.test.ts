@@ -1,10 +1,20 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { LOCK_FILE } from '../../infra/local/data-dir-lock';
-import { spawnNpmStart, startNpmStart, stopNpmStart } from '../support/npm-start';
-import { linksTo, waitForEmail } from '../support/ses-inbox';
+import { INBOX_FILE } from '../../infra/local/kept-inbox';
+import {
+  descendantsOf,
+  freePort,
+  isAlive,
+  isListening,
+  spawnNpmStart,
+  startNpmStart,
+  startThroughNpm,
+  stopNpmStart,
+} from '../support/npm-start';
+import { linksTo, readInbox, waitForEmail } from '../support/ses-inbox';
 
 /** `npm start` as an operator runs it: a real process, stopped with Ctrl-C (SIGINT), started again. */
 const start = (dataDir: string) => startNpmStart(dataDir);
@@ -16,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(async () => rm(dataDir, { recursive: true, force: true }));
 
-it('stops cleanly on Ctrl-C and keeps subscribers, papers and working links across a restart', async () => {
+it('stops cleanly on Ctrl-C and keeps subscribers, papers, the inbox and working links across a restart', async () => {
   const first = await start(dataDir);
   await fetch(`${first.app}/api/subscribe`, {
     method: 'POST',
@@ -44,6 +54,16 @@ it('stops cleanly on Ctrl-C and keeps subscribers, papers and working links acro
   try {
     const preferences = await fetch(`${second.app}/api/preferences?token=${encodeURIComponent(manageToken)}`);
     const preview = await fetch(`${second.app}/api/preview?q=agents`);
+    const inboxAfterRestart = await readInbox(second.inbox);
+    // The inbox UI's "clear" empties the kept inbox too.
+    await fetch(`${second.inbox}/clear-store`, { method: 'POST' });
+    const keptAfterClear = await readFile(path.join(dataDir, INBOX_FILE), 'utf8');
+
+    expect(inboxAfterRestart.map((email) => email.messageId)).toContain(confirmation.messageId);
+    expect(inboxAfterRestart.find((email) => email.messageId === confirmation.messageId)).toEqual(
+      confirmation,
+    );
+    expect(keptAfterClear).toBe('');
 
     expect(firstExit).toBe(0);
     expect(appAfterStop).toBe('closed');
@@ -95,3 +115,43 @@ it('refuses a second instance on the same data folder with one line and exit cod
   // Released on exit: the next start on this folder is not refused.
   expect(existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
 }, 150_000);
+
+describe.each(['SIGINT', 'SIGTERM'] as const)(
+  '%s sent to the `npm start` process (as a process manager does)',
+  (signal) => {
+    it('stops every server and leaves no process behind', async () => {
+      const ports = {
+        app: await freePort(),
+        ses: await freePort(),
+        dynamodb: await freePort(),
+        sqs: await freePort(),
+      };
+      const folder = await mkdtemp(path.join(os.tmpdir(), 'paperboy-signal-'));
+      const npm = await startThroughNpm(folder, ports);
+      // Read before the signal: once npm is gone, what it leaves behind is no longer below it.
+      const below = descendantsOf(npm.child.pid as number);
+      try {
+        const listeningBefore = await Promise.all(Object.values(ports).map(isListening));
+        const exit = new Promise<number | null>((resolve) => npm.child.once('exit', resolve));
+        npm.child.kill(signal);
+        const giveUp = setTimeout(() => npm.child.kill('SIGKILL'), 30_000);
+        const code = await exit;
+        clearTimeout(giveUp);
+        const listeningAfter = await Promise.all(Object.values(ports).map(isListening));
+
+        expect(below.length).toBeGreaterThan(0);
+        expect(listeningBefore).toEqual([true, true, true, true]);
+        expect(code).toBe(0);
+        expect(npm.output()).toContain(`[paperboy] ${signal}: stopping...`);
+        expect(npm.output()).toContain('[paperboy] stopped.');
+        expect(listeningAfter).toEqual([false, false, false, false]);
+        expect(below.filter(isAlive)).toEqual([]);
+        expect(existsSync(path.join(folder, LOCK_FILE))).toBe(false);
+      } finally {
+        for (const pid of below.filter(isAlive)) process.kill(pid, 'SIGKILL');
+        if (npm.child.exitCode === null) npm.child.kill('SIGKILL');
+        await rm(folder, { recursive: true, force: true });
+      }
+    }, 120_000);
+  },
+);
