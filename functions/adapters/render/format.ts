@@ -1,4 +1,11 @@
 import type { DigestPaperView } from '../../core/digests/paper-view';
+import { FOLLOW_LABELS, isLikeLabel } from '../../core/matching/labels';
+
+/** A reason's label as a subject names it: a follow by its name ("NVIDIA", not "Org: NVIDIA"). */
+const subjectName = (label: string): string => {
+  const prefix = Object.values(FOLLOW_LABELS).find((start) => label.startsWith(start));
+  return (prefix ? label.slice(prefix.length) : label).replace(/\s+/g, ' ').trim();
+};
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -49,7 +56,9 @@ export function topTopics(papers: DigestPaperView[]): string[] {
   const counts = new Map<string, number>();
   for (const paper of papers) {
     for (const { topic } of paper.matchedTopics) {
-      const name = topic.replace(/\s+/g, ' ').trim();
+      // "like “…” you rated" says why one paper came in; it is no topic of the reader's.
+      if (isLikeLabel(topic)) continue;
+      const name = subjectName(topic);
       if (name) counts.set(name, (counts.get(name) ?? 0) + 1);
     }
   }

@@ -33,6 +33,9 @@ function shortTitle(title: string): string {
   return `${clean.slice(0, space > 0 ? space : LIKE_TITLE_CHARS - 1)}…`;
 }
 
+/** Whether a reason's label is a "like “…”" reason (likeLabel), not a topic the reader follows. */
+export const isLikeLabel = (label: string): boolean => label.startsWith('like “');
+
 /**
  * The reason of a paper that came in by similarity to one the reader liked ("like “…” you rated") or gave
  * as an example ("like “…”"): the one place these words are written.

@@ -36,6 +36,20 @@ describe('digestSubject', () => {
     );
   });
 
+  it('names a follow by its name and leaves out the "like …" reasons of ratings', () => {
+    const subject = digestSubject({
+      date: '2025-11-13',
+      cadence: 'daily',
+      papers: papersOn(
+        ['Org: NVIDIA'],
+        ['like “Robot Learning from a Physical World Model” you rated'],
+        ['Org: NVIDIA', 'Author: Yann LeCun'],
+      ),
+    });
+
+    expect(subject).toBe('paperboy · 3 papers on NVIDIA, Yann LeCun — Thu 13 Nov');
+  });
+
   it('stays within 78 characters by folding the other topics into "+N more"', () => {
     const papers = papersOn(
       ['Speculative decoding'],
