@@ -28,13 +28,13 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Every item of one partition, page by page. `attributes`: the only attributes to read (else all);
- * `consistent`: a strongly consistent read.
+ * `consistent`: a strongly consistent read; `skPrefix`: only the items whose sort key begins with it.
  */
 export async function queryPartition(
   db: DynamoDBDocumentClient,
   tableName: string,
   pk: string,
-  options: { attributes?: readonly string[]; consistent?: boolean } = {},
+  options: { attributes?: readonly string[]; consistent?: boolean; skPrefix?: string } = {},
 ): Promise<Record<string, unknown>[]> {
   const names = options.attributes?.map((name, index) => [`#a${index}`, name] as const);
   const items: Record<string, unknown>[] = [];
@@ -43,8 +43,10 @@ export async function queryPartition(
     const page = await db.send(
       new QueryCommand({
         TableName: tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
+        KeyConditionExpression:
+          options.skPrefix === undefined ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues:
+          options.skPrefix === undefined ? { ':pk': pk } : { ':pk': pk, ':prefix': options.skPrefix },
         ProjectionExpression: names?.map(([alias]) => alias).join(', '),
         ExpressionAttributeNames: names ? Object.fromEntries(names) : undefined,
         ConsistentRead: options.consistent,

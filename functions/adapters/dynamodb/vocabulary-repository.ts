@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { VOCABULARY_VERSION, type MinedVocabulary } from '../../core/matching/mine-vocabulary';
 import type { VocabularyRepository } from '../../core/ports';
-import { batchWriteAll } from './client';
+import { batchWriteAll, queryPartition } from './client';
 import { keys } from './keys';
 
 /**
@@ -30,25 +30,8 @@ export function createVocabularyRepository(
 ): VocabularyRepository {
   const partBytes = options.partBytes ?? VOCABULARY_PART_BYTES;
 
-  const partsOf = async (prefix: string, attributes?: string): Promise<Record<string, unknown>[]> => {
-    const items: Record<string, unknown>[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': PARTITION, ':prefix': prefix },
-          ...(attributes ? { ProjectionExpression: attributes } : {}),
-          ConsistentRead: true,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
-    return items;
-  };
+  const partsOf = (prefix: string, attributes?: readonly string[]) =>
+    queryPartition(db, tableName, PARTITION, { skPrefix: prefix, attributes, consistent: true });
 
   return {
     async get() {
@@ -83,7 +66,7 @@ export function createVocabularyRepository(
           Item: { ...CURRENT, generation, parts: parts.length, bytes: bytes.length },
         }),
       );
-      const older = (await partsOf(partPrefix(''), 'pk, sk')).filter(
+      const older = (await partsOf(partPrefix(''), ['pk', 'sk'])).filter(
         (item) => (item.sk as string) < partPrefix(generation),
       );
       await batchWriteAll(
