@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { parseDailyPapers } from '../../functions/adapters/hf-papers/daily-papers-schema';
 import { launchBrowser, screenshotPath } from '../support/browser';
+import { confirmedReaderWithLinks, storeDays, type ReaderLinkTokens } from '../support/browser-story';
 import { startTestStack, type TestStack } from '../support/local-stack';
-import { HF_DAYS_DIR } from '../support/paths';
 import { linksTo, readInbox } from '../support/ses-inbox';
 
 /**
@@ -20,37 +18,14 @@ const KEYBOARD_READER = 'keys@example.com';
 /** axe-core's script, run in the page through the DevTools protocol: the pages' CSP does not apply to it. */
 const AXE_SOURCE = readFileSync(require.resolve('axe-core'), 'utf8');
 
-let tokens: { confirm: string; manage: string; unsubscribe: string; rate: string; rated: string };
+let tokens: ReaderLinkTokens;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  const papers = [];
-  for (const day of ['2025-11-11', '2025-11-12', '2025-11-13']) {
-    const raw = JSON.parse(readFileSync(path.join(HF_DAYS_DIR, `${day}.json`), 'utf8'));
-    papers.push(...parseDailyPapers(raw, day).papers);
-  }
-  await stack.services.papers.upsert(papers);
-  await stack.services.subscriptions.subscribe({ email: READER, topics: ['ai-agents'] });
-  await stack.mailDone();
-  const subscriber = await stack.services.subscribers.findByEmail(READER);
-  if (!subscriber) throw new Error('the sign-up was not stored');
-  const issue = (purpose: 'confirm' | 'manage' | 'unsubscribe' | 'rate', paperId?: string) =>
-    stack.services.tokens.issue({
-      purpose,
-      subscriberId: subscriber.id,
-      version: subscriber.tokenVersion,
-      ...(purpose === 'confirm' ? { expiresAt: Math.floor(Date.now() / 1000) + 3600 } : {}),
-      ...(paperId ? { paperId } : {}),
-    });
-  tokens = {
-    confirm: issue('confirm'),
-    manage: issue('manage'),
-    unsubscribe: issue('unsubscribe'),
-    rate: issue('rate', papers[0].id),
-    rated: issue('rate', papers[1].id),
-  };
-  await stack.services.subscriptions.confirm(tokens.confirm);
-  await stack.services.subscriptions.ratePaper({ token: tokens.rated, verdict: 'more' });
+  tokens = await confirmedReaderWithLinks(stack, await storeDays(stack), {
+    email: READER,
+    topics: ['ai-agents'],
+  });
   ({ browser, context } = await launchBrowser());
   page = await context.newPage();
 }, 90_000);

@@ -1,10 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { parseDailyPapers } from '../../functions/adapters/hf-papers/daily-papers-schema';
 import { launchBrowser, SCREENSHOTS_DIR, screenshotPath } from '../support/browser';
+import { confirmedReaderWithLinks, storeDays, type ReaderLinkTokens } from '../support/browser-story';
 import { startTestStack, type TestStack } from '../support/local-stack';
-import { HF_DAYS_DIR } from '../support/paths';
 
 /**
  * Every page at a phone's and a desktop's width, light and dark, as PNGs in
@@ -29,42 +28,16 @@ interface Screen {
   viewport?: boolean;
 }
 
-let tokens: { confirm: string; manage: string; unsubscribe: string; rate: string; rated: string };
+let tokens: ReaderLinkTokens;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  const papers = [];
-  for (const day of ['2025-11-11', '2025-11-12', '2025-11-13']) {
-    const raw = JSON.parse(readFileSync(path.join(HF_DAYS_DIR, `${day}.json`), 'utf8'));
-    papers.push(...parseDailyPapers(raw, day).papers);
-  }
-  await stack.services.papers.upsert(papers);
-  await stack.services.subscriptions.subscribe({
+  // The preferences page shows a confirmed reader's settings (and a rated paper in its list).
+  tokens = await confirmedReaderWithLinks(stack, await storeDays(stack), {
     email: READER,
     topics: ['ai-agents', 'video-generation'],
     keywords: ['speculative decoding'],
   });
-  await stack.mailDone();
-  const subscriber = await stack.services.subscribers.findByEmail(READER);
-  if (!subscriber) throw new Error('the sign-up was not stored');
-  const issue = (purpose: 'confirm' | 'manage' | 'unsubscribe' | 'rate', paperId?: string) =>
-    stack.services.tokens.issue({
-      purpose,
-      subscriberId: subscriber.id,
-      version: subscriber.tokenVersion,
-      ...(purpose === 'confirm' ? { expiresAt: Math.floor(Date.now() / 1000) + 3600 } : {}),
-      ...(paperId ? { paperId } : {}),
-    });
-  tokens = {
-    confirm: issue('confirm'),
-    manage: issue('manage'),
-    unsubscribe: issue('unsubscribe'),
-    rate: issue('rate', papers[0].id),
-    rated: issue('rate', papers[1].id),
-  };
-  // The preferences page shows a confirmed reader's settings (and a rated paper in its list).
-  await stack.services.subscriptions.confirm(tokens.confirm);
-  await stack.services.subscriptions.ratePaper({ token: tokens.rated, verdict: 'more' });
   ({ browser, context } = await launchBrowser());
   page = await context.newPage();
 }, 90_000);

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, screenshotPath } from '../support/browser';
+import { ingestDays, onStack, signUpAndConfirm } from '../support/browser-story';
 import { startTestStack, type TestStack } from '../support/local-stack';
-import { HF_DAYS_DIR } from '../support/paths';
 import { linksTo, readInbox, type StoredEmail } from '../support/ses-inbox';
 
 /**
@@ -20,7 +20,7 @@ const EXAMPLE = '2511.07416';
 const LIKE_EXAMPLE = '2511.09515';
 
 const stored = () => stack.services.subscribers.findByEmail(READER);
-const local = (url: URL) => url.toString().replace(/^https?:\/\/[^/]+/, stack.urls.app);
+const local = (url: URL) => onStack(stack, url);
 const digests = async (): Promise<StoredEmail[]> =>
   (await readInbox(stack.urls.inbox, READER)).filter((email) => email.subject.startsWith('paperboy ·'));
 const paperIdsIn = (html: string) => [
@@ -29,8 +29,7 @@ const paperIdsIn = (html: string) => [
 
 beforeAll(async () => {
   stack = await startTestStack();
-  for (const date of ['2025-11-11', '2025-11-12', '2025-11-13'])
-    expect((await stack.cli(['ingest', '--from', HF_DAYS_DIR, '--date', date])).code).toBe(0);
+  await ingestDays(stack);
   ({ browser, context } = await launchBrowser());
   page = await context.newPage();
 }, 120_000);
@@ -44,20 +43,11 @@ describe('ratings and example papers in a real browser', () => {
   let firstDigest: StoredEmail;
 
   it('signs up with a keyword and a paper pasted as a link ("papers like these")', async () => {
-    await page.goto(stack.urls.app);
-    await page.fill('input[name=email]', READER);
-    await page.fill('textarea[name=keywords]', 'AI agents');
-    await page.fill('textarea[name=examplePapers]', `https://arxiv.org/abs/${EXAMPLE}v1`);
-    await page.screenshot({ path: screenshotPath('ratings-landing-example-papers'), fullPage: true });
-    await page.click('button[type=submit]');
-    await page.locator('#form-message').filter({ hasText: /inbox/i }).waitFor();
-    await stack.mailDone();
-
-    const [confirmation] = await readInbox(stack.urls.inbox, READER);
-    await page.goto(local(linksTo(confirmation.body.html ?? '', '/confirm')[0]));
-    await Promise.all([page.waitForURL(/\/preferences\?token=/), page.click('#confirm-button')]);
-    preferencesUrl = page.url();
+    preferencesUrl = await signUpAndConfirm(page, stack, READER, {
+      fill: { keywords: 'AI agents', examplePapers: `https://arxiv.org/abs/${EXAMPLE}v1` },
+    });
     await page.locator('#example-titles li').first().waitFor();
+    await page.screenshot({ path: screenshotPath('ratings-preferences-example-papers'), fullPage: true });
 
     expect((await stored())?.preferences.examplePapers).toEqual([EXAMPLE]);
     expect(await page.locator('#example-titles').innerText()).toContain(
@@ -174,15 +164,9 @@ describe('ratings and example papers in a real browser', () => {
 
   it('gives a reader who signed up with example papers only ("papers like these") a paper like them, with the reason', async () => {
     const reader = 'alan@example.com';
-    await page.goto(stack.urls.app);
-    await page.fill('input[name=email]', reader);
-    await page.fill('textarea[name=examplePapers]', `https://huggingface.co/papers/${EXAMPLE}`);
-    await page.click('button[type=submit]');
-    await page.locator('#form-message').filter({ hasText: /inbox/i }).waitFor();
-    await stack.mailDone();
-    const [confirmation] = await readInbox(stack.urls.inbox, reader);
-    await page.goto(local(linksTo(confirmation.body.html ?? '', '/confirm')[0]));
-    await Promise.all([page.waitForURL(/\/preferences\?token=/), page.click('#confirm-button')]);
+    await signUpAndConfirm(page, stack, reader, {
+      fill: { examplePapers: `https://huggingface.co/papers/${EXAMPLE}` },
+    });
 
     expect((await stack.cli(['digest', '--date', '2025-11-13'])).code).toBe(0);
     const [digest] = (await readInbox(stack.urls.inbox, reader)).filter((email) =>

@@ -5,8 +5,8 @@ import { createMatcher } from '../../functions/core/matching';
 import { viewToken } from '../../functions/core/subscribers/link-access';
 import { topicCatalog } from '../../functions/core/topics/catalog';
 import { launchBrowser, screenshotPath } from '../support/browser';
+import { ingestDays, onStack, signUpAndConfirm } from '../support/browser-story';
 import { startTestStack, type TestStack } from '../support/local-stack';
-import { HF_DAYS_DIR } from '../support/paths';
 import { linksTo, readInbox, type StoredEmail } from '../support/ses-inbox';
 
 /**
@@ -24,7 +24,7 @@ const DAY = '2025-11-12';
 const ATOM = 'http://www.w3.org/2005/Atom';
 
 const stored = () => stack.services.subscribers.findByEmail(READER);
-const local = (url: URL | string) => url.toString().replace(/^https?:\/\/[^/]+/, stack.urls.app);
+const local = (url: URL | string) => onStack(stack, url);
 const paperIdsIn = (html: string) => [
   ...new Set([...html.matchAll(/huggingface\.co\/papers\/(\d{4}\.\d{4,5})/g)].map((match) => match[1])),
 ];
@@ -81,8 +81,7 @@ async function screenshots(name: string): Promise<void> {
 
 beforeAll(async () => {
   stack = await startTestStack();
-  for (const date of ['2025-11-11', DAY, '2025-11-13'])
-    expect((await stack.cli(['ingest', '--from', HF_DAYS_DIR, '--date', date])).code).toBe(0);
+  await ingestDays(stack);
   ({ browser, context } = await launchBrowser());
   page = await context.newPage();
 }, 120_000);
@@ -97,17 +96,10 @@ describe('the digest on the web, the feed and the archive, in a real browser', (
   let emailed: string[] = [];
 
   it('signs up, confirms and gets the digest of the day', async () => {
-    await page.goto(stack.urls.app);
-    await page.fill('input[name=email]', READER);
-    for (const topic of ['ai-agents', 'reinforcement-learning', 'multimodal-models'])
-      await page.check(`input[name=topics][value=${topic}]`);
-    await page.click('button[type=submit]');
-    await page.locator('#form-message').filter({ hasText: /inbox/i }).waitFor();
-    await stack.mailDone();
-    const [confirmation] = await readInbox(stack.urls.inbox, READER);
-    await page.goto(local(linksTo(confirmation.body.html ?? '', '/confirm')[0]));
-    await Promise.all([page.waitForURL(/\/preferences\?token=/), page.click('#confirm-button')]);
-    manageToken = new URL(page.url()).searchParams.get('token') ?? '';
+    const settings = await signUpAndConfirm(page, stack, READER, {
+      topics: ['ai-agents', 'reinforcement-learning', 'multimodal-models'],
+    });
+    manageToken = new URL(settings).searchParams.get('token') ?? '';
 
     expect((await stack.cli(['digest', '--date', DAY])).code).toBe(0);
     digest = (await readInbox(stack.urls.inbox, READER)).find((email) =>
