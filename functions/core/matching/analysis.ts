@@ -180,6 +180,15 @@ function stripDiacritics(text: string): string {
  * Splits a text into tokens. Hyphenated words are split into their parts ("text-to-speech"
  * gives text, to, speech) unless the first part is a prefix that is also written joined.
  */
+/** The tokens without the stop words they begin and end with ("the KV cache of" → "KV cache"). */
+export function trimStops(tokens: Token[]): Token[] {
+  let start = 0;
+  let end = tokens.length;
+  while (start < end && tokens[start].stop) start += 1;
+  while (end > start && tokens[end - 1].stop) end -= 1;
+  return tokens.slice(start, end);
+}
+
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   for (const match of stripDiacritics(text).matchAll(WORD)) {

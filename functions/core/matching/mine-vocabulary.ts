@@ -21,7 +21,7 @@
  */
 import type { Paper } from '../papers';
 import { findAcronymDefinitions, looksLikeAcronym } from './acronyms';
-import type { Token } from './analysis';
+import { trimStops, type Token } from './analysis';
 import { analyze, isAmbiguousAcronym } from './canonical';
 import { GENERIC_WORDS } from './lexicon';
 import type { RelatedGroup } from './related';
@@ -84,14 +84,6 @@ const MAX_KEYWORD_WORDS = 4;
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const keyOf = (tokens: Token[]): string => tokens.map((token) => token.stem).join(' ');
-
-function trimStops(tokens: Token[]): Token[] {
-  let start = 0;
-  let end = tokens.length;
-  while (start < end && tokens[start].stop) start += 1;
-  while (end > start && tokens[end - 1].stop) end -= 1;
-  return tokens.slice(start, end);
-}
 
 /** Counts a value per key, and which written form of the key is most common. */
 class Forms {

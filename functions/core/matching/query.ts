@@ -2,7 +2,7 @@
  * Reading a reader's own words as a query: alternatives separated by commas, semicolons, "|", "/"
  * or " or "; a leading "-" excludes; "long form (ACRONYM)" in the query counts as both forms.
  */
-import { tokenize, type Token } from './analysis';
+import { tokenize, trimStops, type Token } from './analysis';
 import { analyze, isModelName, MODEL_NAME_TEXTS } from './canonical';
 import { GENERIC_WORDS } from './lexicon';
 import { RELATED, type RelatedGroup } from './related';
@@ -59,14 +59,6 @@ export interface Concept {
 export interface ParsedQuery {
   include: Concept[];
   exclude: Concept[];
-}
-
-function trimStops(tokens: Token[]): Token[] {
-  let start = 0;
-  let end = tokens.length;
-  while (start < end && tokens[start].stop) start += 1;
-  while (end > start && tokens[end - 1].stop) end -= 1;
-  return tokens.slice(start, end);
 }
 
 /** An acronym typed in capitals ("CLIP", "GRPO"), not one the lexicon rewrites. */
