@@ -30,6 +30,7 @@ import { costPer1000Emails } from './cost';
 import { measureNaive, measureScale } from './scale';
 import { measureSendRate } from './send-rate-bench';
 import { measureVocabularyMining } from './vocabulary-bench';
+import { measureReaderModel } from './reader-model-bench';
 import { loadPool } from '../eval/data';
 
 const DIGEST_DATE = '2025-11-13';
@@ -275,6 +276,17 @@ function benchVocabulary() {
     );
 }
 
+/** A rated reader's ranking against one whose ranking is words only, in the same run (the baseline). */
+function benchReaderModel() {
+  const figures = measureReaderModel(loadPool());
+  console.log(
+    `\nreader model (reader-model.ts, one core, warm; ${figures.readers.toLocaleString('en-US')} readers with 10 liked, 5 rejected, 1 example; ${figures.papersInWindow} papers in a weekly window)`,
+  );
+  row('per reader, words only (rankForDigest)', `${figures.wordsOnlyMs.toFixed(3)} ms`);
+  row('per rated reader (ratedReader + rankForDigest)', `${figures.ratedMs.toFixed(3)} ms`);
+  row('rated against words only', `${(figures.ratedMs / figures.wordsOnlyMs).toFixed(1)}x the time`);
+}
+
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -308,6 +320,7 @@ async function main() {
   row('total (SES itself: $0.10)', `$${cost.total.toFixed(4)}`);
   await benchMatcher(papers);
   benchVocabulary();
+  benchReaderModel();
   await benchIngest(papers);
   await benchBundles();
   console.log(`\nprocess peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
