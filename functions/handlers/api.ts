@@ -1,9 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
-import { createArchive } from '../core/digests/archive';
-import { createTopicPreview } from '../core/digests/preview-topic';
 import { instrumented } from '../adapters/observability';
-import { createApp } from '../http/app';
+import { createWebApp } from '../http/app';
 import { createServicesWithoutEmail } from '../service-graph';
 import { lambdaServices } from './runtime';
 
@@ -17,14 +15,7 @@ type LambdaEvent = Parameters<ReturnType<typeof handle>>[0];
 export const handler = instrumented(async (event: LambdaEvent, context: Context) => {
   if (!lambdaHandler) {
     const services = await getServices();
-    lambdaHandler = handle(
-      createApp({
-        subscriptions: services.subscriptions,
-        preview: createTopicPreview(services),
-        archive: createArchive(services),
-        logger: services.logger,
-      }),
-    );
+    lambdaHandler = handle(createWebApp(services));
   }
   return lambdaHandler(event, context);
 });

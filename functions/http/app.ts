@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
-import type { Archive } from '../core/digests/archive';
-import type { Logger } from '../core/ports';
+import { createArchive, type Archive } from '../core/digests/archive';
+import { createTopicPreview } from '../core/digests/preview-topic';
+import type { Clock, Logger, PaperRepository, VocabularyRepository } from '../core/ports';
+import type { SubscriptionService } from '../core/subscribers/manage-subscription';
 import { errorHandler, notFound } from './errors';
 import { apiRoutes, type ApiDeps } from './routes/api';
 import { healthRoutes } from './routes/health';
@@ -12,6 +14,22 @@ export interface AppDeps extends ApiDeps {
   logger: Logger;
   /** The public archive (core/digests/archive.ts), kept for the life of the app: it caches the matched days. */
   archive: Archive;
+}
+
+/** The app over the services a function (or the local stack) built: the same routes everywhere. */
+export function createWebApp(services: {
+  subscriptions: SubscriptionService;
+  papers: PaperRepository;
+  vocabulary?: VocabularyRepository;
+  clock: Clock;
+  logger: Logger;
+}): Hono {
+  return createApp({
+    subscriptions: services.subscriptions,
+    preview: createTopicPreview(services),
+    archive: createArchive(services),
+    logger: services.logger,
+  });
 }
 
 /**

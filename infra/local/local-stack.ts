@@ -1,11 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
 import { parseConfig } from '../../functions/config';
 import { createServices, type Overrides, type Services } from '../../functions/composition';
-import { createArchive } from '../../functions/core/digests/archive';
-import { createTopicPreview } from '../../functions/core/digests/preview-topic';
-import { createApp } from '../../functions/http/app';
+import { createWebApp } from '../../functions/http/app';
+import { listenWeb } from './web-server';
 import { handler as ingestHandler } from '../../functions/handlers/ingest';
 import { handler as planHandler } from '../../functions/handlers/plan-digests';
 import { handler as planSliceHandler } from '../../functions/handlers/plan-slice';
@@ -71,13 +68,9 @@ export async function startLocalStack(
     // The app's own URL (PUBLIC_URL) is known only once the server listens (port 0 in tests).
     let fetchApp: (request: Request) => Response | Promise<Response> = () =>
       new Response('starting', { status: 503 });
-    const app = serve({ fetch: (request) => fetchApp(request), port: settings.PORT, hostname: HOST });
-    await new Promise<void>((resolve, reject) => {
-      app.once('listening', () => resolve());
-      app.once('error', reject);
-    });
-    const appPort = (app.address() as AddressInfo).port;
-    const publicUrl = settings.PUBLIC_URL ?? `http://localhost:${appPort}`;
+    const web = await listenWeb((request) => fetchApp(request), settings.PORT, HOST);
+    stopping.push(() => web.close());
+    const publicUrl = settings.PUBLIC_URL ?? `http://localhost:${web.port}`;
     Object.assign(
       process.env,
       functionEnvironment({
@@ -90,20 +83,7 @@ export async function startLocalStack(
       }),
     );
     const services = await createServices(parseConfig(), options.overrides);
-    const honoApp = createApp({
-      subscriptions: services.subscriptions,
-      preview: createTopicPreview(services),
-      archive: createArchive(services),
-      logger: services.logger,
-    });
-    fetchApp = honoApp.fetch;
-    stopping.push(
-      () =>
-        new Promise<void>((resolve) => {
-          (app as ServerType & { closeAllConnections?: () => void }).closeAllConnections?.();
-          app.close(() => resolve());
-        }),
-    );
+    fetchApp = createWebApp(services).fetch;
 
     const sample = await loadSampleIfEmpty({
       papers: services.papers,

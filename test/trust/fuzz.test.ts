@@ -16,13 +16,11 @@ import { keys } from '../../functions/adapters/dynamodb/keys';
 import { toSubscriber } from '../../functions/adapters/dynamodb/subscriber-repository';
 import { createServices, type Services } from '../../functions/composition';
 import { parseConfig } from '../../functions/config';
-import { createArchive } from '../../functions/core/digests/archive';
-import { createTopicPreview } from '../../functions/core/digests/preview-topic';
 import { ingestDays } from '../../functions/core/ingest-papers';
 import { normalizeEmail, type Subscriber } from '../../functions/core/subscribers/subscriber';
 import { CONFIRM_TOKEN_TTL_SECONDS, type TokenPurpose } from '../../functions/core/tokens';
 import { topicCatalog } from '../../functions/core/topics/catalog';
-import { createApp } from '../../functions/http/app';
+import { createWebApp } from '../../functions/http/app';
 import { startStandIns, type StandIns } from '../../infra/local/stand-ins';
 import { aSubscriber, type SubscriberOverrides } from '../support/builders';
 import {
@@ -707,12 +705,7 @@ beforeAll(async () => {
     settings: { PAPERS_SOURCE: HF_DAYS_DIR, MAX_SEND_RATE: 10_000 },
   });
   services = await createServices(parseConfig(env), { logger });
-  app = createApp({
-    subscriptions: services.subscriptions,
-    preview: createTopicPreview(services),
-    archive: createArchive(services),
-    logger,
-  });
+  app = createWebApp(services);
   // The live preview needs papers: the last real days.
   await ingestDays({ source: services.papersSource(), papers: services.papers, logger }, [
     '2025-11-12',

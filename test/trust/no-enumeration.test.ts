@@ -1,9 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Subscriber } from '../../functions/core/subscribers/subscriber';
 import { parseConfig } from '../../functions/config';
-import { createArchive } from '../../functions/core/digests/archive';
-import { createTopicPreview } from '../../functions/core/digests/preview-topic';
-import { createApp } from '../../functions/http/app';
+import { createWebApp } from '../../functions/http/app';
 import { createServicesWithoutEmail, type Services } from '../../functions/service-graph';
 import { startStandIns, type StandIns } from '../../infra/local/stand-ins';
 import { aSubscriber } from '../support/builders';
@@ -27,7 +25,7 @@ type State = (typeof STATES)[number];
 
 let standIns: StandIns;
 let services: Services;
-let app: ReturnType<typeof createApp>;
+let app: ReturnType<typeof createWebApp>;
 const known: Record<Exclude<State, 'new'>, Subscriber> = {
   pending: aSubscriber({
     email: 'pending@example.com',
@@ -62,12 +60,7 @@ beforeAll(async () => {
     }),
   );
   services = await createServicesWithoutEmail(parseConfig(), { logger: silentLogger });
-  app = createApp({
-    archive: createArchive(services),
-    subscriptions: services.subscriptions,
-    preview: createTopicPreview(services),
-    logger: services.logger,
-  });
+  app = createWebApp(services);
   for (const subscriber of Object.values(known)) await services.subscribers.create(subscriber);
 }, 60_000);
 afterAll(async () => standIns?.stop());
