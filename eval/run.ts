@@ -199,11 +199,21 @@ function reportAfterRatings(
       `${label.padEnd(44)} ${ratedOf(reader)} |      ${figuresOf(cold)}  |        ${figuresOf(after)}`,
     );
   }
-  console.log('\n== after-ratings summary (means over the scored days)');
-  const means = summarize(rows, '', showHeldOut);
+  return summarizeReaders('\n== after-ratings summary (means over the scored days)', rows, '', showHeldOut);
+}
+
+/** Prints a protocol's summary under `title` and how many readers rated or pasted; the means by label. */
+function summarizeReaders(
+  title: string,
+  rows: AfterRatingsRow[],
+  prefix: string,
+  showHeldOut: boolean,
+): Map<string, Figures> {
+  console.log(title);
+  const means = summarize(rows, prefix, showHeldOut);
   const rated = rows.filter((row) => row.reader.liked.length + row.reader.disliked.length > 0).length;
   const pasted = rows.filter((row) => row.reader.examples.length > 0).length;
-  console.log(`(${rated} readers rated something in their week; ${pasted} pasted examples)`);
+  console.log(`(${rows.length} readers; ${rated} rated something in their week; ${pasted} pasted examples)`);
   return means;
 }
 
@@ -229,12 +239,12 @@ function reportMultiInterest(
     console.log(
       `${ratedOf(reader).trimStart()} |      ${figuresOf(cold)}  |        ${figuresOf(after)}  | ${reader.split === 'heldout' ? '* ' : ''}${reader.name}`,
     );
-  console.log('\n== after-ratings summary, readers with several interests (means over the scored days)');
-  const means = summarize(rows, MULTI_PREFIX, showHeldOut);
-  const rated = rows.filter((row) => row.reader.liked.length + row.reader.disliked.length > 0).length;
-  const pasted = rows.filter((row) => row.reader.examples.length > 0).length;
-  console.log(`(${rows.length} readers; ${rated} rated something in their week; ${pasted} pasted examples)`);
-  return means;
+  return summarizeReaders(
+    '\n== after-ratings summary, readers with several interests (means over the scored days)',
+    rows,
+    MULTI_PREFIX,
+    showHeldOut,
+  );
 }
 
 /** The label prefix of the multi-interest summary rows (and of their floors). */

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors';
 import { feedToken, subscriberFromLink } from './link-access';
 import { validatePreferences } from './preferences-validation';
-import { paperRefs, ratedPapers, type PaperRef, type RatedPaper } from './ratings';
+import { namedPapersOf, type PaperRef, type RatedPaper } from './ratings';
 import { saveWithRetry } from './save-with-retry';
 import type { Preferences, Subscriber } from './subscriber';
 import type { SubscriptionDeps } from './subscription-deps';
@@ -21,8 +21,7 @@ const toView = async (deps: SubscriptionDeps, subscriber: Subscriber): Promise<P
   email: subscriber.email,
   subscribed: subscriber.status === 'confirmed',
   ...subscriber.preferences,
-  ratings: await ratedPapers(deps, subscriber.ratings),
-  examples: await paperRefs(deps, subscriber.preferences.examplePapers),
+  ...(await namedPapersOf(deps, subscriber)),
   feedUrl: deps.links.feed(feedToken(deps.tokens, subscriber)),
 });
 

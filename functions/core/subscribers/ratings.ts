@@ -124,16 +124,28 @@ export async function readerRatings(deps: RatingDeps, token: unknown): Promise<R
   };
 }
 
-/** The reader's rated papers for the preferences page, newest first. */
-export async function ratedPapers(
+/**
+ * The reader's rated and example papers for the preferences page, named in one read: the ratings
+ * "more like this" first, then "not for me", each newest first; the examples in their order.
+ */
+export async function namedPapersOf(
   deps: Pick<RatingDeps, 'papers'>,
-  ratings: Ratings | undefined,
-): Promise<RatedPaper[]> {
-  const liked = ratings?.liked ?? [];
-  const disliked = ratings?.disliked ?? [];
-  const refs = new Map((await paperRefs(deps, [...liked, ...disliked])).map((ref) => [ref.id, ref]));
+  subscriber: Subscriber,
+): Promise<{ ratings: RatedPaper[]; examples: PaperRef[] }> {
+  const liked = subscriber.ratings?.liked ?? [];
+  const disliked = subscriber.ratings?.disliked ?? [];
+  const { examplePapers } = subscriber.preferences;
+  const refs = new Map(
+    (await paperRefs(deps, [...new Set([...liked, ...disliked, ...examplePapers])])).map((ref) => [
+      ref.id,
+      ref,
+    ]),
+  );
+  const named = (id: string) => refs.get(id) as PaperRef;
   const rated = (ids: string[], verdict: RatedPaper['verdict']) =>
-    ids.map((id) => ({ ...(refs.get(id) as PaperRef), verdict }));
-  // "More like this" first, then "not for me"; each newest first.
-  return [...rated(liked, 'more').reverse(), ...rated(disliked, 'less').reverse()];
+    ids.map((id) => ({ ...named(id), verdict }));
+  return {
+    ratings: [...rated(liked, 'more').reverse(), ...rated(disliked, 'less').reverse()],
+    examples: examplePapers.map(named),
+  };
 }
