@@ -163,12 +163,14 @@ export function createServicesWithoutEmail(config: Config, overrides: Overrides 
 }
 
 /** A queue this function was given no URL for: any use fails loudly with the setting's name. */
-function missingQueue(setting: string): { enqueue(...items: unknown[]): Promise<void> } {
-  return {
-    enqueue: async () => {
-      throw new Error(`${setting} is not set`);
-    },
+function missingQueue(setting: string): {
+  enqueue(...items: unknown[]): Promise<void>;
+  requeueAlone(...items: unknown[]): Promise<void>;
+} {
+  const missing = async () => {
+    throw new Error(`${setting} is not set`);
   };
+  return { enqueue: missing, requeueAlone: missing };
 }
 
 /** For functions given no secret (ingest, plan-digests, ses-events): any use of links fails loudly. */

@@ -315,7 +315,8 @@ export class StatelessStack extends Stack {
       memorySize: 512,
       timeout: mailTimeout,
       logRetention,
-      environment: { ...common, ...mailing },
+      // Its own queue: what it could not finish of a message holding several jobs goes back one per message.
+      environment: { ...common, ...mailing, MAIL_QUEUE_URL: this.mailQueue.queueUrl },
     });
     const ingest = new PaperboyFunction(this, 'IngestFunction', {
       handlerName: 'ingest',
@@ -404,6 +405,9 @@ export class StatelessStack extends Stack {
 
     // The mail worker creates, updates and forgets subscribers (a sign-up whose mail failed).
     bindTable(sendMail, stateful.subscribers, 'readWrite');
+    sendMail.addToRolePolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.mailQueue.queueArn] }),
+    );
     // Its mail draws on the account's transactional send budget: one item, and nothing else it could
     // write in the deliveries table (the condition names the item's partition key).
     sendMail.addToRolePolicy(

@@ -94,19 +94,23 @@ export async function startLocalStack(
     });
 
     // As Lambda's event source mappings do: the plan queue feeds plan-slice, the send queue
-    // send-digests, the mail queue send-mail.
+    // send-digests, the mail queue send-mail. On AWS each function has CPU of its own; here they share
+    // the web app's, so a batch waits while the web app is busy answering: answers first, mail after.
+    const giveWayTo = web.busy;
     const pollers = [
       startQueuePoller({
         sqs: services.sqs,
         queueUrl: standIns.queues.planQueueUrl,
         handler: (event) => planSliceHandler(event, localLambdaContext('paperboy-plan-slice', 300_000)),
         onError: (error) => log(`plan-slice: ${error.message}`),
+        giveWayTo,
       }),
       startQueuePoller({
         sqs: services.sqs,
         queueUrl: standIns.queues.sendQueueUrl,
         handler: (event) => sendHandler(event, localLambdaContext('paperboy-send-digests')),
         onError: (error) => log(`send-digests: ${error.message}`),
+        giveWayTo,
       }),
       startQueuePoller({
         sqs: services.sqs,
@@ -114,6 +118,7 @@ export async function startLocalStack(
         handler: (event) => sendMailHandler(event, localLambdaContext('paperboy-send-mail')),
         onError: (error) => log(`send-mail: ${error.message}`),
         idleDelayMs: 100,
+        giveWayTo,
       }),
     ];
     stopping.push(async () => void (await Promise.all(pollers.map((poller) => poller.stop()))));

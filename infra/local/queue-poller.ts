@@ -7,6 +7,12 @@ import {
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
 /**
+ * The longest a poller waits for what goes first before it takes its next batch anyway, so that a
+ * steady stream of requests delays the queues but never stalls them.
+ */
+export const GIVE_WAY_MAX_MS = 1000;
+
+/**
  * Lambda's SQS event source mapping, on one machine: receives batches, invokes the handler with
  * an SQS event, deletes what succeeded and lets reported failures become visible again for retry
  * (the queue's redrive policy moves a message that keeps failing to the DLQ).
@@ -20,11 +26,19 @@ export function startQueuePoller(options: {
   retryDelaySeconds?: number;
   onError?: (error: Error) => void;
   idleDelayMs?: number;
+  /**
+   * Whether something that goes first is running (on one machine: the web app answering a request).
+   * The poller takes no new batch meanwhile, for up to GIVE_WAY_MAX_MS at a time.
+   */
+  giveWayTo?: () => boolean;
 }) {
   let running = true;
   let inFlight = 0;
   const loop = (async () => {
     while (running) {
+      const givingWaySince = Date.now();
+      while (running && options.giveWayTo?.() && Date.now() - givingWaySince < GIVE_WAY_MAX_MS)
+        await new Promise((resolve) => setTimeout(resolve, 10));
       try {
         // Short polling: local-aws-sqs 2.0.2 can return one message twice in a long-poll answer.
         const { Messages = [] } = await options.sqs.send(

@@ -9,13 +9,32 @@ import { createAdaptorServer, type ServerType } from '@hono/node-server';
  */
 export const LISTEN_BACKLOG = 4096;
 
-/** Serves `fetch` on `port` (0: any free one) and resolves once it listens. */
+/** A server that answered a request this recently is still busy: requests of a burst come in gaps. */
+export const BUSY_AFTER_ANSWER_MS = 50;
+
+/**
+ * Serves `fetch` on `port` (0: any free one) and resolves once it listens. `busy()` says whether it is
+ * answering a request or answered one in the last BUSY_AFTER_ANSWER_MS (the queue pollers on the same
+ * machine give way to it).
+ */
 export async function listenWeb(
   fetch: (request: Request) => Response | Promise<Response>,
   port: number,
   host: string,
-): Promise<{ server: ServerType; port: number; close(): Promise<void> }> {
-  const server = createAdaptorServer({ fetch });
+): Promise<{ server: ServerType; port: number; busy(): boolean; close(): Promise<void> }> {
+  let inFlight = 0;
+  let lastAnsweredAt = 0;
+  const server = createAdaptorServer({
+    fetch: async (request: Request) => {
+      inFlight += 1;
+      try {
+        return await fetch(request);
+      } finally {
+        inFlight -= 1;
+        lastAnsweredAt = performance.now();
+      }
+    },
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
@@ -26,6 +45,7 @@ export async function listenWeb(
   return {
     server,
     port: (server.address() as AddressInfo).port,
+    busy: () => inFlight > 0 || performance.now() - lastAnsweredAt < BUSY_AFTER_ANSWER_MS,
     close: () =>
       new Promise<void>((resolve) => {
         (server as ServerType & { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -73,5 +73,6 @@ describe('function environments from the synthesized template', () => {
     expect(parseConfig(environmentOf('PlanSliceFunction')).SEND_QUEUE_URL).toMatch(/^https:/);
     expect(parseConfig(environmentOf('SendDigestsFunction')).SES_MAX_SEND_RATE).toBe(14);
     expect(parseConfig(environmentOf('ApiFunction')).SES_MAX_SEND_RATE).toBe(14);
+    expect(parseConfig(environmentOf('SendMailFunction')).MAIL_QUEUE_URL).toMatch(/^https:/);
   });
 });

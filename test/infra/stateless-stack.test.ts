@@ -62,6 +62,8 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
     ...SES_SEND,
     ...SECRET,
     ...sqsConsume('MailQueue'),
+    // What it could not finish of a message holding several jobs goes back one job per message.
+    ...grants(['sqs:SendMessage'], ['MailQueue']),
   ],
   IngestFunction: [
     ...grants(LOGS, ['IngestFunctionLogs']),
@@ -252,6 +254,7 @@ describe('stateless stack', () => {
         TOKEN_SECRET_ARN: expect.anything(),
         TRANSACTIONAL_SEND_RATE: '1',
         PUBLIC_URL: expect.anything(),
+        MAIL_QUEUE_URL: { Ref: expect.stringMatching(/^MailQueue/) },
       });
       expect(env('IngestFunction')).toMatchObject({
         PAPERS_SOURCE: 'https://huggingface.co/api/daily_papers',

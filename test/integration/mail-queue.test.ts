@@ -1,7 +1,17 @@
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { createMailJobQueue, MailJobSchema } from '../../functions/adapters/sqs/mail-queue';
+import {
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { createMailJobQueue, parseMailMessage } from '../../functions/adapters/sqs/mail-queue';
 import type { MailJob } from '../../functions/core/subscribers/mail-jobs';
-import { defaultPreferences } from '../../functions/core/subscribers/subscriber';
+import {
+  defaultPreferences,
+  KEYWORD_LENGTH,
+  MAX_EXAMPLE_PAPERS,
+  MAX_TOPIC_ENTRIES,
+} from '../../functions/core/subscribers/subscriber';
 import { startStandIns, type StandIns } from '../../infra/local/stand-ins';
 
 let standIns: StandIns;
@@ -38,29 +48,78 @@ const signUp = (index: number): MailJob => ({
   preferences: defaultPreferences(),
 });
 
-async function drain(queueUrl: string): Promise<unknown[]> {
-  const bodies: unknown[] = [];
+/** The bodies of every message on the queue, as sent (each a string). */
+async function drain(queueUrl: string): Promise<string[]> {
+  const bodies: string[] = [];
   for (;;) {
     const { Messages = [] } = await sqs.send(
       new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
     );
     if (Messages.length === 0) return bodies;
-    bodies.push(...Messages.map((message) => JSON.parse(message.Body ?? '')));
+    bodies.push(...Messages.map((message) => message.Body ?? ''));
   }
 }
 
+/** A sign-up as large as the preferences' limits allow. */
+const largestSignUp = (index: number): MailJob => ({
+  job: 'sign-up',
+  email: `${String(index).padStart(3, '0')}${'a'.repeat(61)}@${'b'.repeat(60)}.example.com`,
+  preferences: {
+    ...defaultPreferences(),
+    topics: Array.from({ length: MAX_TOPIC_ENTRIES }, (_, n) => `topic-${n}`),
+    keywords: Array.from({ length: MAX_TOPIC_ENTRIES }, (_, n) => `${n}`.padEnd(KEYWORD_LENGTH.max, 'k')),
+    examplePapers: Array.from({ length: MAX_EXAMPLE_PAPERS }, (_, n) => `2601.${String(n).padStart(5, '0')}`),
+  },
+});
+
 describe('mail queue on SQS', () => {
-  it('sends jobs queued at the same moment ten to a request, every one delivered whole', async () => {
+  it('sends jobs queued at the same moment together, ten to a message, every one delivered whole', async () => {
     const { client, calls } = countingClient();
     const queue = createMailJobQueue(client, standIns.queues.mailQueueUrl);
     const jobs = Array.from({ length: 25 }, (_, index) => signUp(index));
 
     await Promise.all(jobs.map((job) => queue.enqueue(job)));
 
-    expect(calls).toEqual(Array(3).fill('SendMessageBatchCommand'));
+    expect(calls).toEqual(['SendMessageBatchCommand']);
     const bodies = await drain(standIns.queues.mailQueueUrl);
-    expect(bodies.map((body) => MailJobSchema.parse(body))).toEqual(expect.arrayContaining(jobs));
-    expect(bodies).toHaveLength(25);
+    expect(bodies.map((body) => parseMailMessage(body).length).sort()).toEqual([10, 10, 5]);
+    expect(bodies.flatMap(parseMailMessage)).toEqual(expect.arrayContaining(jobs));
+  });
+
+  it('makes one request per hundred jobs of a burst', async () => {
+    const { client, calls } = countingClient();
+    const queue = createMailJobQueue(client, standIns.queues.mailQueueUrl);
+    const jobs = Array.from({ length: 250 }, (_, index) => signUp(index));
+
+    await Promise.all(jobs.map((job) => queue.enqueue(job)));
+
+    expect(calls).toHaveLength(3);
+    const delivered = (await drain(standIns.queues.mailQueueUrl)).flatMap(parseMailMessage);
+    expect(delivered).toHaveLength(250);
+    expect(new Set(delivered.map((job) => (job as { email: string }).email)).size).toBe(250);
+  });
+
+  it('keeps each request of the largest jobs within the 256 KiB SendMessageBatch takes', async () => {
+    const requestBytes: number[] = [];
+    const client = {
+      send: (command: SendMessageBatchCommand) => {
+        const entries = command.input.Entries ?? [];
+        requestBytes.push(
+          entries.reduce((sum, entry) => sum + Buffer.byteLength(entry.MessageBody ?? ''), 0),
+        );
+        return sqs.send(command);
+      },
+    } as unknown as SQSClient;
+    const queue = createMailJobQueue(client, standIns.queues.mailQueueUrl);
+    const jobs = Array.from({ length: 100 }, (_, index) => largestSignUp(index));
+
+    await Promise.all(jobs.map((job) => queue.enqueue(job)));
+
+    expect(Buffer.byteLength(JSON.stringify(jobs[0]))).toBeGreaterThan(3000);
+    expect(Math.max(...requestBytes)).toBeLessThan(256 * 1024);
+    expect((await drain(standIns.queues.mailQueueUrl)).flatMap(parseMailMessage)).toEqual(
+      expect.arrayContaining(jobs),
+    );
   });
 
   it('sends a job queued alone by itself, a moment later', async () => {
@@ -70,12 +129,31 @@ describe('mail queue on SQS', () => {
     await queue.enqueue({ job: 'new-link', subscriberId: 'reader-1', tokenVersion: 2 });
 
     expect(calls).toEqual(['SendMessageBatchCommand']);
-    expect(await drain(standIns.queues.mailQueueUrl)).toEqual([
-      { job: 'new-link', subscriberId: 'reader-1', tokenVersion: 2 },
+    expect((await drain(standIns.queues.mailQueueUrl)).map(parseMailMessage)).toEqual([
+      [{ job: 'new-link', subscriberId: 'reader-1', tokenVersion: 2 }],
     ]);
   });
 
-  it('rejects only the caller whose entry SQS refused', async () => {
+  it('requeues jobs one per message', async () => {
+    const { client } = countingClient();
+    const queue = createMailJobQueue(client, standIns.queues.mailQueueUrl);
+    const jobs = Array.from({ length: 12 }, (_, index) => signUp(index));
+
+    await queue.requeueAlone(jobs);
+
+    const bodies = await drain(standIns.queues.mailQueueUrl);
+    expect(bodies.map((body) => parseMailMessage(body).length)).toEqual(Array(12).fill(1));
+    expect(bodies.flatMap(parseMailMessage)).toEqual(expect.arrayContaining(jobs));
+  });
+
+  it('reads a message the version before packing queued (one bare job), and refuses a body that is no job', () => {
+    expect(parseMailMessage(JSON.stringify(signUp(1)))).toEqual([signUp(1)]);
+    expect(() => parseMailMessage('{"jobs":[]}')).toThrow();
+    expect(() => parseMailMessage('{"job":"sign-up","email":"not an address"}')).toThrow();
+    expect(() => parseMailMessage('not json')).toThrow();
+  });
+
+  it('rejects only the callers whose message SQS refused', async () => {
     const { client } = countingClient((output) => ({
       ...output,
       Successful: output.Successful.filter((entry: { Id: string }) => entry.Id !== '1'),
@@ -83,12 +161,30 @@ describe('mail queue on SQS', () => {
     }));
     const queue = createMailJobQueue(client, standIns.queues.mailQueueUrl);
 
-    const outcomes = await Promise.allSettled([0, 1, 2].map((index) => queue.enqueue(signUp(index))));
+    // Twelve jobs: the first ten in message 0, the last two in message 1 (refused).
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, index) => queue.enqueue(signUp(index))),
+    );
 
-    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(String((outcomes[1] as PromiseRejectedResult).reason)).toMatch(
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      ...Array(10).fill('fulfilled'),
+      'rejected',
+      'rejected',
+    ]);
+    expect(String((outcomes[11] as PromiseRejectedResult).reason)).toMatch(
       /SQS refused a mail job: InternalError/,
     );
+    await drain(standIns.queues.mailQueueUrl);
+  });
+
+  it('refuses a requeue that SQS refused in part', async () => {
+    const { client } = countingClient((output) => ({
+      ...output,
+      Failed: [{ Id: '0', Code: 'InternalError', SenderFault: false, Message: 'try again' }],
+    }));
+    const queue = createMailJobQueue(client, standIns.queues.mailQueueUrl);
+
+    await expect(queue.requeueAlone([signUp(1), signUp(2)])).rejects.toThrow(/InternalError/);
     await drain(standIns.queues.mailQueueUrl);
   });
 

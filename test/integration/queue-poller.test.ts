@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { startQueuePoller } from '../../infra/local/queue-poller';
+import { GIVE_WAY_MAX_MS, startQueuePoller } from '../../infra/local/queue-poller';
 import { startStandIns, type StandIns } from '../../infra/local/stand-ins';
 
 let standIns: StandIns;
@@ -77,4 +77,56 @@ describe('local event source mapping over local-aws-sqs', () => {
     expect(seen.poison).toBeGreaterThanOrEqual(1);
     expect(seen.poison).toBeLessThanOrEqual(2);
   }, 30_000);
+});
+
+describe('giving way to the web app on one machine', () => {
+  it('takes no batch while the web app is busy, and takes it once the web app is idle', async () => {
+    let webBusy = true;
+    const handledAt: number[] = [];
+    const poller = startQueuePoller({
+      sqs,
+      queueUrl: standIns.queues.mailQueueUrl,
+      idleDelayMs: 20,
+      giveWayTo: () => webBusy,
+      handler: async (event) => {
+        handledAt.push(Date.now());
+        return { batchItemFailures: [] };
+      },
+    });
+    try {
+      await sqs.send(new SendMessageCommand({ QueueUrl: standIns.queues.mailQueueUrl, MessageBody: 'a' }));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(handledAt).toEqual([]);
+      const freedAt = Date.now();
+      webBusy = false;
+      await until(async () => handledAt.length === 1);
+      expect(handledAt[0]).toBeGreaterThanOrEqual(freedAt);
+    } finally {
+      await poller.stop();
+    }
+  });
+
+  it('takes its batch anyway after GIVE_WAY_MAX_MS, so a steady stream of requests cannot stall the queue', async () => {
+    const handled: string[] = [];
+    const poller = startQueuePoller({
+      sqs,
+      queueUrl: standIns.queues.mailQueueUrl,
+      idleDelayMs: 20,
+      giveWayTo: () => true,
+      handler: async (event) => {
+        handled.push(...event.Records.map((record) => record.body));
+        return { batchItemFailures: [] };
+      },
+    });
+    const startedAt = Date.now();
+    try {
+      await sqs.send(new SendMessageCommand({ QueueUrl: standIns.queues.mailQueueUrl, MessageBody: 'b' }));
+      await until(async () => handled.length === 1, 5 * GIVE_WAY_MAX_MS);
+    } finally {
+      await poller.stop();
+    }
+    expect(handled).toEqual(['b']);
+    // It did give way first.
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(GIVE_WAY_MAX_MS - 20);
+  });
 });

@@ -1,5 +1,6 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { parseMailMessage } from '../../functions/adapters/sqs/mail-queue';
 import { lambdaContext, sqsRecord } from '../fixtures/events';
 
 /**
@@ -18,8 +19,9 @@ export async function runMailWorker(
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  // local-aws-sqs can hand one message out twice: count each job once.
-  const handled = new Set<string>();
+  // local-aws-sqs can hand one message out twice: count each message's jobs once.
+  const handled = new Map<string, number>();
+  const jobsHandled = () => [...handled.values()].reduce((sum, jobs) => sum + jobs, 0);
   try {
     for (;;) {
       const { Messages = [] } = await sqs.send(
@@ -29,7 +31,7 @@ export async function runMailWorker(
           WaitTimeSeconds: 0,
         }),
       );
-      if (Messages.length === 0) return handled.size;
+      if (Messages.length === 0) return jobsHandled();
       const { batchItemFailures } = await sendMail(
         { Records: Messages.map((m) => sqsRecord(m.Body ?? '', { messageId: m.MessageId })) },
         lambdaContext,
@@ -46,8 +48,9 @@ export async function runMailWorker(
             })),
           }),
         );
-      for (const message of Messages) handled.add(message.MessageId as string);
-      if (failed.size > 0) return handled.size;
+      for (const message of Messages)
+        handled.set(message.MessageId as string, parseMailMessage(message.Body ?? '').length);
+      if (failed.size > 0) return jobsHandled();
     }
   } finally {
     sqs.destroy();

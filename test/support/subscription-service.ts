@@ -37,6 +37,14 @@ export class InMemoryMailJobs implements MailJobQueue {
     else await this.worker(copy);
   }
 
+  /** Jobs the worker gave back to be retried one per message. */
+  readonly requeued: MailJob[] = [];
+
+  async requeueAlone(jobs: MailJob[]): Promise<void> {
+    if (this.refuseWith) throw this.refuseWith;
+    this.requeued.push(...structuredClone(jobs));
+  }
+
   /** Runs every held job through the worker, in order; returns their outcomes. */
   async drain(): Promise<unknown[]> {
     const outcomes = [];

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { MailJob, MailJobQueue } from '../../core/subscribers/mail-jobs';
 import { EmailSchema, PreferencesSchema } from '../../core/subscribers/subscriber';
 
-/** The body of a mail-queue message, checked again by the worker (the queue is a trust boundary too). */
+/** One job, checked again by the worker (the queue is a trust boundary too). */
 export const MailJobSchema: z.ZodType<MailJob> = z.discriminatedUnion('job', [
   z.object({ job: z.literal('sign-up'), email: EmailSchema, preferences: PreferencesSchema }),
   z.object({
@@ -13,20 +13,87 @@ export const MailJobSchema: z.ZodType<MailJob> = z.discriminatedUnion('job', [
   }),
 ]);
 
-/** SendMessageBatch's limit. */
-const MAX_BATCH = 10;
+/** SendMessageBatch's limit on entries. */
+const MAX_ENTRIES = 10;
+/** Jobs one message carries at most. */
+export const MAX_JOBS_PER_MESSAGE = 10;
+/**
+ * Bytes of jobs one message carries at most: ten such messages stay under SendMessageBatch's 256 KiB
+ * for a whole request. A job alone is always far smaller (the address and preferences are bounded).
+ */
+const MAX_MESSAGE_BYTES = 24 * 1024;
+
+/**
+ * A mail-queue message: `{ "jobs": [...] }`, several jobs queued at the same moment, or one bare job
+ * (what the version before packing queued, still read).
+ */
+const MailMessageSchema = z.union([
+  z.object({ jobs: z.array(MailJobSchema).min(1).max(MAX_JOBS_PER_MESSAGE) }).transform(({ jobs }) => jobs),
+  MailJobSchema.transform((job) => [job]),
+]);
+
+/** The jobs of a mail-queue message body; throws when the body is not one. */
+export function parseMailMessage(body: string): MailJob[] {
+  return MailMessageSchema.parse(JSON.parse(body));
+}
 
 interface Waiting {
-  body: string;
+  json: string;
   resolve: () => void;
   reject: (error: Error) => void;
 }
 
+/** Waiting jobs as messages: in order, up to MAX_JOBS_PER_MESSAGE and MAX_MESSAGE_BYTES each. */
+function pack(waiting: Waiting[]): Waiting[][] {
+  const messages: Waiting[][] = [];
+  let current: Waiting[] = [];
+  let bytes = 0;
+  for (const entry of waiting) {
+    if (
+      current.length > 0 &&
+      (current.length >= MAX_JOBS_PER_MESSAGE || bytes + entry.json.length > MAX_MESSAGE_BYTES)
+    ) {
+      messages.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += entry.json.length + 1;
+  }
+  if (current.length > 0) messages.push(current);
+  return messages;
+}
+
+const messageBody = (jobs: string[]) => `{"jobs":[${jobs.join(',')}]}`;
+
 /**
- * The mail queue on SQS. Jobs queued within `windowMs` of each other leave in one SendMessageBatch
- * (up to ten), each caller answered when its own entry is accepted or refused: a server answering a
- * thousand sign-ups at once makes a hundred requests to SQS, not a thousand. A Lambda instance serves
- * one request at a time, so there every job leaves alone, `windowMs` later.
+ * Sends up to ten bodies in one SendMessageBatch: for each, undefined when SQS took it or why it did
+ * not. Throws when the request itself failed (none was taken).
+ */
+async function sendBatch(
+  client: SQSClient,
+  queueUrl: string,
+  bodies: string[],
+): Promise<(string | undefined)[]> {
+  const response = await client.send(
+    new SendMessageBatchCommand({
+      QueueUrl: queueUrl,
+      Entries: bodies.map((body, index) => ({ Id: String(index), MessageBody: body })),
+    }),
+  );
+  const failed = new Map((response.Failed ?? []).map((failure) => [failure.Id, failure]));
+  return bodies.map((_, index) => {
+    const failure = failed.get(String(index));
+    return failure && `SQS refused a mail job: ${failure.Code} ${failure.Message ?? ''}`.trim();
+  });
+}
+
+/**
+ * The mail queue on SQS. Jobs queued within `windowMs` of each other leave together: up to ten to a
+ * message and ten messages to a SendMessageBatch, each caller answered when the message holding its
+ * job is accepted or refused. A server answering a thousand sign-ups at once makes about ten requests
+ * to SQS, not a hundred or a thousand (a request costs the server far more than the jobs it carries).
+ * A Lambda instance serves one request at a time, so there every job leaves alone, `windowMs` later.
  */
 export function createMailJobQueue(
   client: SQSClient,
@@ -37,40 +104,49 @@ export function createMailJobQueue(
   let waiting: Waiting[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const send = async (batch: Waiting[]) => {
+  const send = async (messages: Waiting[][]) => {
     try {
-      const response = await client.send(
-        new SendMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: batch.map((entry, index) => ({ Id: String(index), MessageBody: entry.body })),
-        }),
+      const refusals = await sendBatch(
+        client,
+        queueUrl,
+        messages.map((message) => messageBody(message.map((entry) => entry.json))),
       );
-      const failed = new Map((response.Failed ?? []).map((failure) => [failure.Id, failure]));
-      batch.forEach((entry, index) => {
-        const failure = failed.get(String(index));
-        if (failure)
-          entry.reject(new Error(`SQS refused a mail job: ${failure.Code} ${failure.Message ?? ''}`));
-        else entry.resolve();
+      messages.forEach((message, index) => {
+        const refusal = refusals[index];
+        for (const entry of message) {
+          if (refusal) entry.reject(new Error(refusal));
+          else entry.resolve();
+        }
       });
     } catch (error) {
-      for (const entry of batch) entry.reject(error as Error);
+      for (const entry of messages.flat()) entry.reject(error as Error);
     }
   };
   const flush = () => {
     clearTimeout(timer);
     timer = undefined;
-    const batch = waiting;
+    const messages = pack(waiting);
     waiting = [];
-    void send(batch);
+    for (let start = 0; start < messages.length; start += MAX_ENTRIES)
+      void send(messages.slice(start, start + MAX_ENTRIES));
   };
 
   return {
     enqueue(job) {
       return new Promise<void>((resolve, reject) => {
-        waiting.push({ body: JSON.stringify(job), resolve, reject });
-        if (waiting.length >= MAX_BATCH) flush();
+        waiting.push({ json: JSON.stringify(job), resolve, reject });
+        if (waiting.length >= MAX_JOBS_PER_MESSAGE * MAX_ENTRIES) flush();
         else timer ??= setTimeout(flush, windowMs);
       });
+    },
+    async requeueAlone(jobs) {
+      const bodies = jobs.map((job) => messageBody([JSON.stringify(job)]));
+      for (let start = 0; start < bodies.length; start += MAX_ENTRIES) {
+        const refusal = (await sendBatch(client, queueUrl, bodies.slice(start, start + MAX_ENTRIES))).find(
+          Boolean,
+        );
+        if (refusal) throw new Error(refusal);
+      }
     },
   };
 }

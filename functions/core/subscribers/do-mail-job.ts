@@ -1,3 +1,4 @@
+import { errorLabel } from '../errors';
 import type { MailJob } from './mail-jobs';
 import { mailNewLink, type NewLinkOutcome } from './renew-links';
 import { signUp, type SignUpOutcome } from './subscribe';
@@ -10,5 +11,50 @@ export function doMailJob(deps: SubscriptionDeps, job: MailJob): Promise<SignUpO
       return signUp(deps, job);
     case 'new-link':
       return mailNewLink(deps, job);
+  }
+}
+
+export type MailJobOutcome = SignUpOutcome | NewLinkOutcome | 'failed' | 'not reached';
+
+/**
+ * The jobs of one queued message, in order, while there is time. What failed or was not reached is
+ * tried again without doing twice what was done: the whole message goes back when none of it was
+ * done (`retryMessage`; the queue counts its attempts), otherwise each unfinished job is queued in a
+ * message of its own, so one that keeps failing ends in the DLQ alone. Should that queueing fail too,
+ * the whole message goes back, and its done jobs run again (a sign-up within its flood limit sends no
+ * second confirmation; a new link may be mailed twice).
+ */
+export async function doMailMessage(
+  deps: SubscriptionDeps,
+  jobs: MailJob[],
+  options: { hasTimeLeft: () => boolean },
+): Promise<{ outcomes: MailJobOutcome[]; retryMessage: boolean }> {
+  const outcomes: MailJobOutcome[] = [];
+  const unfinished: MailJob[] = [];
+  for (const job of jobs) {
+    if (!options.hasTimeLeft()) {
+      outcomes.push('not reached');
+      unfinished.push(job);
+      continue;
+    }
+    try {
+      outcomes.push(await doMailJob(deps, job));
+    } catch (error) {
+      deps.logger.error('mail job failed', { job: job.job, error: errorLabel(error) });
+      outcomes.push('failed');
+      unfinished.push(job);
+    }
+  }
+  if (unfinished.length === 0) return { outcomes, retryMessage: false };
+  if (unfinished.length === jobs.length) return { outcomes, retryMessage: true };
+  try {
+    await deps.mailJobs.requeueAlone(unfinished);
+    return { outcomes, retryMessage: false };
+  } catch (error) {
+    deps.logger.error('unfinished mail jobs not requeued: the message goes back whole', {
+      jobs: unfinished.length,
+      error: errorLabel(error),
+    });
+    return { outcomes, retryMessage: true };
   }
 }

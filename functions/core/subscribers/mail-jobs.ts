@@ -11,5 +11,11 @@ export type MailJob =
   | { job: 'new-link'; subscriberId: string; tokenVersion: number };
 
 export interface MailJobQueue {
+  /** Queues a job; jobs queued at the same moment may travel in one message. */
   enqueue(job: MailJob): Promise<void>;
+  /**
+   * Queues each job in a message of its own: what the worker could not finish of a message that held
+   * several, so the queue counts each one's failures alone (and moves only it to the DLQ).
+   */
+  requeueAlone(jobs: MailJob[]): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { TokenPurpose } from '../tokens';
 import { confirmSubscription } from './confirm';
-import { doMailJob } from './do-mail-job';
+import { doMailJob, doMailMessage } from './do-mail-job';
 import { readerFeed } from './feed';
 import { checkLink, personalLinks } from './link-access';
 import type { MailJob } from './mail-jobs';
@@ -49,6 +49,9 @@ export function createSubscriptionService(deps: SubscriptionDeps) {
     readerFeed: (token: unknown) => readerFeed(deps, token),
     /** The mail worker: a queued sign-up or new link, done. */
     doMailJob: (job: MailJob) => doMailJob(deps, job),
+    /** The mail worker: the jobs of one queued message, with what is unfinished queued again. */
+    doMailMessage: (jobs: MailJob[], options: { hasTimeLeft: () => boolean }) =>
+      doMailMessage(deps, jobs, options),
     /** Links for the emails a subscriber receives. */
     linksFor: (subscriber: Subscriber, digestDate?: string) => personalLinks(deps, subscriber, digestDate),
   };
