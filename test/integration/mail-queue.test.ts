@@ -99,6 +99,31 @@ describe('mail queue on SQS', () => {
     expect(new Set(delivered.map((job) => (job as { email: string }).email)).size).toBe(250);
   });
 
+  it('widens its window while jobs keep coming, so a stream of sign-ups makes few requests', async () => {
+    const { client, calls } = countingClient();
+    const queue = createMailJobQueue(client, standIns.queues.mailQueueUrl);
+    const queued: Promise<void>[] = [];
+
+    // 300 jobs, one a millisecond or so: a 2 ms window alone would make a request for every two or three.
+    for (let index = 0; index < 300; index += 1) {
+      queued.push(queue.enqueue(signUp(index)));
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await Promise.all(queued);
+
+    expect(calls.length).toBeLessThanOrEqual(30);
+    expect((await drain(standIns.queues.mailQueueUrl)).flatMap(parseMailMessage)).toHaveLength(300);
+
+    // Quiet again: a job alone leaves alone, and so does the next one.
+    calls.length = 0;
+    await queue.enqueue(signUp(1000));
+    await queue.enqueue(signUp(1001));
+    expect(calls).toEqual(['SendMessageBatchCommand', 'SendMessageBatchCommand']);
+    expect((await drain(standIns.queues.mailQueueUrl)).map((body) => parseMailMessage(body).length)).toEqual([
+      1, 1,
+    ]);
+  });
+
   it('keeps each request of the largest jobs within the 256 KiB SendMessageBatch takes', async () => {
     const requestBytes: number[] = [];
     const client = {
