@@ -399,15 +399,16 @@ export class StatelessStack extends Stack {
     bindTable(api, stateful.subscribers, 'readWrite');
     bindTable(api, stateful.deliveries, 'readDelete');
     bindTable(api, stateful.papers, 'read');
-    api.addToRolePolicy(
-      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.mailQueue.queueArn] }),
-    );
+    const mayQueueMail = (fn: PaperboyFunction) =>
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.mailQueue.queueArn] }),
+      );
+    mayQueueMail(api);
 
     // The mail worker creates, updates and forgets subscribers (a sign-up whose mail failed).
     bindTable(sendMail, stateful.subscribers, 'readWrite');
-    sendMail.addToRolePolicy(
-      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.mailQueue.queueArn] }),
-    );
+    // What it could not finish of a message holding several jobs goes back one job per message.
+    mayQueueMail(sendMail);
     // Its mail draws on the account's transactional send budget: one item, and nothing else it could
     // write in the deliveries table (the condition names the item's partition key).
     sendMail.addToRolePolicy(

@@ -10,6 +10,9 @@ import { handler as ingestHandler } from '../../functions/handlers/ingest';
 import { handler as planHandler } from '../../functions/handlers/plan-digests';
 import { handler as planSliceHandler } from '../../functions/handlers/plan-slice';
 import { handler as sendHandler } from '../../functions/handlers/send-digests';
+import { MAIL_TIME_RESERVE_MS, sendMailHandler } from '../../functions/handlers/send-mail';
+import { parseMailMessage } from '../../functions/adapters/sqs/mail-queue';
+import { defaultPreferences } from '../../functions/core/subscribers/subscriber';
 import { handler as sesEventsHandler } from '../../functions/handlers/ses-events';
 import { lambdaServices } from '../../functions/handlers/runtime';
 import { createServices } from '../../functions/composition';
@@ -155,6 +158,44 @@ async function planDay(event: unknown) {
   const planned = await planSliceHandler(slices, lambdaContext);
   return { run, slices, planned };
 }
+
+describe('send-mail handler (SQS events of the mail queue)', () => {
+  const signUpJob = (email: string) => ({
+    job: 'sign-up',
+    email,
+    preferences: { ...defaultPreferences(), topics: ['ai-agents'] },
+  });
+
+  it('does the jobs of a message it has time for and requeues the rest alone, failing nothing', async () => {
+    const emails = ['packed-1@example.com', 'packed-2@example.com', 'packed-3@example.com'];
+    let checks = 0;
+    // Time for one job: Lambda's remaining time drops below the reserve after the first.
+    const runningOut = {
+      ...lambdaContext,
+      getRemainingTimeInMillis: () => (checks++ === 0 ? 60_000 : MAIL_TIME_RESERVE_MS - 1),
+    };
+    const old = sqsRecord(JSON.stringify(signUpJob('bare-job@example.com')), { messageId: 'old' });
+    const packed = sqsRecord(JSON.stringify({ jobs: emails.map(signUpJob) }), { messageId: 'packed' });
+    const unreadable = sqsRecord('{"jobs":[{"job":"sign-up"}]}', { messageId: 'unreadable' });
+
+    const sendMail = sendMailHandler(getServices);
+    const first = await sendMail({ Records: [packed] }, runningOut);
+    const second = await sendMail({ Records: [old, unreadable] }, lambdaContext);
+
+    expect(first.batchItemFailures).toEqual([]);
+    expect(second.batchItemFailures).toEqual([{ itemIdentifier: 'unreadable' }]);
+    expect((await readInbox(standIns.endpoints.ses, emails[0])).length).toBe(1);
+    expect((await readInbox(standIns.endpoints.ses, 'bare-job@example.com')).length).toBe(1);
+    // The two it had no time for wait on the mail queue, one to a message, and are done from there.
+    const requeued = (await receiveAll(standIns.queues.mailQueueUrl)).Records;
+    expect(requeued.map((record) => parseMailMessage(record.body))).toHaveLength(2);
+    expect(requeued.map((record) => parseMailMessage(record.body))).toEqual(
+      expect.arrayContaining([[signUpJob(emails[1])], [signUpJob(emails[2])]]),
+    );
+    expect((await sendMail({ Records: requeued }, lambdaContext)).batchItemFailures).toEqual([]);
+    for (const email of emails) expect(await readInbox(standIns.endpoints.ses, email)).toHaveLength(1);
+  });
+});
 
 describe('plan-digests, plan-slice and send-digests handlers (Scheduler and SQS events)', () => {
   it('plans one digest in slices, sends it with one-click unsubscribe headers, and never twice', async () => {

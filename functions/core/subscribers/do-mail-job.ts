@@ -18,11 +18,12 @@ export type MailJobOutcome = SignUpOutcome | NewLinkOutcome | 'failed' | 'not re
 
 /**
  * The jobs of one queued message, in order, while there is time. What failed or was not reached is
- * tried again without doing twice what was done: the whole message goes back when none of it was
- * done (`retryMessage`; the queue counts its attempts), otherwise each unfinished job is queued in a
- * message of its own, so one that keeps failing ends in the DLQ alone. Should that queueing fail too,
- * the whole message goes back, and its done jobs run again (a sign-up within its flood limit sends no
- * second confirmation; a new link may be mailed twice).
+ * tried again without doing twice what was done: when every job was tried and failed, the whole
+ * message goes back (`retryMessage`; the queue counts its receives and moves it to the DLQ in the
+ * end); otherwise each unfinished job is queued again in a message of its own (a fresh count: one
+ * not reached was never tried, and one that failed beside others that did keeps failing alone, into
+ * the DLQ). Should that queueing fail, the whole message goes back and its done jobs run again (a
+ * sign-up within its flood limit sends no second confirmation; a new link may be mailed twice).
  */
 export async function doMailMessage(
   deps: SubscriptionDeps,
@@ -46,7 +47,7 @@ export async function doMailMessage(
     }
   }
   if (unfinished.length === 0) return { outcomes, retryMessage: false };
-  if (unfinished.length === jobs.length) return { outcomes, retryMessage: true };
+  if (outcomes.every((outcome) => outcome === 'failed')) return { outcomes, retryMessage: true };
   try {
     await deps.mailJobs.requeueAlone(unfinished);
     return { outcomes, retryMessage: false };

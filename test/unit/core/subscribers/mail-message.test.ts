@@ -72,6 +72,17 @@ describe('the mail worker: the jobs of one queued message', () => {
     expect(mailJobs.requeued).toEqual([jobs[2]]);
   });
 
+  it('requeues a message it had no time for at all, so a slow batch never counts against it', async () => {
+    const { service, mailer, mailJobs } = setup();
+    const jobs = ['a@example.com', 'b@example.com'].map(signUp);
+
+    const result = await service.doMailMessage(jobs, { hasTimeLeft: () => false });
+
+    expect(result).toEqual({ outcomes: ['not reached', 'not reached'], retryMessage: false });
+    expect(mailer.attempts).toEqual([]);
+    expect(mailJobs.requeued).toEqual(jobs);
+  });
+
   it('sends the message back whole when the unfinished jobs cannot be requeued', async () => {
     const mailer = new RecordingMailer({ failFor: ['b@example.com'] });
     const { service, mailJobs, logger } = setup(mailer);
